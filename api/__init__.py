@@ -1,0 +1,106 @@
+"""The HTTP edge and the composition root: create_app wires extensions, blueprints, errors
+and commands, and does nothing else (no network, no migrations)."""
+
+import logging
+from pathlib import Path
+import re
+import uuid
+
+from flask import Flask, g, request
+from flask_migrate import Migrate
+from werkzeug.routing import IntegerConverter
+
+from api import config as app_config
+from api.auth import authenticate_request
+from api.database import configure_engine, sqlite_read_only
+from api.errors import JsonApi, register_error_handlers
+from models import db
+from service import accounts as account_service
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class IdConverter(IntegerConverter):
+    """Record ids: at most nine digits, so a huge number is a 404, not a database overflow."""
+
+    regex = r"\d{1,9}"
+
+
+def _api_settings() -> dict:
+    return {
+        "API_TITLE": "西城家园推广运营后台 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "Coordinates are WGS-84 (as browsers' geolocation gives "
+                                    "them). Times are ISO 8601 with an offset, stored in UTC."},
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        },
+    }
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def start_request():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.read_only_token = sqlite_read_only.set(request.method in READ_METHODS)
+        authenticate_request()
+
+    @app.after_request
+    def tag_response(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        return response
+
+    @app.teardown_request
+    def end_request(_exc):
+        token = g.pop("read_only_token", None)
+        if token is not None:
+            sqlite_read_only.reset(token)
+
+
+def _register_blueprints(api: JsonApi) -> None:
+    from api import accounts as accounts_api
+    from api import assignments, district, health
+
+    for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
+                      assignments.blp):
+        api.register_blueprint(blueprint)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests pass theirs)."""
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder="../web/static", static_url_path="/static")
+    app.config.update(_api_settings())
+    app.config.update(config if config is not None else app_config.from_environment(
+        app.instance_path))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.url_map.converters["id"] = IdConverter
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+            render_as_batch=True, compare_type=True)
+    with app.app_context():
+        configure_engine(app, db.engine)
+    account_service.password_method = app.config["PASSWORD_HASH_METHOD"]
+
+    api = JsonApi(app)
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 0,
+                                                    "maximum": 999_999_999})
+    register_error_handlers(app)
+    _register_request_hooks(app)
+    _register_blueprints(api)
+
+    from api.cli import register_commands
+    register_commands(app)
+    return app

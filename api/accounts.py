@@ -1,0 +1,72 @@
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from api.auth import admin_only, current_user
+from api.schemas.accounts import (
+    LoginSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserListArgs,
+    UserSchema,
+    UserUpdateSchema,
+)
+from api.schemas.common import page_of
+from service import accounts
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, and who am I")
+users_blp = Blueprint("users", __name__, url_prefix="/api/v1/users",
+                      description="Accounts (admins)")
+
+
+@blp.route("/auth/login", methods=["POST"])
+@blp.doc(security=[])
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+def login(data):
+    """Exchange a username and password for a bearer token."""
+    user = accounts.authenticate(data["username"], data["password"],
+                                 address=request.remote_addr or "-")
+    return accounts.issue_token(user, secret=current_app.config["SECRET_KEY"],
+                                lifetime=current_app.config["TOKEN_LIFETIME"])
+
+
+@blp.route("/me")
+@blp.response(200, UserSchema)
+def me():
+    """The account the token belongs to."""
+    return current_user()
+
+
+@users_blp.route("")
+@admin_only
+@users_blp.arguments(UserListArgs, location="query")
+@users_blp.response(200, page_of(UserSchema))
+def list_users(args):
+    """List accounts."""
+    return accounts.list_users(**args)
+
+
+@users_blp.route("", methods=["POST"])
+@admin_only
+@users_blp.arguments(UserCreateSchema)
+@users_blp.response(201, UserSchema)
+def create_user(data):
+    """Create an account."""
+    return accounts.create_user(actor=current_user(), **data)
+
+
+@users_blp.route("/<id:user_id>")
+@admin_only
+@users_blp.response(200, UserSchema)
+def get_user(user_id):
+    """One account."""
+    return accounts.get_user(user_id)
+
+
+@users_blp.route("/<id:user_id>", methods=["PATCH"])
+@admin_only
+@users_blp.arguments(UserUpdateSchema)
+@users_blp.response(200, UserSchema)
+def update_user(data, user_id):
+    """Change an account's role, name or password, or disable it."""
+    return accounts.update_user(accounts.get_user(user_id), actor=current_user(), **data)

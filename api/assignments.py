@@ -1,0 +1,41 @@
+from flask_smorest import Blueprint
+
+from api.auth import admin_only, current_user
+from api.schemas.accounts import AssignmentCreateSchema, AssignmentListArgs, AssignmentSchema
+from api.schemas.common import page_of
+from models import Role
+from service import accounts, assignments
+from service.clock import local_today
+
+blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",
+                description="Liaisons' streets and communities, with their periods")
+
+
+@blp.route("")
+@blp.arguments(AssignmentListArgs, location="query")
+@blp.response(200, page_of(AssignmentSchema))
+def list_assignments(args):
+    """Assignments, newest first; a liaison sees their own."""
+    if current_user().role == Role.LIAISON:
+        args["username"] = current_user().username
+    return assignments.list_assignments(**args, today=local_today())
+
+
+@blp.route("", methods=["POST"])
+@admin_only
+@blp.arguments(AssignmentCreateSchema)
+@blp.response(201, AssignmentSchema)
+def create_assignment(data):
+    """Assign a liaison to a street (all its communities) or to one community."""
+    user = accounts.get_user_by_username(data.pop("username"))
+    return assignments.create_assignment(actor=current_user(), user=user, **data)
+
+
+@blp.route("/<id:assignment_id>", methods=["DELETE"])
+@admin_only
+@blp.response(200, AssignmentSchema)
+def end_assignment(assignment_id):
+    """End an assignment today; the row is kept for history."""
+    return assignments.end_assignment(assignments.get_assignment(assignment_id),
+                                      actor=current_user(), on=local_today())
+

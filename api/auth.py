@@ -1,0 +1,47 @@
+"""Who is calling: bearer tokens on every /api/v1/ endpoint, and role requirements."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, g, request
+
+from models import Role, User
+from service import accounts
+from service.errors import AuthenticationError, PermissionDeniedError
+
+# Endpoints anyone may call without a token.
+PUBLIC_ENDPOINTS = {"health.health", "auth.login"}
+
+
+def authenticate_request() -> None:
+    """Before each API request: resolve the bearer token to a user, or refuse with 401."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if not request.path.startswith("/api/v1/") or request.method == "OPTIONS":
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("请先登录（缺少 Authorization: Bearer 令牌）")
+    g.user = accounts.user_from_token(
+        token.strip(), secret=current_app.config["SECRET_KEY"],
+        lifetime=current_app.config["TOKEN_LIFETIME"])
+
+
+def current_user() -> User:
+    return g.user
+
+
+def require_role(*roles: Role) -> Callable:
+    """Refuse with 403 unless the authenticated user has one of `roles`."""
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user().role not in roles:
+                raise PermissionDeniedError("没有权限执行此操作")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+admin_only = require_role(Role.ADMIN)

@@ -1,0 +1,44 @@
+"""Configuration from environment variables, and the configuration the tests use."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one kept under instance/ so restarts and
+    every worker of one server agree on it."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """The settings of a running service."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "xicheng.db")
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SECRET_KEY": _secret_key(instance_path),
+        "TOKEN_LIFETIME": int(os.environ.get("TOKEN_LIFETIME_SECONDS", 12 * 3600)),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "SQLITE_BUSY_TIMEOUT": float(os.environ.get("SQLITE_BUSY_TIMEOUT", 5.0)),
+    }
+
+
+def for_tests(database_url: str) -> dict:
+    """Settings for the test suite: a given database and a cheap password hash."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "TOKEN_LIFETIME": 3600,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SQLITE_BUSY_TIMEOUT": 15.0,
+    }

@@ -1,0 +1,45 @@
+from flask_smorest import Blueprint
+
+from api.schemas.common import PageArgs, page_of
+from api.schemas.district import (
+    CommunityDetailSchema,
+    CommunityListArgs,
+    CommunitySchema,
+    StreetSchema,
+)
+from service import district
+from service.clock import local_today
+from service.pagination import Page
+
+blp = Blueprint("district", __name__, url_prefix="/api/v1",
+                description="The district's 15 streets and 263 communities")
+
+
+@blp.route("/streets")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(StreetSchema))
+def list_streets(args):
+    """Streets with their number of communities."""
+    rows = district.list_streets()
+    start = (args["page"] - 1) * args["per_page"]
+    items = [{"code": s.code, "name": s.name, "latitude": s.latitude,
+              "longitude": s.longitude, "community_count": n} for s, n in rows]
+    return Page(items=items[start:start + args["per_page"]], total=len(items),
+                page=args["page"], per_page=args["per_page"])
+
+
+@blp.route("/communities")
+@blp.arguments(CommunityListArgs, location="query")
+@blp.response(200, page_of(CommunitySchema))
+def list_communities(args):
+    """Communities, by street and by part of the name (coordinates are WGS-84)."""
+    return district.list_communities(**args)
+
+
+@blp.route("/communities/<string(length=12):code>")
+@blp.response(200, CommunityDetailSchema)
+def get_community(code):
+    """One community with the liaisons assigned to it today."""
+    community = district.get_community(code)
+    community.liaisons = district.current_liaisons(community, local_today())
+    return community

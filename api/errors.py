@@ -1,0 +1,115 @@
+"""The one place where exceptions become HTTP responses, all in one JSON shape:
+{"code", "status", "message", "errors"?, "request_id"?}."""
+
+import logging
+
+from flask import Flask, g, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from models import db
+from service.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RuleViolationError,
+    ServiceError,
+    TooManyAttemptsError,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_OF = {
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+    RuleViolationError: 422,
+    TooManyAttemptsError: 429,
+}
+
+MESSAGES = {
+    400: "请求格式错误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "资源不存在",
+    405: "不支持该请求方法",
+    409: "与现有数据冲突",
+    413: "上传内容过大",
+    422: "输入有误",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误",
+}
+
+
+def error_body(status: int, message: str | None = None, errors: dict | None = None) -> dict:
+    body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"),
+            "message": message or MESSAGES.get(status, HTTP_STATUS_CODES.get(status, ""))}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _first_field_message(errors: dict, path: str = "") -> str | None:
+    """'field: message' for the first field at fault in a (nested) marshmallow error dict."""
+    for key, value in errors.items():
+        name = key if key in ("json", "query", "form", "files", "path") else (
+            f"{path}.{key}" if path else str(key))
+        if key in ("json", "query", "form", "files", "path"):
+            name = path
+        if isinstance(value, dict):
+            found = _first_field_message(value, name)
+            if found:
+                return found
+        elif isinstance(value, list) and value:
+            return f"{name or '请求'}: {value[0]}" if isinstance(value[0], str) else (
+                _first_field_message(value[0], name) if isinstance(value[0], dict) else None)
+    return None
+
+
+class JsonApi(Api):
+    """flask-smorest's Api, with HTTP errors that keep their headers (Allow on 405) and name
+    the field at fault."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        message = data.get("message")
+        if errors and not message:
+            message = _first_field_message(errors)
+        if error.code == 400 and not errors and not message:
+            message = f"{MESSAGES[400]}：{error.description}" if error.description else None
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
+        if getattr(g, "request_id", None):
+            headers["X-Request-ID"] = g.request_id
+        return jsonify(error_body(error.code or 500, message, errors)), error.code, headers
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        status = next(code for cls, code in STATUS_OF.items() if isinstance(error, cls))
+        db.session.rollback()
+        headers = {}
+        if isinstance(error, TooManyAttemptsError):
+            headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, AuthenticationError):
+            headers["WWW-Authenticate"] = "Bearer"
+        errors = error.errors or None
+        if isinstance(error, RuleViolationError) and errors:
+            errors = {"json": errors}
+        return jsonify(error_body(status, error.message, errors)), status, headers
+
+    # HTTPExceptions reach JsonApi.handle_http_exception first: Flask picks the most specific
+    # handler, so this one sees only what nothing else caught.
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        request_id = getattr(g, "request_id", "-")
+        log.exception("unhandled error, request_id=%s", request_id)
+        body = error_body(500, f"{MESSAGES[500]}（请求编号 {request_id}）")
+        body["request_id"] = request_id
+        return jsonify(body), 500

@@ -1,0 +1,21 @@
+"""SQLAlchemy models: tables and small invariants. No commits, no JSON, no HTTP."""
+
+from models.assignment import Assignment
+from models.audit import AuditEntry
+from models.base import db
+from models.contract import Contract, ContractTarget
+from models.district import Community, Street
+from models.user import LoginAttempt, Role, User
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "Community",
+    "Contract",
+    "ContractTarget",
+    "LoginAttempt",
+    "Role",
+    "Street",
+    "User",
+    "db",
+]

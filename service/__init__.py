@@ -1,0 +1,1 @@
+"""Use cases and business rules. Each write use case owns its transaction and commits once."""

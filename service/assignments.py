@@ -1,0 +1,136 @@
+"""Assignments of liaisons to streets and communities, and the scope rule every feature uses."""
+
+from datetime import date
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from models import Assignment, Community, Role, User, db
+from service import audit
+from service.clock import local_today
+from service.district import get_community, get_street
+from service.errors import NotFoundError, PermissionDeniedError, field_error
+from service.pagination import Page, paginate
+
+AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
+
+
+def _active_on(day: date):
+    return (Assignment.start_date <= day) & (
+        Assignment.end_date.is_(None) | (Assignment.end_date >= day))
+
+
+def create_assignment(*, actor: User, user: User, start_date: date,
+                      street_code: str | None = None, community_code: str | None = None,
+                      end_date: date | None = None) -> Assignment:
+    """Assign a liaison to a street or to a community for a period."""
+    if user.role != Role.LIAISON:
+        raise field_error("username", "只能为联络员分配街道或社区")
+    if bool(street_code) == bool(community_code):
+        raise field_error("street_code", "请在 street_code 和 community_code 中恰好填写一个")
+    if street_code:
+        get_street(street_code)
+    if community_code:
+        get_community(community_code)
+    if end_date is not None and end_date < start_date:
+        raise field_error("end_date", "结束日期不能早于开始日期")
+    assignment = Assignment(user_id=user.id, street_code=street_code or None,
+                            community_code=community_code or None,
+                            start_date=start_date, end_date=end_date)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("assignment", assignment.id, "create", actor,
+                 audit.snapshot(assignment, AUDIT_FIELDS))
+    db.session.commit()
+    return assignment
+
+
+def get_assignment(assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFoundError(f"分配记录不存在：{assignment_id}")
+    return assignment
+
+
+def end_assignment(assignment: Assignment, *, actor: User, on: date) -> Assignment:
+    """End an assignment on a day (the row stays, so history survives)."""
+    end = max(on, assignment.start_date)
+    if assignment.end_date is None or assignment.end_date > end:
+        before = audit.snapshot(assignment, ["end_date"])
+        assignment.end_date = end
+        audit.record("assignment", assignment.id, "end", actor,
+                     audit.diff(before, audit.snapshot(assignment, ["end_date"])))
+    db.session.commit()
+    return assignment
+
+
+def list_assignments(*, username: str | None = None, street_code: str | None = None,
+                     community_code: str | None = None, active: bool | None = None,
+                     today: date | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Assignments, newest first; `active` keeps those in force (or not) on `today`."""
+    query = (select(Assignment).options(selectinload(Assignment.user))
+             .order_by(Assignment.start_date.desc(), Assignment.id.desc()))
+    if username:
+        query = query.join(Assignment.user).where(User.username == username)
+    if street_code:
+        query = query.where(Assignment.street_code == street_code)
+    if community_code:
+        community = get_community(community_code)
+        query = query.where(or_(Assignment.community_code == community_code,
+                                Assignment.street_code == community.street_code))
+    if active is not None:
+        in_force = _active_on(today or local_today())
+        query = query.where(in_force if active else ~in_force)
+    return paginate(query, page, per_page)
+
+
+def assigned_community_codes(user: User, day: date) -> Select:
+    """A query of the codes of the communities a liaison covers on `day` (for IN clauses)."""
+    streets = select(Assignment.street_code).where(
+        Assignment.user_id == user.id, Assignment.street_code.is_not(None), _active_on(day))
+    direct = select(Assignment.community_code).where(
+        Assignment.user_id == user.id, Assignment.community_code.is_not(None), _active_on(day))
+    return select(Community.code).where(
+        or_(Community.street_code.in_(streets), Community.code.in_(direct)))
+
+
+def ever_assigned_community_codes(user: User) -> Select:
+    """Codes of every community a liaison has ever covered (for reading their own history)."""
+    streets = select(Assignment.street_code).where(
+        Assignment.user_id == user.id, Assignment.street_code.is_not(None))
+    direct = select(Assignment.community_code).where(
+        Assignment.user_id == user.id, Assignment.community_code.is_not(None))
+    return select(Community.code).where(
+        or_(Community.street_code.in_(streets), Community.code.in_(direct)))
+
+
+def may_act_in(user: User, community: Community, day: date) -> bool:
+    """May this user write in this community on this date? Admins anywhere; liaisons in scope."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.LIAISON:
+        return False
+    query = select(Assignment.id).where(
+        Assignment.user_id == user.id, _active_on(day),
+        or_(Assignment.community_code == community.code,
+            Assignment.street_code == community.street_code)).limit(1)
+    return db.session.scalar(query) is not None
+
+
+def require_may_act_in(user: User, community: Community, day: date) -> None:
+    """Raise PermissionDeniedError unless `may_act_in`."""
+    if not may_act_in(user, community, day):
+        raise PermissionDeniedError(
+            f"您在 {day.isoformat()} 未被分配到{community.name}，无权在此记录")
+
+
+def may_act_in_street(user: User, street_code: str, day: date) -> bool:
+    """May this user write for a whole street on this date (street-level assignment needed)?"""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.LIAISON:
+        return False
+    query = select(Assignment.id).where(
+        Assignment.user_id == user.id, _active_on(day),
+        Assignment.street_code == street_code).limit(1)
+    return db.session.scalar(query) is not None

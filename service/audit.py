@@ -1,0 +1,43 @@
+"""Recording who changed what: every write use case calls `record` before it commits."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from models import AuditEntry, User, db
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict:
+    """The named attributes of a record as JSON-ready values."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Only what changed, as {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(entity_type: str, entity_id: int, action: str, actor: User | None,
+           changes: dict, now: datetime | None = None) -> AuditEntry:
+    """Add a history entry to the current transaction (the caller commits)."""
+    entry = AuditEntry(entity_type=entity_type, entity_id=entity_id, action=action,
+                       actor_id=actor.id if actor else None, changes=changes)
+    if now is not None:
+        entry.at = now
+    db.session.add(entry)
+    return entry
+
+
+def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+    """Every entry for one record, oldest first."""
+    query = (select(AuditEntry)
+             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+             .order_by(AuditEntry.at, AuditEntry.id))
+    return list(db.session.scalars(query))

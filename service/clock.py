@@ -1,0 +1,19 @@
+"""Time rules: stored in UTC, read in Asia/Shanghai, weeks are ISO weeks."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Asia/Shanghai on which an aware moment falls."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    return local_date(now or now_utc())

@@ -1,0 +1,119 @@
+"""The district's streets and communities: loading the official list and reading it."""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from models import Assignment, Community, Street, User, db
+from service.errors import NotFoundError
+from service.pagination import Page, paginate
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "district"
+
+
+@dataclass
+class SeedResult:
+    streets: int
+    communities: int
+    changed: int
+
+
+def _optional_float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _upsert(model, key: str, rows: list[dict]) -> int:
+    """Insert missing rows and update differing ones; returns how many rows changed."""
+    existing = {getattr(obj, key): obj for obj in db.session.scalars(select(model))}
+    changed = 0
+    for values in rows:
+        obj = existing.get(values[key])
+        if obj is None:
+            db.session.add(model(**values))
+            changed += 1
+            continue
+        for name, value in values.items():
+            # Coordinates set by an admin survive a re-seed that knows none.
+            if value is None and name in ("latitude", "longitude"):
+                continue
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed += 1
+    return changed
+
+
+def seed_district(data_dir: Path = DATA_DIR) -> SeedResult:
+    """Load the 15 streets and 263 communities from the shipped CSV files (idempotent)."""
+    streets = [
+        {"code": r["street_code"], "name": r["street_name"],
+         "latitude": _optional_float(r["latitude"]), "longitude": _optional_float(r["longitude"])}
+        for r in _read_csv(data_dir / "xicheng_streets.csv")
+    ]
+    communities = [
+        {"code": r["community_code"], "street_code": r["street_code"],
+         "name": r["community_name"], "latitude": _optional_float(r["latitude"]),
+         "longitude": _optional_float(r["longitude"])}
+        for r in _read_csv(data_dir / "xicheng_communities.csv")
+    ]
+    changed = _upsert(Street, "code", streets)
+    db.session.flush()
+    changed += _upsert(Community, "code", communities)
+    db.session.commit()
+    return SeedResult(streets=len(streets), communities=len(communities), changed=changed)
+
+
+def list_streets() -> list[tuple[Street, int]]:
+    """Every street with its number of communities, in code order."""
+    counts = (select(Community.street_code, func.count().label("n"))
+              .group_by(Community.street_code).subquery())
+    query = (select(Street, func.coalesce(counts.c.n, 0))
+             .outerjoin(counts, counts.c.street_code == Street.code)
+             .order_by(Street.code))
+    return [(street, n) for street, n in db.session.execute(query)]
+
+
+def get_street(code: str) -> Street:
+    street = db.session.get(Street, code)
+    if street is None:
+        raise NotFoundError(f"街道不存在：{code}", {"street_code": [f"未知街道编码：{code}"]})
+    return street
+
+
+def get_community(code: str) -> Community:
+    community = db.session.get(Community, code)
+    if community is None:
+        raise NotFoundError(f"社区不存在：{code}", {"community_code": [f"未知社区编码：{code}"]})
+    return community
+
+
+def list_communities(*, street_code: str | None = None, q: str | None = None,
+                     page: int = 1, per_page: int = 50) -> Page:
+    """Communities in code order, filtered by street and by part of the name."""
+    query = select(Community).join(Community.street).order_by(Community.code)
+    if street_code:
+        get_street(street_code)
+        query = query.where(Community.street_code == street_code)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(Community.name.like(pattern), Community.code.like(pattern)))
+    return paginate(query, page, per_page)
+
+
+def current_liaisons(community: Community, today: date) -> list[User]:
+    """Liaisons assigned on `today` to the community directly or through its street."""
+    query = (select(User).join(Assignment, Assignment.user_id == User.id)
+             .where(or_(Assignment.community_code == community.code,
+                        Assignment.street_code == community.street_code),
+                    Assignment.start_date <= today,
+                    or_(Assignment.end_date.is_(None), Assignment.end_date >= today),
+                    User.active.is_(True))
+             .distinct().order_by(User.username))
+    return list(db.session.scalars(query))

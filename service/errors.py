@@ -1,0 +1,41 @@
+"""Errors the use cases raise; the HTTP edge maps them to status codes in one place."""
+
+
+class ServiceError(Exception):
+    """Base class: a message for people (Chinese) and, optionally, the fields at fault."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotFoundError(ServiceError):
+    pass
+
+
+class PermissionDeniedError(ServiceError):
+    pass
+
+
+class ConflictError(ServiceError):
+    pass
+
+
+class RuleViolationError(ServiceError):
+    """The input is well-formed but breaks a business rule (answered like a validation error)."""
+
+
+class AuthenticationError(ServiceError):
+    pass
+
+
+class TooManyAttemptsError(ServiceError):
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def field_error(field: str, message: str) -> RuleViolationError:
+    """A rule violation that names one field, shaped like a validation error."""
+    return RuleViolationError(message, {field: [message]})

@@ -1,0 +1,120 @@
+"""Shared fixtures: one app per session on SQLite (default) or on TEST_DATABASE_URL, a
+clean database with the real district before every test, users and their tokens."""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from api import create_app
+from api.config import for_tests
+from models import db
+from service import accounts, assignments, district
+from service.contracts import ensure_default_contract
+
+DEFAULT_PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or (
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(for_tests(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _wipe(app) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(app):
+    """Every test starts from the seeded district and the default contract, nothing else."""
+    with app.app_context():
+        _wipe(app)
+        district.seed_district()
+        ensure_default_contract()
+    yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass
+class TestUser:
+    id: int
+    username: str
+    role: str
+    password: str
+    display_name: str
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user; a liaison may be assigned streets and communities from a start date."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "liaison", username: str | None = None, *,
+             streets: list[str] = (), communities: list[str] = (),
+             start_date: date = date(2022, 3, 15), end_date: date | None = None,
+             display_name: str | None = None, password: str = DEFAULT_PASSWORD) -> TestUser:
+        username = username or f"{role}{next(counter)}"
+        with app.app_context():
+            user = accounts.create_user(username=username, password=password, role=role,
+                                        display_name=display_name)
+            for street in streets:
+                assignments.create_assignment(actor=None, user=user, street_code=street,
+                                              start_date=start_date, end_date=end_date)
+            for community in communities:
+                assignments.create_assignment(actor=None, user=user, community_code=community,
+                                              start_date=start_date, end_date=end_date)
+            return TestUser(user.id, user.username, user.role, password, user.display_name)
+
+    return make
+
+
+@pytest.fixture
+def auth_headers(app):
+    """Bearer headers for a user, issued the way login issues them."""
+    def headers(user: TestUser) -> dict:
+        with app.app_context():
+            model = accounts.get_user(user.id)
+            token = accounts.issue_token(model, secret=app.config["SECRET_KEY"],
+                                         lifetime=app.config["TOKEN_LIFETIME"])
+        return {"Authorization": f"Bearer {token.access_token}"}
+    return headers
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", "admin")
+
+
+@pytest.fixture
+def admin_headers(admin, auth_headers):
+    return auth_headers(admin)
