@@ -2,9 +2,9 @@
 and commands, and does nothing else (no network, no migrations)."""
 
 import logging
-from pathlib import Path
 import re
 import uuid
+from pathlib import Path
 
 from flask import Flask, g, request
 from flask_migrate import Migrate

@@ -1,7 +1,7 @@
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from api.auth import admin_only, current_user
+from api.blueprint import Blueprint
 from api.schemas.accounts import (
     LoginSchema,
     TokenSchema,

@@ -1,6 +1,5 @@
-from flask_smorest import Blueprint
-
 from api.auth import admin_only, current_user
+from api.blueprint import Blueprint
 from api.schemas.accounts import AssignmentCreateSchema, AssignmentListArgs, AssignmentSchema
 from api.schemas.common import page_of
 from models import Role
@@ -35,7 +34,7 @@ def create_assignment(data):
 @admin_only
 @blp.response(200, AssignmentSchema)
 def end_assignment(assignment_id):
-    """End an assignment today; the row is kept for history."""
+    """End an assignment (no longer in force from today); the row is kept for history."""
     return assignments.end_assignment(assignments.get_assignment(assignment_id),
-                                      actor=current_user(), on=local_today())
+                                      actor=current_user(), today=local_today())
 

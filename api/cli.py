@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from models import Role
-from service import accounts, district
+from service import accounts, demo, district
 from service.contracts import ensure_default_contract
 from service.errors import ServiceError
 
@@ -43,3 +43,13 @@ def register_commands(app: Flask) -> None:
         except ServiceError as error:
             _fail(error)
         click.echo(f"created {user.role} {user.username} (id {user.id})")
+
+    @app.cli.command("demo-data")
+    @click.option("--seed", default=2022, show_default=True, help="Random seed.")
+    def demo_data(seed):
+        """Build a realistic year of the 2022 contract (accounts, assignments, work)."""
+        ensure_default_contract()
+        summary = demo.build_demo_data(seed)
+        click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()))
+        click.echo(f"demo accounts: admin, official, liaison01..liaison15; "
+                   f"password {demo.DEMO_PASSWORD}")

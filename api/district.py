@@ -1,5 +1,4 @@
-from flask_smorest import Blueprint
-
+from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.district import (
     CommunityDetailSchema,

@@ -1,6 +1,6 @@
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from api.blueprint import Blueprint
 from service.health import database_reachable
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health")

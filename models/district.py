@@ -1,4 +1,4 @@
-"""Streets (街道) and communities (社区) of the district, keyed by their 12-digit statistical codes."""
+"""Streets (街道) and communities (社区), keyed by their 12-digit statistical codes."""
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship

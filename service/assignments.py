@@ -1,6 +1,6 @@
 """Assignments of liaisons to streets and communities, and the scope rule every feature uses."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
@@ -52,9 +52,10 @@ def get_assignment(assignment_id: int) -> Assignment:
     return assignment
 
 
-def end_assignment(assignment: Assignment, *, actor: User, on: date) -> Assignment:
-    """End an assignment on a day (the row stays, so history survives)."""
-    end = max(on, assignment.start_date)
+def end_assignment(assignment: Assignment, *, actor: User, today: date) -> Assignment:
+    """End an assignment so that it is no longer in force from `today` (the row stays, so
+    history survives)."""
+    end = max(today - timedelta(days=1), assignment.start_date)
     if assignment.end_date is None or assignment.end_date > end:
         before = audit.snapshot(assignment, ["end_date"])
         assignment.end_date = end

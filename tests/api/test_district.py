@@ -1,5 +1,7 @@
 """The real district through the API, and idempotent seeding through the command line."""
 
+from datetime import date
+
 from models import Community, Street, db
 
 XICHENG_STREETS = 15
@@ -43,11 +45,11 @@ def test_communities_filter_by_street_and_by_part_of_the_name(client, admin_head
 def test_community_detail_shows_current_liaisons(client, admin_headers, make_user):
     make_user("liaison", "li", streets=["110102001000"], display_name="李联络")
     make_user("liaison", "old", communities=["110102001004"],
-              end_date=__import__("datetime").date(2022, 6, 1))
+              end_date=date(2022, 6, 1))
     body = client.get("/api/v1/communities/110102001004", headers=admin_headers).get_json()
     assert body["name"] == "府右街南社区居委会"
     assert body["street_name"] == "西长安街街道"
-    assert [l["username"] for l in body["liaisons"]] == ["li"]
+    assert [x["username"] for x in body["liaisons"]] == ["li"]
 
 
 def test_unknown_codes_are_404_or_422(client, admin_headers):

@@ -1,0 +1,50 @@
+# `make run` and `make test` do all the set-up on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run serve test test-pg schemathesis lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Install, migrate, load the district (and with DEMO=1 a demo year), then serve.
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-district
+	@if [ -n "$(DEMO)" ]; then $(FLASK) demo-data; fi
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-style server: two sync workers suit two cores.
+serve: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-district
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest
+
+test-pg: $(VENV)/.dev-installed
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+schemathesis: $(VENV)/.dev-installed
+	$(BIN)/python scripts/schemathesis_run.py
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/xicheng.db*

@@ -1,0 +1,71 @@
+"""A realistic, seeded-random year of the 2022 contract for demonstrations (`demo-data`).
+
+Each feature adds a step to DEMO_STEPS; the steps run in order on one random generator, so the
+same seed always builds the same year."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from models import Role, Street, User, db
+from service import accounts, assignments
+from service.contracts import current_contract
+
+DEMO_PASSWORD = "xicheng2022"
+
+# Common surnames and given names, for liaisons who read like people.
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["静", "伟", "芳", "敏", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "霞"]
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    start: date
+    end: date
+    admin: User | None = None
+    liaisons: dict[str, User] = field(default_factory=dict)  # street code -> liaison
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+def _user(username: str, role: Role, display_name: str) -> tuple[User, bool]:
+    existing = db.session.scalar(select(User).where(User.username == username))
+    if existing is not None:
+        return existing, False
+    return accounts.create_user(username=username, password=DEMO_PASSWORD, role=role,
+                                display_name=display_name), True
+
+
+def create_demo_people(ctx: DemoContext) -> None:
+    """An admin, two officials, and one liaison per street, assigned for the whole contract."""
+    ctx.admin, _ = _user("admin", Role.ADMIN, "项目经理")
+    _user("official", Role.OFFICIAL, "区民政局")
+    _user("street-official", Role.OFFICIAL, "街道办")
+    streets = db.session.scalars(select(Street).order_by(Street.code)).all()
+    created = 0
+    for number, street in enumerate(streets, start=1):
+        name = ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN)
+        liaison, is_new = _user(f"liaison{number:02d}", Role.LIAISON,
+                                f"{name}（{street.name.removesuffix('街道')}）")
+        ctx.liaisons[street.code] = liaison
+        if is_new:
+            assignments.create_assignment(actor=ctx.admin, user=liaison,
+                                          street_code=street.code, start_date=ctx.start)
+            created += 1
+    ctx.summary["liaisons"] = len(ctx.liaisons)
+    ctx.summary["assignments_created"] = created
+
+
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [create_demo_people]
+
+
+def build_demo_data(seed: int = 2022) -> dict[str, int]:
+    """Run every demo step for the current contract; returns what each step made."""
+    contract = current_contract()
+    ctx = DemoContext(rng=random.Random(seed), start=contract.start_date, end=contract.end_date)
+    for step in DEMO_STEPS:
+        step(ctx)
+    return ctx.summary

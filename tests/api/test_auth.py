@@ -1,0 +1,135 @@
+"""Logging in, tokens, throttling, and the role matrix of the account endpoints."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+from service import accounts
+
+
+def login(client, username, password, address="10.0.0.1"):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_login_returns_a_bearer_token_that_opens_me(client, make_user):
+    user = make_user("official", "guan", display_name="官员甲")
+    response = login(client, "guan", user.password)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    assert body["user"] == {"id": user.id, "username": "guan", "display_name": "官员甲",
+                            "role": "official", "active": True}
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200 and me.get_json()["username"] == "guan"
+
+
+def test_wrong_password_and_unknown_user_are_401_alike(client, make_user):
+    make_user("liaison", "li")
+    wrong = login(client, "li", "not-the-password")
+    unknown = login(client, "nobody", "whatever-pass")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json()["message"] == unknown.get_json()["message"] == "用户名或密码错误"
+
+
+@pytest.mark.parametrize("header", [
+    None, "Bearer", "Bearer ", "Basic abc", "Bearer not-a-token",
+])
+def test_missing_or_malformed_tokens_are_401(client, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["code"] == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_forged_token_signed_with_another_key_is_401(client, make_user):
+    user = make_user("admin", "boss")
+    forged = URLSafeTimedSerializer("another-secret", salt=accounts.TOKEN_SALT).dumps(
+        {"uid": user.id, "v": 1})
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+def test_expired_token_is_401(app, client, make_user, monkeypatch):
+    user = make_user("admin", "boss")
+    token = login(client, "boss", user.password).get_json()["access_token"]
+    app.config["TOKEN_LIFETIME"] = 0
+    try:
+        # itsdangerous compares whole seconds: move its clock past the lifetime.
+        later = datetime.now(UTC) + timedelta(seconds=5)
+        monkeypatch.setattr("itsdangerous.timed.TimestampSigner.get_timestamp",
+                            lambda self: int(later.timestamp()))
+        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    finally:
+        app.config["TOKEN_LIFETIME"] = 3600
+    assert response.status_code == 401
+    assert "过期" in response.get_json()["message"]
+
+
+def test_disabled_users_token_stops_working_and_login_is_refused(
+        client, make_user, admin_headers, auth_headers):
+    user = make_user("liaison", "li")
+    headers = auth_headers(user)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.patch(f"/api/v1/users/{user.id}", json={"active": False},
+                        headers=admin_headers).status_code == 200
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert login(client, "li", user.password).status_code == 401
+
+
+def test_password_change_invalidates_old_tokens(client, make_user, admin_headers, auth_headers):
+    user = make_user("liaison", "li")
+    headers = auth_headers(user)
+    response = client.patch(f"/api/v1/users/{user.id}", json={"password": "brand-new-pass"},
+                            headers=admin_headers)
+    assert response.status_code == 200
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert login(client, "li", "brand-new-pass").status_code == 200
+
+
+def test_repeated_failures_for_a_username_are_throttled_with_429(client, make_user):
+    user = make_user("liaison", "li")
+    for attempt in range(accounts.MAX_FAILURES_PER_USERNAME):
+        assert login(client, "li", f"wrong-{attempt}", address=f"10.0.0.{attempt}"
+                     ).status_code == 401
+    throttled = login(client, "li", user.password, address="10.9.9.9")
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
+    assert throttled.get_json()["code"] == 429
+
+
+def test_repeated_failures_from_one_address_are_throttled(client, make_user):
+    make_user("liaison", "li")
+    for attempt in range(accounts.MAX_FAILURES_PER_ADDRESS):
+        login(client, f"user{attempt}", "wrong-password", address="10.1.1.1")
+    assert login(client, "li", "anything-else", address="10.1.1.1").status_code == 429
+    assert login(client, "li", "anything-else", address="10.1.1.2").status_code == 401
+
+
+def test_throttle_window_passes(app, make_user):
+    user = make_user("liaison", "li")
+    then = datetime(2022, 5, 1, 8, 0, tzinfo=UTC)
+    with app.app_context():
+        for _ in range(accounts.MAX_FAILURES_PER_USERNAME):
+            with pytest.raises(accounts.AuthenticationError):
+                accounts.authenticate("li", "wrong-password", address="x", now=then)
+        with pytest.raises(accounts.TooManyAttemptsError):
+            accounts.authenticate("li", user.password, address="x", now=then)
+        later = then + accounts.FAILURE_WINDOW + timedelta(seconds=1)
+        assert accounts.authenticate("li", user.password, address="x", now=later).username == "li"
+
+
+def test_passwords_are_stored_hashed(app, make_user):
+    user = make_user("liaison", "li")
+    with app.app_context():
+        stored = accounts.get_user(user.id).password_hash
+    assert user.password not in stored and stored.startswith("pbkdf2:sha256")
+
+
+def test_login_refuses_unknown_fields_and_missing_password(client):
+    response = client.post("/api/v1/auth/login", json={"username": "a", "pass": "b"})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["json"]
+    assert "password" in errors and "pass" in errors

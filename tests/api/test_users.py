@@ -1,0 +1,95 @@
+"""Admins manage accounts; nobody else may."""
+
+import pytest
+
+from models import AuditEntry, db
+
+
+def test_admin_creates_lists_and_updates_users(client, admin_headers, admin):
+    created = client.post("/api/v1/users", headers=admin_headers, json={
+        "username": "wang.li", "password": "a-good-password", "role": "liaison",
+        "display_name": "王力"})
+    assert created.status_code == 201
+    user = created.get_json()
+    assert user["role"] == "liaison" and user["display_name"] == "王力" and user["active"]
+    listed = client.get("/api/v1/users?role=liaison", headers=admin_headers).get_json()
+    assert [u["username"] for u in listed["items"]] == ["wang.li"] and listed["total"] == 1
+    patched = client.patch(f"/api/v1/users/{user['id']}", headers=admin_headers,
+                           json={"role": "official", "display_name": "王官员"})
+    assert patched.get_json()["role"] == "official"
+    assert client.get(f"/api/v1/users/{user['id']}", headers=admin_headers
+                      ).get_json()["display_name"] == "王官员"
+
+
+def test_user_changes_are_recorded(app, client, admin_headers, make_user):
+    user = make_user("liaison", "li")
+    client.patch(f"/api/v1/users/{user.id}", headers=admin_headers, json={"role": "official"})
+    with app.app_context():
+        entries = db.session.query(AuditEntry).filter_by(entity_type="user",
+                                                         entity_id=user.id).all()
+        assert [e.action for e in entries] == ["create", "update"]
+        assert entries[1].changes == {"role": ["liaison", "official"]}
+        assert entries[1].actor.username == "admin"
+
+
+def test_duplicate_username_is_409(client, admin_headers, make_user):
+    make_user("liaison", "li")
+    response = client.post("/api/v1/users", headers=admin_headers, json={
+        "username": "li", "password": "a-good-password", "role": "liaison"})
+    assert response.status_code == 409
+    assert "username" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"username": "x", "password": "a-good-password", "role": "liaison"}, "username"),
+    ({"username": "okname", "password": "short", "role": "liaison"}, "password"),
+    ({"username": "okname", "password": "a-good-password", "role": "king"}, "role"),
+    ({"username": "okname", "password": "a-good-password", "role": "liaison", "x": 1}, "x"),
+    ({"username": 5, "password": "a-good-password", "role": "liaison"}, "username"),
+])
+def test_invalid_user_bodies_are_422_naming_the_field(client, admin_headers, body, field):
+    response = client.post("/api/v1/users", headers=admin_headers, json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    assert field in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("role", ["liaison", "official"])
+@pytest.mark.parametrize("method,path", [
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users/1"),
+    ("patch", "/api/v1/users/1"),
+    ("post", "/api/v1/assignments"),
+    ("delete", "/api/v1/assignments/1"),
+])
+def test_non_admins_cannot_call_admin_endpoints(client, make_user, auth_headers, role, method,
+                                                path):
+    headers = auth_headers(make_user(role))
+    response = getattr(client, method)(path, headers=headers, json={})
+    assert response.status_code == 403
+    assert response.get_json()["code"] == 403
+
+
+def test_unknown_user_id_is_404_and_huge_id_is_not_a_500(client, admin_headers):
+    assert client.get("/api/v1/users/999999", headers=admin_headers).status_code == 404
+    assert client.get("/api/v1/users/99999999999999999999999",
+                      headers=admin_headers).status_code == 404
+
+
+def test_create_user_command_reads_password_from_stdin(runner, client):
+    result = runner.invoke(args=["create-user", "chen", "--role", "official",
+                                 "--display-name", "陈", "--password-stdin"],
+                           input="stdin-password-1\n")
+    assert result.exit_code == 0, result.output
+    assert "stdin-password-1" not in result.output
+    login = client.post("/api/v1/auth/login",
+                        json={"username": "chen", "password": "stdin-password-1"})
+    assert login.status_code == 200 and login.get_json()["user"]["display_name"] == "陈"
+
+
+def test_create_user_command_refuses_a_short_password(runner):
+    result = runner.invoke(args=["create-user", "chen", "--role", "admin", "--password-stdin"],
+                           input="short\n")
+    assert result.exit_code != 0
+    assert "密码" in result.output
