@@ -89,3 +89,10 @@ def test_openapi_spec_documents_the_endpoints_and_bearer_auth(client):
     assert login["security"] == []
     assert "requestBody" in login
     assert client.get("/api/docs").status_code == 200
+
+
+def test_interactive_docs_load_their_vendored_assets(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    asset = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
