@@ -1,12 +1,15 @@
+from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.district import (
     CommunityDetailSchema,
     CommunityListArgs,
     CommunitySchema,
+    CommunityUpdateSchema,
     StreetSchema,
+    SuggestedLocationSchema,
 )
-from service import district
+from service import district, visits
 from service.clock import local_today
 from service.pagination import Page
 
@@ -42,3 +45,19 @@ def get_community(code):
     community = district.get_community(code)
     community.liaisons = district.current_liaisons(community, local_today())
     return community
+
+
+@blp.route("/communities/<string(length=12):code>", methods=["PATCH"])
+@admin_only
+@blp.arguments(CommunityUpdateSchema)
+@blp.response(200, CommunitySchema)
+def update_community(data, code):
+    """Set a community's point (WGS-84) and its check radius in metres (admins)."""
+    return district.update_community(district.get_community(code), actor=current_user(), **data)
+
+
+@blp.route("/communities/<string(length=12):code>/suggested-location")
+@blp.response(200, SuggestedLocationSchema)
+def suggested_location(code):
+    """A point proposed from the median of the community's well-located visits."""
+    return visits.suggested_location(code)

@@ -6,6 +6,7 @@ from models.base import db
 from models.contract import Contract, ContractTarget
 from models.district import Community, Street
 from models.user import LoginAttempt, Role, User
+from models.visit import Problem, Visit
 
 __all__ = [
     "Assignment",
@@ -14,8 +15,10 @@ __all__ = [
     "Contract",
     "ContractTarget",
     "LoginAttempt",
+    "Problem",
     "Role",
     "Street",
     "User",
+    "Visit",
     "db",
 ]

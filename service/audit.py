@@ -24,10 +24,10 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def record(entity_type: str, entity_id: int, action: str, actor: User | None,
+def record(entity_type: str, entity_id: int | str, action: str, actor: User | None,
            changes: dict, now: datetime | None = None) -> AuditEntry:
     """Add a history entry to the current transaction (the caller commits)."""
-    entry = AuditEntry(entity_type=entity_type, entity_id=entity_id, action=action,
+    entry = AuditEntry(entity_type=entity_type, entity_id=str(entity_id), action=action,
                        actor_id=actor.id if actor else None, changes=changes)
     if now is not None:
         entry.at = now
@@ -35,9 +35,9 @@ def record(entity_type: str, entity_id: int, action: str, actor: User | None,
     return entry
 
 
-def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+def history(entity_type: str, entity_id: int | str) -> list[AuditEntry]:
     """Every entry for one record, oldest first."""
     query = (select(AuditEntry)
-             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
              .order_by(AuditEntry.at, AuditEntry.id))
     return list(db.session.scalars(query))

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 
 from models import Assignment, Community, Street, User, db
-from service.errors import NotFoundError
+from service import audit
+from service.errors import NotFoundError, field_error
 from service.pagination import Page, paginate
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "district"
@@ -117,3 +118,20 @@ def current_liaisons(community: Community, today: date) -> list[User]:
                     User.active.is_(True))
              .distinct().order_by(User.username))
     return list(db.session.scalars(query))
+
+
+def update_community(community: Community, *, actor: User, **changes) -> Community:
+    """Set a community's point (WGS-84) and check radius (admins); recorded."""
+    fields = ["latitude", "longitude", "radius_m"]
+    merged = {name: changes.get(name, getattr(community, name)) for name in fields}
+    if (merged["latitude"] is None) != (merged["longitude"] is None):
+        missing = "longitude" if merged["longitude"] is None else "latitude"
+        raise field_error(missing, "经度和纬度需同时提供或同时清空")
+    before = audit.snapshot(community, fields)
+    for name, value in changes.items():
+        setattr(community, name, value)
+    changed = audit.diff(before, audit.snapshot(community, fields))
+    if changed:
+        audit.record("community", community.code, "update", actor, changed)
+    db.session.commit()
+    return community

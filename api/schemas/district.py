@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields
 
-from api.schemas.common import PageArgs, code
+from api.schemas.common import PageArgs, Strict, code
 
 
 class StreetSchema(ma.Schema):
@@ -34,3 +34,18 @@ class CommunityDetailSchema(CommunitySchema):
 class CommunityListArgs(PageArgs):
     street_code = code()
     q = fields.String(validate=ma.validate.Length(max=100))
+
+
+class CommunityUpdateSchema(Strict):
+    latitude = fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90),
+                            metadata={"description": "WGS-84"})
+    longitude = fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180),
+                             metadata={"description": "WGS-84"})
+    radius_m = fields.Integer(validate=ma.validate.Range(min=50, max=10_000))
+
+
+class SuggestedLocationSchema(ma.Schema):
+    community_code = fields.String()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    visits = fields.Integer(metadata={"description": "ok visits behind the suggestion"})

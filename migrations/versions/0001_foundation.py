@@ -64,7 +64,7 @@ def upgrade():
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entity_type', sa.String(length=32), nullable=False),
-    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('entity_id', sa.String(length=32), nullable=False),
     sa.Column('action', sa.String(length=16), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),

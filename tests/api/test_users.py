@@ -26,7 +26,7 @@ def test_user_changes_are_recorded(app, client, admin_headers, make_user):
     client.patch(f"/api/v1/users/{user.id}", headers=admin_headers, json={"role": "official"})
     with app.app_context():
         entries = db.session.query(AuditEntry).filter_by(entity_type="user",
-                                                         entity_id=user.id).all()
+                                                         entity_id=str(user.id)).all()
         assert [e.action for e in entries] == ["create", "update"]
         assert entries[1].changes == {"role": ["liaison", "official"]}
         assert entries[1].actor.username == "admin"

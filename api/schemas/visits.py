@@ -1,0 +1,160 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.schemas.common import PageArgs, Strict, code
+from service.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES
+
+MAX_NOTES = 2000
+MAX_SYNC = 200
+
+
+def _count(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=0, max=100_000), **kwargs)
+
+
+class VisitFieldsSchema(Strict):
+    """What a phone sends about a visit (positions WGS-84, times with an offset)."""
+
+    community_code = code(required=True)
+    visited_at = fields.AwareDateTime(required=True, metadata={
+        "description": "ISO 8601 with an offset; stored in UTC"})
+    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90),
+                            metadata={"description": "WGS-84 degrees"})
+    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180),
+                             metadata={"description": "WGS-84 degrees"})
+    accuracy_m = fields.Float(allow_none=True, validate=validate.Range(min=0, max=100_000))
+    fix_at = fields.AwareDateTime(allow_none=True,
+                                  metadata={"description": "when the phone took the fix"})
+    purpose = fields.String(required=True, validate=validate.OneOf(list(PURPOSES)))
+    notes = fields.String(validate=validate.Length(max=MAX_NOTES))
+    people_met = _count()
+    new_registrations = _count()
+
+
+class VisitCreateSchema(VisitFieldsSchema):
+    client_id = fields.UUID(required=True, metadata={"description": "made on the phone"})
+    username = fields.String(validate=validate.Length(min=1, max=64),
+                             metadata={"description": "admins: log for this liaison"})
+
+    @ma.post_load
+    def client_id_as_text(self, data, **_kwargs):
+        data["client_id"] = str(data["client_id"])
+        return data
+
+
+class VisitUpdateSchema(VisitFieldsSchema):
+    """Any of the visit's fields; used with partial=True."""
+
+
+class VisitSchema(ma.Schema):
+    id = fields.Integer()
+    client_id = fields.String()
+    username = fields.String()
+    community_code = fields.String()
+    community_name = fields.String()
+    street_code = fields.String()
+    visited_at = fields.AwareDateTime()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    accuracy_m = fields.Float(allow_none=True)
+    fix_at = fields.AwareDateTime(allow_none=True)
+    purpose = fields.String()
+    notes = fields.String()
+    people_met = fields.Integer()
+    new_registrations = fields.Integer()
+    distance_m = fields.Float(allow_none=True)
+    location_basis = fields.String(allow_none=True)
+    location_check = fields.String()
+    review_status = fields.String()
+    review_reason = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class VisitListArgs(PageArgs):
+    community_code = code()
+    street_code = code()
+    username = fields.String(validate=validate.Length(max=64))
+    from_date = fields.Date(data_key="from")
+    to_date = fields.Date(data_key="to")
+    purpose = fields.String(validate=validate.OneOf(list(PURPOSES)))
+    location_check = fields.String(validate=validate.OneOf(list(LOCATION_CHECKS)))
+    review = fields.String(validate=validate.OneOf(list(REVIEW_STATUSES)))
+
+
+class SyncSchema(Strict):
+    # Items are checked one by one by the service, so a bad one refuses only itself.
+    visits = fields.List(fields.Raw(), required=True,
+                         validate=validate.Length(max=MAX_SYNC))
+
+
+class SyncResultSchema(ma.Schema):
+    client_id = fields.String(allow_none=True)
+    status = fields.String()
+    id = fields.Integer(allow_none=True)
+    errors = fields.Dict(allow_none=True)
+
+
+class SyncResponseSchema(ma.Schema):
+    results = fields.List(fields.Nested(SyncResultSchema))
+
+
+class ReviewSchema(Strict):
+    status = fields.String(required=True, validate=validate.OneOf(["approved", "rejected"]))
+    reason = fields.String(validate=validate.Length(max=1000))
+
+
+class CoverageArgs(PageArgs):
+    street_code = code()
+    username = fields.String(validate=validate.Length(max=64))
+    as_of = fields.Date()
+    per_page = fields.Integer(load_default=500, validate=validate.Range(min=1, max=500))
+
+
+class CoverageRowSchema(ma.Schema):
+    community_code = fields.String()
+    community_name = fields.String()
+    street_code = fields.String()
+    visits = fields.Integer()
+    last_visit_at = fields.AwareDateTime(allow_none=True)
+    days_since_last = fields.Integer(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class ProblemCreateSchema(Strict):
+    community_code = code()
+    visit_id = fields.Integer(validate=validate.Range(min=1, max=999_999_999))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=MAX_NOTES))
+    category = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ProblemUpdateSchema(Strict):
+    status = fields.String(validate=validate.OneOf(["open", "in_progress", "resolved"]))
+    resolution = fields.String(validate=validate.Length(max=MAX_NOTES))
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=MAX_NOTES))
+    category = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class ProblemSchema(ma.Schema):
+    id = fields.Integer()
+    community_code = fields.String()
+    community_name = fields.String()
+    street_code = fields.String()
+    visit_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    description = fields.String()
+    category = fields.String()
+    status = fields.String()
+    resolution = fields.String(allow_none=True)
+    created_by = fields.String(attribute="created_by_username")
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    resolved_at = fields.AwareDateTime(allow_none=True)
+
+
+class ProblemListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(["open", "in_progress", "resolved"]))
+    community_code = code()
+    street_code = code()

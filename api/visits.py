@@ -1,0 +1,141 @@
+from api.auth import admin_only, current_user
+from api.blueprint import Blueprint
+from api.schemas.common import AuditEntrySchema, page_of
+from api.schemas.visits import (
+    CoverageArgs,
+    CoverageRowSchema,
+    ProblemCreateSchema,
+    ProblemListArgs,
+    ProblemSchema,
+    ProblemUpdateSchema,
+    ReviewSchema,
+    SyncResponseSchema,
+    SyncSchema,
+    VisitCreateSchema,
+    VisitListArgs,
+    VisitSchema,
+    VisitUpdateSchema,
+)
+from service import problems, visits
+from service.clock import local_today
+
+blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
+                description="Field visits (社区实地走访); positions are WGS-84")
+problems_blp = Blueprint("problems", __name__, url_prefix="/api/v1/problems",
+                         description="Problems to follow up (问题对接)")
+visit_create_schema = VisitCreateSchema()
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(VisitCreateSchema)
+@blp.response(201, VisitSchema)
+@blp.alt_response(200, schema=VisitSchema, description="A retry of a stored visit")
+def log_visit(data):
+    """Log a visit; the same client_id and content again answers 200 with the same visit."""
+    outcome = visits.log_visit(actor=current_user(), **data)
+    return outcome.visit, 201 if outcome.created else 200
+
+
+@blp.route("/sync", methods=["POST"])
+@blp.arguments(SyncSchema)
+@blp.response(200, SyncResponseSchema)
+def sync(data):
+    """The phone's offline queue: each visit is taken or refused on its own, in order."""
+    return {"results": visits.sync_visits(actor=current_user(), items=data["visits"],
+                                          parse=visit_create_schema.load)}
+
+
+@blp.route("")
+@blp.arguments(VisitListArgs, location="query")
+@blp.response(200, page_of(VisitSchema))
+def list_visits(args):
+    """Visits, newest first; a liaison sees their own."""
+    return visits.list_visits(actor=current_user(), **args)
+
+
+@blp.route("/coverage")
+@blp.arguments(CoverageArgs, location="query")
+@blp.response(200, page_of(CoverageRowSchema))
+def coverage(args):
+    """Per community: visits so far, the last one, and whether it is overdue."""
+    as_of = args.pop("as_of", None) or local_today()
+    return visits.coverage(actor=current_user(), as_of=as_of, **args)
+
+
+@blp.route("/<id:visit_id>")
+@blp.response(200, VisitSchema)
+def get_visit(visit_id):
+    """One visit."""
+    return visits.get_visit(visit_id, actor=current_user())
+
+
+@blp.route("/<id:visit_id>", methods=["PATCH"])
+@blp.arguments(VisitUpdateSchema(partial=True))
+@blp.response(200, VisitSchema)
+def update_visit(data, visit_id):
+    """Correct a visit (its author within 24 hours, or an admin)."""
+    visit = visits.get_visit(visit_id, actor=current_user())
+    return visits.update_visit(visit, actor=current_user(), **data)
+
+
+@blp.route("/<id:visit_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_visit(visit_id):
+    """Delete a visit (kept in the history; it no longer counts)."""
+    visits.delete_visit(visits.get_visit(visit_id, actor=current_user()), actor=current_user())
+
+
+@blp.route("/<id:visit_id>/review", methods=["POST"])
+@admin_only
+@blp.arguments(ReviewSchema)
+@blp.response(200, VisitSchema)
+def review_visit(data, visit_id):
+    """Approve or reject a visit (admins)."""
+    return visits.review_visit(visits.get_visit(visit_id, actor=current_user()),
+                               actor=current_user(), **data)
+
+
+@blp.route("/<id:visit_id>/history")
+@blp.response(200, AuditEntrySchema(many=True))
+def visit_history(visit_id):
+    """Who created, changed, reviewed or deleted the visit, and what changed."""
+    return visits.visit_history(visit_id, actor=current_user())
+
+
+@problems_blp.route("", methods=["POST"])
+@problems_blp.arguments(ProblemCreateSchema)
+@problems_blp.response(201, ProblemSchema)
+def create_problem(data):
+    """Open a problem in a community, optionally from a visit."""
+    return problems.create_problem(actor=current_user(), **data)
+
+
+@problems_blp.route("")
+@problems_blp.arguments(ProblemListArgs, location="query")
+@problems_blp.response(200, page_of(ProblemSchema))
+def list_problems(args):
+    """Problems, newest first; a liaison sees those in their communities."""
+    return problems.list_problems(actor=current_user(), **args)
+
+
+@problems_blp.route("/<id:problem_id>")
+@problems_blp.response(200, ProblemSchema)
+def get_problem(problem_id):
+    """One problem."""
+    return problems.get_problem(problem_id, actor=current_user())
+
+
+@problems_blp.route("/<id:problem_id>", methods=["PATCH"])
+@problems_blp.arguments(ProblemUpdateSchema)
+@problems_blp.response(200, ProblemSchema)
+def update_problem(data, problem_id):
+    """Move a problem forward (open → in_progress → resolved) or edit it."""
+    problem = problems.get_problem(problem_id, actor=current_user())
+    return problems.update_problem(problem, actor=current_user(), **data)
+
+
+@problems_blp.route("/<id:problem_id>/history")
+@problems_blp.response(200, AuditEntrySchema(many=True))
+def problem_history(problem_id):
+    """Every change of a problem."""
+    return problems.problem_history(problems.get_problem(problem_id, actor=current_user()))

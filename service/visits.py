@@ -1,0 +1,416 @@
+"""Field visits: logging them safely from phones (idempotent, offline sync), the location
+check, corrections, review, the contract's counting rule, and coverage."""
+
+import hashlib
+import json
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from marshmallow import ValidationError
+from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from models import Community, Contract, Role, User, Visit, db
+from service import audit
+from service.accounts import get_user_by_username
+from service.assignments import (
+    assigned_community_codes,
+    require_may_act_in,
+)
+from service.clock import SHANGHAI, local_date, now_utc
+from service.contracts import current_contract
+from service.district import get_community, get_street
+from service.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+    field_error,
+)
+from service.geo import check_location
+from service.pagination import Page, paginate
+
+PURPOSES = {
+    "issue_followup": "问题对接",
+    "usage_guidance": "使用指导",
+    "routine": "日常走访",
+    "event_support": "活动协助",
+}
+LOCATION_CHECKS = {"ok": "位置正常", "far": "距离过远", "stale": "定位过旧", "unknown": "无定位"}
+REVIEW_STATUSES = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+CLOCK_SKEW = timedelta(minutes=5)
+AUTHOR_EDIT_WINDOW = timedelta(hours=24)
+DEFAULT_OVERDUE_DAYS = 90
+# What the phone sends that defines a visit; a retry must repeat exactly these.
+CONTENT_FIELDS = ["community_code", "visited_at", "latitude", "longitude", "accuracy_m",
+                  "fix_at", "purpose", "notes", "people_met", "new_registrations"]
+AUDIT_FIELDS = CONTENT_FIELDS + ["user_id", "location_check", "location_basis", "distance_m"]
+
+
+@dataclass
+class VisitOutcome:
+    visit: Visit
+    created: bool
+
+
+@dataclass
+class SyncResult:
+    client_id: str | None
+    status: str  # created, duplicate, rejected
+    id: int | None = None
+    errors: dict | None = None
+
+
+@dataclass
+class CoverageRow:
+    community_code: str
+    community_name: str
+    street_code: str
+    visits: int
+    last_visit_at: datetime | None
+    days_since_last: int | None
+    overdue: bool
+
+
+def _content_hash(values: dict) -> str:
+    def plain(value):
+        return value.astimezone(SHANGHAI).isoformat() if isinstance(value, datetime) else value
+    canonical = {name: plain(values.get(name)) for name in CONTENT_FIELDS}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _check_time(visited_at: datetime, contract: Contract, now: datetime) -> None:
+    if visited_at > now + CLOCK_SKEW:
+        raise field_error("visited_at", "走访时间不能晚于当前时间")
+    if local_date(visited_at) < contract.start_date:
+        raise field_error("visited_at",
+                          f"走访时间不能早于合同开始日期 {contract.start_date.isoformat()}")
+
+
+def _check_fix(values: dict) -> None:
+    if (values.get("latitude") is None) != (values.get("longitude") is None):
+        missing = "longitude" if values.get("longitude") is None else "latitude"
+        raise field_error(missing, "经度和纬度需同时提供")
+
+
+def _apply_location(visit: Visit) -> None:
+    community = visit.community
+    point = ((community.latitude, community.longitude)
+             if community.latitude is not None and community.longitude is not None else None)
+    result = check_location(lat=visit.latitude, lon=visit.longitude,
+                            accuracy_m=visit.accuracy_m, fix_at=visit.fix_at,
+                            visited_at=visit.visited_at, community_point=point,
+                            radius_m=community.radius_m, street_code=community.street_code)
+    visit.location_check = result.check
+    visit.location_basis = result.basis
+    visit.distance_m = result.distance_m
+
+
+def _owner_for(actor: User, username: str | None) -> User:
+    if actor.role == Role.OFFICIAL:
+        raise PermissionDeniedError("区、街道账号只能查看，不能记录走访")
+    if username is None or username == actor.username:
+        return actor
+    if actor.role != Role.ADMIN:
+        raise PermissionDeniedError("只能以自己的名义记录走访")
+    owner = get_user_by_username(username)
+    if owner.role != Role.LIAISON:
+        raise field_error("username", "只能代联络员记录走访")
+    return owner
+
+
+def build_visit(*, owner: User, actor: User, client_id: str, community: Community,
+                values: dict, now: datetime) -> Visit:
+    """A new visit with its location check computed (not yet added to the session)."""
+    visit = Visit(client_id=client_id, content_hash=_content_hash(values), user=owner,
+                  user_id=owner.id, created_by_id=actor.id, community=community,
+                  community_code=community.code, created_at=now, updated_at=now,
+                  review_status="pending",
+                  **{k: v for k, v in values.items() if k != "community_code"})
+    visit.notes = visit.notes or ""
+    visit.people_met = visit.people_met or 0
+    visit.new_registrations = visit.new_registrations or 0
+    _apply_location(visit)
+    return visit
+
+
+def _existing(client_id: str) -> Visit | None:
+    return db.session.scalar(select(Visit).where(Visit.client_id == client_id))
+
+
+def _as_retry(existing: Visit, values: dict) -> VisitOutcome:
+    if existing.content_hash != _content_hash(values):
+        raise ConflictError("该 client_id 已用于另一条不同的走访记录",
+                            {"client_id": ["client_id 已存在且内容不同"]})
+    return VisitOutcome(existing, created=False)
+
+
+def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: datetime,
+              username: str | None = None, now: datetime | None = None,
+              **fields) -> VisitOutcome:
+    """Store a visit once per client_id; a retry with the same content returns the same visit."""
+    now = now or now_utc()
+    values = {"community_code": community_code, "visited_at": visited_at, **fields}
+    existing = _existing(client_id)
+    if existing is not None:
+        return _as_retry(existing, values)
+    owner = _owner_for(actor, username)
+    community = get_community(community_code)
+    _check_time(visited_at, current_contract(), now)
+    _check_fix(values)
+    if owner.role == Role.LIAISON:
+        require_may_act_in(owner, community, local_date(visited_at))
+    visit = build_visit(owner=owner, actor=actor, client_id=client_id, community=community,
+                        values=values, now=now)
+    db.session.add(visit)
+    try:
+        db.session.flush()
+        audit.record("visit", visit.id, "create", actor, audit.snapshot(visit, AUDIT_FIELDS),
+                     now=now)
+        db.session.commit()
+    except IntegrityError:
+        # A concurrent retry stored the same client_id first: answer as a retry.
+        db.session.rollback()
+        existing = _existing(client_id)
+        if existing is None:
+            raise
+        return _as_retry(existing, values)
+    return VisitOutcome(visit, created=True)
+
+
+def sync_visits(*, actor: User, items: list, parse: Callable[[object], dict],
+                now: datetime | None = None) -> list[SyncResult]:
+    """Take each queued visit on its own, in order; `parse` validates one raw item (raising
+    marshmallow's ValidationError). A refused item loses none of the others."""
+    results = []
+    for item in items:
+        client_id = item.get("client_id") if isinstance(item, dict) else None
+        client_id = client_id if isinstance(client_id, str) else None
+        try:
+            values = parse(item)
+        except ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {
+                "_schema": error.messages}
+            results.append(SyncResult(client_id, "rejected", errors=messages))
+            continue
+        try:
+            outcome = log_visit(actor=actor, now=now, **values)
+        except ServiceError as error:
+            db.session.rollback()
+            results.append(SyncResult(client_id, "rejected",
+                                      errors=error.errors or {"_schema": [error.message]}))
+            continue
+        results.append(SyncResult(client_id, "created" if outcome.created else "duplicate",
+                                  id=outcome.visit.id))
+    return results
+
+
+def _visible_visits(actor: User):
+    query = select(Visit).where(Visit.deleted_at.is_(None))
+    if actor.role == Role.LIAISON:
+        query = query.where(Visit.user_id == actor.id)
+    return query
+
+
+def get_visit(visit_id: int, *, actor: User) -> Visit:
+    """A visit the actor may see (a liaison sees their own)."""
+    visit = db.session.scalar(_visible_visits(actor).where(Visit.id == visit_id))
+    if visit is None:
+        raise NotFoundError(f"走访记录不存在：{visit_id}")
+    return visit
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def list_visits(*, actor: User, community_code: str | None = None,
+                street_code: str | None = None, username: str | None = None,
+                from_date: date | None = None, to_date: date | None = None,
+                purpose: str | None = None, location_check: str | None = None,
+                review: str | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Visits newest first, filtered; dates are Asia/Shanghai calendar days, inclusive."""
+    query = (_visible_visits(actor)
+             .options(selectinload(Visit.user), selectinload(Visit.community))
+             .order_by(Visit.visited_at.desc(), Visit.id.desc()))
+    if community_code:
+        query = query.where(Visit.community_code == community_code)
+    if street_code:
+        get_street(street_code)
+        query = query.where(Visit.community_code.in_(
+            select(Community.code).where(Community.street_code == street_code)))
+    if username:
+        query = query.where(Visit.user_id == get_user_by_username(username).id)
+    if from_date:
+        query = query.where(Visit.visited_at >= _day_start(from_date))
+    if to_date:
+        query = query.where(Visit.visited_at < _day_start(to_date + timedelta(days=1)))
+    if purpose:
+        query = query.where(Visit.purpose == purpose)
+    if location_check:
+        query = query.where(Visit.location_check == location_check)
+    if review:
+        query = query.where(Visit.review_status == review)
+    return paginate(query, page, per_page)
+
+
+def _require_may_change(visit: Visit, actor: User, now: datetime) -> None:
+    if actor.role == Role.ADMIN:
+        return
+    if visit.user_id != actor.id or actor.role != Role.LIAISON:
+        raise PermissionDeniedError("只能修改自己的走访记录")
+    if now - visit.created_at > AUTHOR_EDIT_WINDOW:
+        raise PermissionDeniedError("走访记录只能在提交后 24 小时内修改")
+
+
+def update_visit(visit: Visit, *, actor: User, now: datetime | None = None,
+                 **changes) -> Visit:
+    """Correct a visit (its author within 24 hours, or an admin); the location is re-checked."""
+    now = now or now_utc()
+    _require_may_change(visit, actor, now)
+    if not changes:
+        raise field_error("_schema", "请至少修改一个字段")
+    before = audit.snapshot(visit, AUDIT_FIELDS)
+    merged = {**{k: getattr(visit, k) for k in CONTENT_FIELDS}, **changes}
+    _check_fix(merged)
+    if "visited_at" in changes:
+        _check_time(merged["visited_at"], current_contract(), now)
+    if "community_code" in changes:
+        visit.community = get_community(merged["community_code"])
+    for name, value in changes.items():
+        setattr(visit, name, value)
+    if visit.user.role == Role.LIAISON:
+        require_may_act_in(visit.user, visit.community, local_date(visit.visited_at))
+    _apply_location(visit)
+    visit.updated_at = now
+    changed = audit.diff(before, audit.snapshot(visit, AUDIT_FIELDS))
+    if changed:
+        audit.record("visit", visit.id, "update", actor, changed, now=now)
+    db.session.commit()
+    return visit
+
+
+def delete_visit(visit: Visit, *, actor: User, now: datetime | None = None) -> None:
+    """Soft-delete a visit: it stays in the history but no longer counts anywhere."""
+    now = now or now_utc()
+    _require_may_change(visit, actor, now)
+    visit.deleted_at = now
+    audit.record("visit", visit.id, "delete", actor, {}, now=now)
+    db.session.commit()
+
+
+def review_visit(visit: Visit, *, actor: User, status: str, reason: str | None = None,
+                 now: datetime | None = None) -> Visit:
+    """Approve or reject a visit (admins); a rejection needs a reason."""
+    now = now or now_utc()
+    if status == "rejected" and not (reason or "").strip():
+        raise field_error("reason", "驳回时必须填写原因")
+    before = audit.snapshot(visit, ["review_status", "review_reason"])
+    visit.review_status, visit.review_reason = status, reason
+    visit.reviewed_by_id, visit.reviewed_at = actor.id, now
+    audit.record("visit", visit.id, "review", actor,
+                 audit.diff(before, audit.snapshot(visit, ["review_status", "review_reason"])),
+                 now=now)
+    db.session.commit()
+    return visit
+
+
+def visit_history(visit_id: int, *, actor: User):
+    """Every create, change, review and delete of a visit (deleted ones included)."""
+    query = select(Visit).where(Visit.id == visit_id)
+    if actor.role == Role.LIAISON:
+        query = query.where(Visit.user_id == actor.id)
+    if db.session.scalar(query) is None:
+        raise NotFoundError(f"走访记录不存在：{visit_id}")
+    return audit.history("visit", visit_id)
+
+
+def counted_visits_filter(contract: Contract):
+    """The contract's rule for which visits count (deleted ones never do)."""
+    rule = contract.rules.get("visits_counting", {})
+    excluded = rule.get("exclude_review", ["rejected"])
+    needs_approval = rule.get("approval_needed_for", ["far", "stale", "unknown"])
+    return and_(Visit.deleted_at.is_(None), Visit.review_status.not_in(excluded),
+                or_(Visit.location_check.not_in(needs_approval),
+                    Visit.review_status == "approved"))
+
+
+def count_counted_visits(contract: Contract, start: date, end: date,
+                         community_codes=None) -> int:
+    """Visits that count toward the contract between two local dates (inclusive)."""
+    query = (select(func.count()).select_from(Visit)
+             .where(counted_visits_filter(contract),
+                    Visit.visited_at >= _day_start(start),
+                    Visit.visited_at < _day_start(end + timedelta(days=1))))
+    if community_codes is not None:
+        query = query.where(Visit.community_code.in_(community_codes))
+    return db.session.scalar(query) or 0
+
+
+def coverage(*, actor: User, as_of: date, street_code: str | None = None,
+             username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
+    """Per community: visits in the contract up to as_of, the last one, and whether overdue;
+    most overdue first. A liaison sees their own communities."""
+    contract = current_contract()
+    if actor.role == Role.LIAISON:
+        if username not in (None, actor.username):
+            raise PermissionDeniedError("只能查看自己负责社区的走访覆盖情况")
+        username = actor.username
+    window_end = _day_start(min(as_of, contract.end_date) + timedelta(days=1))
+    counted = and_(Visit.community_code == Community.code, Visit.deleted_at.is_(None),
+                   Visit.review_status != "rejected",
+                   Visit.visited_at >= _day_start(contract.start_date),
+                   Visit.visited_at < window_end)
+    query = (select(Community.code, Community.name, Community.street_code,
+                    func.count(Visit.id), func.max(Visit.visited_at))
+             .outerjoin(Visit, counted)
+             .group_by(Community.code, Community.name, Community.street_code))
+    if street_code:
+        get_street(street_code)
+        query = query.where(Community.street_code == street_code)
+    if username:
+        query = query.where(Community.code.in_(
+            assigned_community_codes(get_user_by_username(username), as_of)))
+    overdue_days = contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
+    rows = []
+    for code, name, street, visits, last in db.session.execute(query):
+        last = _aware(last)
+        days = (as_of - local_date(last)).days if last else None
+        rows.append(CoverageRow(code, name, street, visits, last, days,
+                                overdue=days is None or days >= overdue_days))
+    # Never visited first, then the longest since the last visit; code breaks ties.
+    rows.sort(key=lambda r: (r.days_since_last is not None, -(r.days_since_last or 0),
+                             r.community_code))
+    start = (page - 1) * per_page
+    return Page(items=rows[start:start + per_page], total=len(rows), page=page,
+                per_page=per_page)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # Aggregates bypass the column type, so SQLite hands back naive UTC or a string.
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def suggested_location(community_code: str) -> dict:
+    """A robust centre (the median) of a community's `ok` visits, with how many are behind it."""
+    community = get_community(community_code)
+    points = db.session.execute(
+        select(Visit.latitude, Visit.longitude)
+        .where(Visit.community_code == community.code, Visit.deleted_at.is_(None),
+               Visit.location_check == "ok", Visit.review_status != "rejected",
+                not_(Visit.latitude.is_(None)))).all()
+    if not points:
+        return {"community_code": community.code, "latitude": None, "longitude": None,
+                "visits": 0}
+    return {"community_code": community.code,
+            "latitude": round(statistics.median(p[0] for p in points), 6),
+            "longitude": round(statistics.median(p[1] for p in points), 6),
+            "visits": len(points)}
+
