@@ -1,6 +1,6 @@
 """A realistic, seeded-random year of the 2022 contract for demonstrations (`demo-data`).
 
-Each feature adds a step to DEMO_STEPS; the steps run in order on one random generator, so the
+Each feature adds a step to `_steps()`; the steps run in order on one random generator, so the
 same seed always builds the same year."""
 
 import random
@@ -59,13 +59,15 @@ def create_demo_people(ctx: DemoContext) -> None:
     ctx.summary["assignments_created"] = created
 
 
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [create_demo_people]
+def _steps() -> list[Callable[[DemoContext], None]]:
+    from service.demo_visits import create_demo_visits
+    return [create_demo_people, create_demo_visits]
 
 
 def build_demo_data(seed: int = 2022) -> dict[str, int]:
     """Run every demo step for the current contract; returns what each step made."""
     contract = current_contract()
     ctx = DemoContext(rng=random.Random(seed), start=contract.start_date, end=contract.end_date)
-    for step in DEMO_STEPS:
+    for step in _steps():
         step(ctx)
     return ctx.summary
