@@ -12,9 +12,10 @@ from werkzeug.routing import IntegerConverter
 
 from api import config as app_config
 from api.auth import authenticate_request
-from api.database import configure_engine, sqlite_read_only
+from api.database import configure_engine
 from api.errors import JsonApi, register_error_handlers
 from models import db
+from models.base import reading, sqlite_read_only
 from service import accounts as account_service
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -52,7 +53,8 @@ def _register_request_hooks(app: Flask) -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.read_only_token = sqlite_read_only.set(request.method in READ_METHODS)
-        authenticate_request()
+        with reading():
+            authenticate_request()
 
     @app.after_request
     def tag_response(response):

@@ -1,15 +1,10 @@
 """Engine set-up: SQLite gets WAL, a busy timeout and immediate write transactions."""
 
-from contextvars import ContextVar
-
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-# Read-only requests start deferred transactions; everything else takes SQLite's write lock
-# at BEGIN, because a deferred transaction that reads and then writes cannot be upgraded while
-# another writer holds the lock (see shared/docs/measured.md).
-sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
+from models.base import sqlite_read_only
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:

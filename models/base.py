@@ -1,5 +1,8 @@
 """The database handle and column types shared by every model."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -14,7 +17,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Objects stay readable after the commit that a use case ends with, so the HTTP edge can dump
+# them without reloading each one.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                session_options={"expire_on_commit": False})
 
 
 class UTCDateTime(TypeDecorator):
@@ -41,3 +47,22 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# On SQLite, read-only requests start deferred transactions and everything else takes the write
+# lock at BEGIN (BEGIN IMMEDIATE), because a deferred transaction that reads and then writes
+# cannot be upgraded while another writer holds the lock (see shared/docs/measured.md).
+sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Run the enclosed queries in a read transaction and end it, so that SQLite's write lock
+    is held only by the short write that follows, not while a request checks its input.
+    Loaded objects stay usable (the session does not expire on commit)."""
+    token = sqlite_read_only.set(True)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        sqlite_read_only.reset(token)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from models import Assignment, Community, Role, User, db
@@ -105,22 +105,29 @@ def ever_assigned_community_codes(user: User) -> Select:
         or_(Community.street_code.in_(streets), Community.code.in_(direct)))
 
 
+def covers_community(user: User, community_code, street_code, day: date):
+    """An EXISTS clause: the liaison is assigned on `day` to the community or its street
+    (codes may be values or columns, so it can be part of a larger query)."""
+    return exists().where(
+        Assignment.user_id == user.id, _active_on(day),
+        or_(Assignment.community_code == community_code,
+            Assignment.street_code == street_code))
+
+
 def may_act_in(user: User, community: Community, day: date) -> bool:
     """May this user write in this community on this date? Admins anywhere; liaisons in scope."""
     if user.role == Role.ADMIN:
         return True
     if user.role != Role.LIAISON:
         return False
-    query = select(Assignment.id).where(
-        Assignment.user_id == user.id, _active_on(day),
-        or_(Assignment.community_code == community.code,
-            Assignment.street_code == community.street_code)).limit(1)
-    return db.session.scalar(query) is not None
+    return bool(db.session.scalar(
+        select(covers_community(user, community.code, community.street_code, day))))
 
 
-def require_may_act_in(user: User, community: Community, day: date) -> None:
-    """Raise PermissionDeniedError unless `may_act_in`."""
-    if not may_act_in(user, community, day):
+def require_may_act_in(user: User, community: Community, day: date,
+                       allowed: bool | None = None) -> None:
+    """Raise PermissionDeniedError unless `may_act_in` (or `allowed`, when already known)."""
+    if not (may_act_in(user, community, day) if allowed is None else allowed):
         raise PermissionDeniedError(
             f"您在 {day.isoformat()} 未被分配到{community.name}，无权在此记录")
 

@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from models import AuditEntry, User, db
+from models.base import utcnow
 
 
 def _plain(value: Any) -> Any:
@@ -25,14 +26,11 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def record(entity_type: str, entity_id: int | str, action: str, actor: User | None,
-           changes: dict, now: datetime | None = None) -> AuditEntry:
-    """Add a history entry to the current transaction (the caller commits)."""
-    entry = AuditEntry(entity_type=entity_type, entity_id=str(entity_id), action=action,
-                       actor_id=actor.id if actor else None, changes=changes)
-    if now is not None:
-        entry.at = now
-    db.session.add(entry)
-    return entry
+           changes: dict, now: datetime | None = None) -> None:
+    """Write a history entry in the current transaction (the caller commits)."""
+    db.session.execute(insert(AuditEntry), [{
+        "entity_type": entity_type, "entity_id": str(entity_id), "action": action,
+        "actor_id": actor.id if actor else None, "changes": changes, "at": now or utcnow()}])
 
 
 def history(entity_type: str, entity_id: int | str) -> list[AuditEntry]:

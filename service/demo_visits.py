@@ -9,7 +9,7 @@ from models import Community, Problem, Visit, db
 from service import audit
 from service.clock import SHANGHAI
 from service.geo import random_point_in_street
-from service.visits import AUDIT_FIELDS, PURPOSES, build_visit
+from service.visits import AUDIT_FIELDS, PURPOSES, visit_row
 
 VISITS_PER_COMMUNITY = (3, 6)
 PROBLEM_CATEGORIES = ["账号注册", "实名认证", "功能使用", "议事协商", "信息发布", "其他"]
@@ -60,9 +60,11 @@ def create_demo_visits(ctx) -> None:
                       "people_met": rng.randint(1, 12),
                       "new_registrations": rng.choice([0, 0, 1, 2, 3, 5, 8]),
                       **_fix_for(ctx, rng, community, visited_at, others)}
-            visit = build_visit(owner=liaison, actor=liaison, client_id=str(uuid.UUID(
-                int=rng.getrandbits(128), version=4)), community=community, values=values,
-                now=visited_at + timedelta(minutes=rng.randint(1, 30)))
+            visit = Visit(**visit_row(
+                owner=liaison, actor=liaison, community=community, values=values,
+                client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                now=visited_at + timedelta(minutes=rng.randint(1, 30))))
+            visit.user = liaison
             _review(ctx, rng, visit, now)
             visits.append(visit)
     db.session.add_all(visits)
