@@ -70,10 +70,10 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_blueprints(api: JsonApi) -> None:
     from api import accounts as accounts_api
-    from api import assignments, district, health, visits
+    from api import assignments, district, health, user_counts, visits
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
-                      assignments.blp, visits.blp, visits.problems_blp):
+                      assignments.blp, visits.blp, visits.problems_blp, user_counts.blp):
         api.register_blueprint(blueprint)
 
 

@@ -1,12 +1,13 @@
 """flask commands: thin wrappers that call service functions."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 
 from models import Role
-from service import accounts, demo, district
+from service import accounts, demo, district, user_counts
 from service.contracts import ensure_default_contract
 from service.errors import ServiceError
 
@@ -53,3 +54,30 @@ def register_commands(app: Flask) -> None:
         click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()))
         click.echo(f"demo accounts: admin, official, liaison01..liaison15; "
                    f"password {demo.DEMO_PASSWORD}")
+
+    @app.cli.command("import-user-counts")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="The counts' date, unless the file states it.")
+    @click.option("--dry-run", is_flag=True, help="Check the file and store nothing.")
+    def import_user_counts(file, day, dry_run):
+        """Import the platform's user-count export (.xlsx or .csv), all or nothing."""
+        path = Path(file)
+
+        def progress(rows):
+            with click.progressbar(rows, label="核对数据行", file=sys.stderr) as bar:
+                yield from bar
+        try:
+            result = user_counts.import_file(
+                actor=None, data=path.read_bytes(), filename=path.name, source="cli",
+                day=day.date() if day else None, dry_run=dry_run, progress=progress)
+        except user_counts.RowsRejectedError as error:
+            for row in error.errors["rows"]:
+                click.echo(f"第 {row['row']} 行 {row['column'] or ''}：{row['reason']}", err=True)
+            raise click.ClickException(error.message) from None
+        except ServiceError as error:
+            _fail(error)
+        verb = "would store" if dry_run else "stored"
+        click.echo(f"{verb} {result.communities} communities for {result.date}: "
+                   f"registered {result.registered:,}, verified {result.verified:,}; "
+                   f"{len(result.differences)} changed")

@@ -17,11 +17,13 @@ from service.errors import (
     RuleViolationError,
     ServiceError,
     TooManyAttemptsError,
+    UnreadableInputError,
 )
 
 log = logging.getLogger(__name__)
 
 STATUS_OF = {
+    UnreadableInputError: 400,
     AuthenticationError: 401,
     PermissionDeniedError: 403,
     NotFoundError: 404,
@@ -100,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
             headers["WWW-Authenticate"] = "Bearer"
         errors = error.errors or None
         if isinstance(error, RuleViolationError) and errors:
-            errors = {"json": errors}
+            errors = {error.location: errors}
         return jsonify(error_body(status, error.message, errors)), status, headers
 
     # HTTPExceptions reach JsonApi.handle_http_exception first: Flask picks the most specific

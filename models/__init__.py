@@ -6,6 +6,7 @@ from models.base import db
 from models.contract import Contract, ContractTarget
 from models.district import Community, Street
 from models.user import LoginAttempt, Role, User
+from models.user_count import UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Role",
     "Street",
     "User",
+    "UserCount",
+    "UserCountImport",
     "Visit",
     "db",
 ]

@@ -23,7 +23,14 @@ class ConflictError(ServiceError):
 
 
 class RuleViolationError(ServiceError):
-    """The input is well-formed but breaks a business rule (answered like a validation error)."""
+    """The input is well-formed but breaks a business rule (answered like a validation error).
+    `location` says where the fields at fault were sent (json, files, query)."""
+
+    location = "json"
+
+
+class UnreadableInputError(ServiceError):
+    """An upload that is not what it claims to be (not a spreadsheet at all)."""
 
 
 class AuthenticationError(ServiceError):

@@ -1,0 +1,119 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.schemas.common import PageArgs, Strict, code
+
+
+class CountItemSchema(Strict):
+    community_code = code(required=True)
+    registered = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    verified = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+
+
+class CountsPostSchema(Strict):
+    date = fields.Date(required=True)
+    items = fields.List(fields.Nested(CountItemSchema), required=True,
+                        validate=validate.Length(min=1, max=5000))
+
+
+class ImportFileSchema(Strict):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImportFormSchema(Strict):
+    date = fields.Date(metadata={"description": "needed unless the file states its date"})
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ImportRecordSchema(ma.Schema):
+    id = fields.Integer()
+    date = fields.Date()
+    source = fields.String()
+    filename = fields.String(allow_none=True)
+    checksum = fields.String(allow_none=True)
+    rows = fields.Integer()
+    registered = fields.Integer()
+    verified = fields.Integer()
+    username = fields.String(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class DifferenceSchema(ma.Schema):
+    community_code = fields.String()
+    community_name = fields.String()
+    registered_before = fields.Integer()
+    registered = fields.Integer()
+    verified_before = fields.Integer()
+    verified = fields.Integer()
+
+
+class ImportResultSchema(ma.Schema):
+    date = fields.Date()
+    rows = fields.Integer()
+    communities = fields.Integer()
+    registered = fields.Integer()
+    verified = fields.Integer()
+    dry_run = fields.Boolean()
+    import_id = fields.Integer(allow_none=True)
+    differences = fields.List(fields.Nested(DifferenceSchema))
+
+
+class DashboardArgs(Strict):
+    as_of = fields.Date()
+
+
+class RankedCommunitySchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    rank = fields.Integer()
+    verified = fields.Integer()
+    registered = fields.Integer()
+    growth_1w = fields.Integer()
+
+
+class StreetFiguresSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    verified = fields.Integer()
+    registered = fields.Integer()
+    growth_1w = fields.Integer()
+    growth_4w = fields.Integer()
+    share = fields.Float()
+    target = fields.Integer()
+    progress = fields.Float(allow_none=True)
+    communities = fields.List(fields.Nested(RankedCommunitySchema))
+
+
+class DashboardSchema(ma.Schema):
+    as_of = fields.Date()
+    verified = fields.Integer()
+    registered = fields.Integer()
+    target = fields.Integer()
+    progress = fields.Float(allow_none=True)
+    growth_1w = fields.Integer()
+    growth_4w = fields.Integer()
+    needed_weekly = fields.Integer(allow_none=True)
+    projected_date = fields.Date(allow_none=True)
+    contract_end = fields.Date()
+    streets = fields.List(fields.Nested(StreetFiguresSchema))
+
+
+class SeriesArgs(Strict):
+    street_code = code()
+    community_code = code()
+    from_date = fields.Date(data_key="from")
+    to_date = fields.Date(data_key="to")
+    step = fields.String(load_default="day", validate=validate.OneOf(["day", "week"]))
+
+
+class SeriesPointSchema(ma.Schema):
+    date = fields.Date()
+    registered = fields.Integer()
+    verified = fields.Integer()
+
+
+class SeriesSchema(ma.Schema):
+    items = fields.List(fields.Nested(SeriesPointSchema))
+
+
+ImportListArgs = PageArgs

@@ -1,0 +1,49 @@
+"""The platform's registered and verified user counts per community per date, and the record
+of every import."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import UTCDateTime, db, utcnow
+from models.user import User
+
+
+class UserCount(db.Model):
+    __tablename__ = "user_counts"
+    __table_args__ = (
+        # Also the index behind "each community's latest count on or before D".
+        UniqueConstraint("community_code", "date"),
+        Index("ix_user_counts_date", "date"),
+        CheckConstraint("registered >= 0 AND verified >= 0", name="not_negative"),
+        CheckConstraint("verified <= registered", name="verified_within_registered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"))
+    date: Mapped[date]
+    registered: Mapped[int]
+    verified: Mapped[int]
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("user_count_imports.id"))
+
+
+class UserCountImport(db.Model):
+    __tablename__ = "user_count_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date]
+    source: Mapped[str] = mapped_column(String(16))  # api, file, cli
+    filename: Mapped[str | None] = mapped_column(String(255))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int]
+    registered: Mapped[int]
+    verified: Mapped[int]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def username(self) -> str | None:
+        return self.actor.username if self.actor else None

@@ -1,0 +1,413 @@
+"""Registered and verified users per community: storing the platform's counts (by API or file,
+all or nothing), and the figures of streets and the district — each community's latest count
+on or before a date, summed."""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import aliased
+
+from exports.user_count_file import (
+    ParsedFile,
+    RawRow,
+    RowError,
+    UnreadableFileError,
+    normalize_community_name,
+    normalize_street_name,
+    parse_user_count_file,
+)
+from models import Community, Contract, Street, User, UserCount, UserCountImport, db
+from service.clock import now_utc
+from service.contracts import current_contract
+from service.errors import RuleViolationError, UnreadableInputError, field_error
+from service.pagination import Page, paginate
+
+TARGET_KEY = "verified_users"
+
+
+@dataclass(frozen=True)
+class CountItem:
+    community_code: str
+    registered: int
+    verified: int
+
+
+@dataclass
+class ImportResult:
+    date: date
+    rows: int
+    communities: int
+    registered: int
+    verified: int
+    dry_run: bool
+    import_id: int | None = None
+    differences: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Counts:
+    registered: int = 0
+    verified: int = 0
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    code: str
+    name: str
+    street_code: str
+    now: Counts
+    week_ago: Counts
+    four_weeks_ago: Counts
+
+
+class RowsRejectedError(RuleViolationError):
+    """A file or batch with bad rows: every bad row is listed and nothing is stored."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"有 {len({e.row for e in errors})} 行数据有误，未导入任何数据",
+                         {"rows": [{"row": e.row, "column": e.column, "reason": e.reason}
+                                   for e in errors]})
+
+    location = "files"
+
+
+class UnreadableUploadError(UnreadableInputError):
+    """The upload is not a spreadsheet at all."""
+
+
+# ---------------------------------------------------------------- storing counts
+
+def _replace(day: date, items: list[CountItem], record: UserCountImport,
+             whole_date: bool) -> None:
+    codes = [item.community_code for item in items]
+    stale = delete(UserCount).where(UserCount.date == day)
+    db.session.execute(stale if whole_date else stale.where(UserCount.community_code.in_(codes)))
+    db.session.execute(insert(UserCount), [
+        {"community_code": i.community_code, "date": day, "registered": i.registered,
+         "verified": i.verified, "import_id": record.id} for i in items])
+
+
+def store_counts(*, actor: User | None, day: date, items: list[CountItem], source: str,
+                 filename: str | None = None, checksum: str | None = None,
+                 whole_date: bool = False, now: datetime | None = None) -> UserCountImport:
+    """Store one date's counts (replacing what that date had), recorded as an import."""
+    record = UserCountImport(date=day, source=source, filename=filename, checksum=checksum,
+                             rows=len(items), registered=sum(i.registered for i in items),
+                             verified=sum(i.verified for i in items),
+                             actor_id=actor.id if actor else None, at=now or now_utc())
+    db.session.add(record)
+    db.session.flush()
+    _replace(day, items, record, whole_date)
+    db.session.commit()
+    return record
+
+
+def post_counts(*, actor: User, day: date, items: list[dict]) -> UserCountImport:
+    """Counts sent over the API: each named community's count on the date is replaced."""
+    known = set(db.session.scalars(select(Community.code)))
+    errors, seen = {}, set()
+    for index, item in enumerate(items):
+        code = item["community_code"]
+        if code not in known:
+            errors[f"items.{index}.community_code"] = [f"未知社区编码：{code}"]
+        elif code in seen:
+            errors[f"items.{index}.community_code"] = [f"社区重复：{code}"]
+        if item["verified"] > item["registered"]:
+            errors[f"items.{index}.verified"] = ["实名认证用户数不能大于注册用户数"]
+        seen.add(code)
+    if errors:
+        raise RuleViolationError("数据有误，未保存任何数据", errors)
+    return store_counts(actor=actor, day=day, source="api",
+                        items=[CountItem(i["community_code"], i["registered"], i["verified"])
+                               for i in items])
+
+
+# ---------------------------------------------------------------- importing files
+
+class _CommunityIndex:
+    """Finds a community from a file row: by code, else by name (within the street when the
+    name alone is ambiguous)."""
+
+    def __init__(self):
+        rows = db.session.execute(
+            select(Community.code, Community.name, Street.name).join(Community.street)).all()
+        self.codes = {code for code, _, _ in rows}
+        self.by_name: dict[str, list[tuple[str, str]]] = {}
+        for code, name, street in rows:
+            self.by_name.setdefault(normalize_community_name(name), []).append(
+                (code, normalize_street_name(street)))
+
+    def find(self, row: RawRow) -> tuple[str | None, RowError | None]:
+        if row.community_code:
+            if row.community_code in self.codes:
+                return row.community_code, None
+            return None, RowError(row.row, "社区编码", f"未知社区编码：{row.community_code}")
+        candidates = self.by_name.get(normalize_community_name(row.community or ""), [])
+        if row.street and len(candidates) > 1:
+            street = normalize_street_name(row.street)
+            candidates = [c for c in candidates if c[1] == street]
+        if len(candidates) == 1:
+            return candidates[0][0], None
+        if not candidates:
+            return None, RowError(row.row, "社区", f"找不到社区：{row.community}")
+        return None, RowError(row.row, "社区",
+                              f"社区名称不唯一，请填写街道或社区编码：{row.community}")
+
+
+def match_rows(parsed: ParsedFile, progress: Callable[[Iterable], Iterable] = iter
+               ) -> tuple[list[CountItem], list[RowError]]:
+    """Count items for the parsed rows, and every row that cannot be taken."""
+    index = _CommunityIndex()
+    errors = list(parsed.errors)
+    bad_rows = {e.row for e in errors}
+    items, first_row_of = [], {}
+    for row in progress(parsed.rows):
+        code, error = index.find(row)
+        if error:
+            errors.append(error)
+            continue
+        if code in first_row_of:
+            errors.append(RowError(row.row, "社区",
+                                   f"社区重复出现（第 {first_row_of[code]} 行已有）"))
+            continue
+        first_row_of[code] = row.row
+        if row.row not in bad_rows:
+            items.append(CountItem(code, row.registered, row.verified))
+    return items, sorted(errors, key=lambda e: (e.row or 0, e.column or ""))
+
+
+def _differences(day: date, items: list[CountItem]) -> list[dict]:
+    before = latest_counts(day)
+    names = dict(db.session.execute(select(Community.code, Community.name)).all())
+    return [{"community_code": i.community_code, "community_name": names[i.community_code],
+             "registered_before": before.get(i.community_code, Counts()).registered,
+             "registered": i.registered,
+             "verified_before": before.get(i.community_code, Counts()).verified,
+             "verified": i.verified}
+            for i in items
+            if before.get(i.community_code) != Counts(i.registered, i.verified)]
+
+
+def import_file(*, actor: User | None, data: bytes, filename: str, day: date | None = None,
+                dry_run: bool = False, source: str = "file",
+                progress: Callable[[Iterable], Iterable] = iter,
+                now: datetime | None = None) -> ImportResult:
+    """Check a platform export and, unless it has any bad row or this is a dry run, store it
+    as the date's counts. All or nothing."""
+    try:
+        parsed = parse_user_count_file(data, filename)
+    except UnreadableFileError as error:
+        raise UnreadableUploadError(str(error), {"file": [str(error)]}) from None
+    day = day or parsed.stated_date
+    if day is None:
+        raise field_error("date", "文件中没有统计日期，请填写 date")
+    contract = current_contract()
+    if day < contract.start_date - timedelta(days=366) or day > (now or now_utc()).date() + \
+            timedelta(days=1):
+        raise field_error("date", f"统计日期不合理：{day.isoformat()}")
+    items, errors = match_rows(parsed, progress)
+    if errors:
+        raise RowsRejectedError(errors)
+    result = ImportResult(date=day, rows=len(parsed.rows), communities=len(items),
+                          registered=sum(i.registered for i in items),
+                          verified=sum(i.verified for i in items), dry_run=dry_run,
+                          differences=_differences(day, items))
+    if not dry_run:
+        record = store_counts(actor=actor, day=day, items=items, source=source,
+                              filename=filename, checksum=hashlib.sha256(data).hexdigest(),
+                              whole_date=True, now=now)
+        result.import_id = record.id
+    return result
+
+
+def list_imports(*, page: int = 1, per_page: int = 50) -> Page:
+    query = select(UserCountImport).order_by(UserCountImport.at.desc(), UserCountImport.id.desc())
+    return paginate(query, page, per_page)
+
+
+# ---------------------------------------------------------------- figures
+
+def _latest_id_on(day: date, counts=UserCount):
+    """Correlated: the id of a community's latest count on or before `day` (an index seek on
+    (community_code, date) per community)."""
+    return (select(counts.id)
+            .where(counts.community_code == Community.code, counts.date <= day)
+            .order_by(counts.date.desc()).limit(1)
+            .correlate(Community).scalar_subquery())
+
+
+def latest_counts(day: date, community_codes: Iterable[str] | None = None) -> dict[str, Counts]:
+    """Each community's latest count on or before `day` (communities without one left out)."""
+    query = (select(Community.code, UserCount.registered, UserCount.verified)
+             .join(UserCount, UserCount.id == _latest_id_on(day)))
+    if community_codes is not None:
+        query = query.where(Community.code.in_(list(community_codes)))
+    return {code: Counts(r, v) for code, r, v in db.session.execute(query)}
+
+
+def district_totals_on(day: date) -> Counts:
+    """The district's registered and verified users on `day` (the sum of the latest counts)."""
+    counts = latest_counts(day).values()
+    return Counts(sum(c.registered for c in counts), sum(c.verified for c in counts))
+
+
+def community_figures(day: date) -> dict[str, CommunityFigures]:
+    """Every community's counts on `day`, 7 days and 28 days before, in one query."""
+    now, week, month = aliased(UserCount), aliased(UserCount), aliased(UserCount)
+    query = (select(Community.code, Community.name, Community.street_code,
+                    now.registered, now.verified, week.registered, week.verified,
+                    month.registered, month.verified)
+             .outerjoin(now, now.id == _latest_id_on(day, now))
+             .outerjoin(week, week.id == _latest_id_on(day - timedelta(days=7), week))
+             .outerjoin(month, month.id == _latest_id_on(day - timedelta(days=28), month))
+             .order_by(Community.code))
+    return {row[0]: CommunityFigures(row[0], row[1], row[2], Counts(row[3] or 0, row[4] or 0),
+                                     Counts(row[5] or 0, row[6] or 0),
+                                     Counts(row[7] or 0, row[8] or 0))
+            for row in db.session.execute(query)}
+
+
+def apportion(total: int, weights: dict[str, int]) -> dict[str, int]:
+    """Split a whole number by weights so the parts add up exactly (largest remainder)."""
+    weight_sum = sum(weights.values())
+    if weight_sum == 0:
+        return {key: 0 for key in weights}
+    exact = {key: total * w / weight_sum for key, w in weights.items()}
+    parts = {key: int(value) for key, value in exact.items()}
+    short = total - sum(parts.values())
+    for key in sorted(exact, key=lambda k: (-(exact[k] - parts[k]), k))[:short]:
+        parts[key] += 1
+    return parts
+
+
+def street_targets(contract: Contract, community_counts: dict[str, int]) -> dict[str, int]:
+    """Each street's share of the verified-users target: the contract's, else proportional
+    to its number of communities."""
+    target = contract.target(TARGET_KEY)
+    total = int(target.target) if target else 0
+    given = (contract.rules.get("street_shares") or {}).get(TARGET_KEY)
+    if given:
+        return {code: int(given.get(code, 0)) for code in community_counts}
+    return apportion(total, community_counts)
+
+
+# ---------------------------------------------------------------- dashboard
+
+def _ranked(figures: list[CommunityFigures]) -> list[dict]:
+    ordered = sorted(figures, key=lambda f: (-f.now.verified, f.code))
+    return [{"code": f.code, "name": f.name, "rank": rank, "verified": f.now.verified,
+             "registered": f.now.registered,
+             "growth_1w": f.now.verified - f.week_ago.verified}
+            for rank, f in enumerate(ordered, start=1)]
+
+
+def _progress(actual: int, target: int) -> float | None:
+    return round(actual / target, 4) if target else None
+
+
+def _needed_weekly(remaining: int, as_of: date, end: date) -> int | None:
+    if remaining <= 0:
+        return 0
+    days_left = (end - as_of).days
+    return -(-remaining * 7 // days_left) if days_left > 0 else None
+
+
+def _projected_date(verified: int, target: int, growth_4w: int, as_of: date) -> date | None:
+    if target and verified >= target:
+        return as_of
+    if growth_4w <= 0:
+        return None
+    return as_of + timedelta(days=-(-(target - verified) * 28 // growth_4w))
+
+
+def users_dashboard(as_of: date) -> dict:
+    """Where the district stands on verified users against the target, how fast it moves,
+    and every street with its communities ranked."""
+    contract = current_contract()
+    target_row = contract.target(TARGET_KEY)
+    target = int(target_row.target) if target_row else 0
+    figures = community_figures(as_of)
+    streets = db.session.execute(select(Street.code, Street.name).order_by(Street.code)).all()
+    by_street: dict[str, list[CommunityFigures]] = {code: [] for code, _ in streets}
+    for figure in figures.values():
+        by_street[figure.street_code].append(figure)
+    shares = street_targets(contract, {code: len(items) for code, items in by_street.items()})
+
+    def total(items, attr, counts):
+        return sum(getattr(getattr(f, counts), attr) for f in items)
+    everyone = list(figures.values())
+    verified = total(everyone, "verified", "now")
+    growth_1w = verified - total(everyone, "verified", "week_ago")
+    growth_4w = verified - total(everyone, "verified", "four_weeks_ago")
+    street_items = []
+    for code, name in streets:
+        items = by_street[code]
+        street_verified = total(items, "verified", "now")
+        street_items.append({
+            "code": code, "name": name, "verified": street_verified,
+            "registered": total(items, "registered", "now"),
+            "growth_1w": street_verified - total(items, "verified", "week_ago"),
+            "growth_4w": street_verified - total(items, "verified", "four_weeks_ago"),
+            "share": round(street_verified / verified, 4) if verified else 0.0,
+            "target": shares[code], "progress": _progress(street_verified, shares[code]),
+            "communities": _ranked(items)})
+    return {"as_of": as_of, "verified": verified,
+            "registered": total(everyone, "registered", "now"), "target": target,
+            "progress": _progress(verified, target), "growth_1w": growth_1w,
+            "growth_4w": growth_4w,
+            "needed_weekly": _needed_weekly(target - verified, as_of, contract.end_date),
+            "projected_date": _projected_date(verified, target, growth_4w, as_of),
+            "contract_end": contract.end_date, "streets": street_items}
+
+
+def _daily_changes(to_date: date, community_codes) -> list[tuple[date, int, int]]:
+    """Per date, how much the sum of latest counts moves: each count minus the community's
+    previous one (so a missing date simply carries the last count forward)."""
+    previous = func.lag(UserCount.registered, 1, 0).over(
+        partition_by=UserCount.community_code, order_by=UserCount.date)
+    previous_verified = func.lag(UserCount.verified, 1, 0).over(
+        partition_by=UserCount.community_code, order_by=UserCount.date)
+    changes = select(UserCount.date.label("day"),
+                     (UserCount.registered - previous).label("registered"),
+                     (UserCount.verified - previous_verified).label("verified")
+                     ).where(UserCount.date <= to_date)
+    if community_codes is not None:
+        changes = changes.where(UserCount.community_code.in_(community_codes))
+    changes = changes.subquery()
+    query = (select(changes.c.day, func.sum(changes.c.registered), func.sum(changes.c.verified))
+             .group_by(changes.c.day).order_by(changes.c.day))
+    return [(day, int(r), int(v)) for day, r, v in db.session.execute(query)]
+
+
+def users_series(*, today: date, from_date: date | None = None, to_date: date | None = None,
+                 step: str = "day", street_code: str | None = None,
+                 community_code: str | None = None) -> list[dict]:
+    """Registered and verified over time (the sum-of-latest rule at each date) for the
+    district, a street or a community; by default over the contract up to today."""
+    contract = current_contract()
+    from_date = from_date or contract.start_date
+    to_date = to_date or min(today, contract.end_date)
+    if to_date < from_date:
+        raise field_error("to", "结束日期不能早于开始日期")
+    if (to_date - from_date).days > 366 * 5:
+        raise field_error("from", "时间范围不能超过 5 年")
+    codes = None
+    if community_code:
+        codes = [community_code]
+    elif street_code:
+        codes = select(Community.code).where(Community.street_code == street_code)
+    changes = iter(_daily_changes(to_date, codes))
+    pending = next(changes, None)
+    registered = verified = 0
+    points, day = [], from_date
+    stride = timedelta(days=7 if step == "week" else 1)
+    while day <= to_date:
+        while pending is not None and pending[0] <= day:
+            registered, verified = registered + pending[1], verified + pending[2]
+            pending = next(changes, None)
+        points.append({"date": day, "registered": registered, "verified": verified})
+        day += stride
+    return points
