@@ -6,6 +6,8 @@ import re
 import uuid
 from pathlib import Path
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, g, request
 from flask_migrate import Migrate
 from werkzeug.routing import IntegerConverter
@@ -26,6 +28,13 @@ class IdConverter(IntegerConverter):
     """Record ids: at most nine digits, so a huge number is a 404, not a database overflow."""
 
     regex = r"\d{1,9}"
+
+
+def _schema_name(schema) -> str:
+    """OpenAPI component names: the class name, marked when used for partial updates."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    return name + "Partial" if getattr(schema, "partial", False) else name
 
 
 def _api_settings() -> dict:
@@ -70,10 +79,11 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_blueprints(api: JsonApi) -> None:
     from api import accounts as accounts_api
-    from api import assignments, district, health, user_counts, visits
+    from api import assignments, district, health, registry, targets, user_counts, visits
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
-                      assignments.blp, visits.blp, visits.problems_blp, user_counts.blp):
+                      assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
+                      targets.blp, *registry.blueprints()):
         api.register_blueprint(blueprint)
 
 
@@ -96,7 +106,8 @@ def create_app(config: dict | None = None) -> Flask:
         configure_engine(app, db.engine)
     account_service.password_method = app.config["PASSWORD_HASH_METHOD"]
 
-    api = JsonApi(app)
+    api = JsonApi(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 0,
                                                     "maximum": 999_999_999})
     register_error_handlers(app)

@@ -8,7 +8,7 @@ from flask import Flask
 
 from models import Role
 from service import accounts, demo, district, user_counts
-from service.contracts import ensure_default_contract
+from service.contracts import ensure_default_contract, load_contract, read_contract_file
 from service.errors import ServiceError
 
 
@@ -81,3 +81,14 @@ def register_commands(app: Flask) -> None:
         click.echo(f"{verb} {result.communities} communities for {result.date}: "
                    f"registered {result.registered:,}, verified {result.verified:,}; "
                    f"{len(result.differences)} changed")
+
+    @app.cli.command("load-contract")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    def load_contract_command(file):
+        """Load a contract and its targets from a YAML or JSON file (it becomes current)."""
+        try:
+            contract = load_contract(read_contract_file(Path(file)))
+        except ServiceError as error:
+            _fail(error)
+        click.echo(f"loaded {contract.key}: {contract.name}, {contract.start_date} to "
+                   f"{contract.end_date}, {len(contract.targets)} targets")

@@ -5,11 +5,29 @@ from models.audit import AuditEntry
 from models.base import db
 from models.contract import Contract, ContractTarget
 from models.district import Community, Street
+from models.registry import (
+    Article,
+    Case,
+    DemoCommunity,
+    Event,
+    InteractionDay,
+    ServiceGroup,
+    Topic,
+    Training,
+)
 from models.user import LoginAttempt, Role, User
 from models.user_count import UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
+    "Article",
+    "Case",
+    "DemoCommunity",
+    "Event",
+    "InteractionDay",
+    "ServiceGroup",
+    "Topic",
+    "Training",
     "Assignment",
     "AuditEntry",
     "Community",

@@ -1,7 +1,7 @@
 """The platform's registered and verified user counts per community per date, and the record
 of every import."""
 
-from datetime import date, datetime
+import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,7 +22,7 @@ class UserCount(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"))
-    date: Mapped[date]
+    date: Mapped[dt.date]
     registered: Mapped[int]
     verified: Mapped[int]
     import_id: Mapped[int | None] = mapped_column(ForeignKey("user_count_imports.id"))
@@ -32,7 +32,7 @@ class UserCountImport(db.Model):
     __tablename__ = "user_count_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    date: Mapped[date]
+    date: Mapped[dt.date]
     source: Mapped[str] = mapped_column(String(16))  # api, file, cli
     filename: Mapped[str | None] = mapped_column(String(255))
     checksum: Mapped[str | None] = mapped_column(String(64))
@@ -40,7 +40,7 @@ class UserCountImport(db.Model):
     registered: Mapped[int]
     verified: Mapped[int]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
 

@@ -50,12 +50,20 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
     contract.start_date, contract.end_date = start, end
     contract.rules = data.get("rules") or {}
     targets = []
+    if not isinstance(data["targets"], list):
+        raise field_error("targets", "targets 应为列表")
     for position, item in enumerate(data["targets"]):
+        if not isinstance(item, dict):
+            raise field_error("targets", f"第 {position + 1} 个目标格式错误")
         missing = [k for k in ("key", "name", "target", "measure") if k not in item]
         if missing:
             raise field_error("targets", f"第 {position + 1} 个目标缺少字段：{', '.join(missing)}")
+        try:
+            number = float(item["target"])
+        except (TypeError, ValueError):
+            raise field_error("targets", f"第 {position + 1} 个目标的数值无效") from None
         targets.append(ContractTarget(
-            key=item["key"], name=item["name"], target=float(item["target"]),
+            key=item["key"], name=item["name"], target=number,
             measure=item["measure"], source=item.get("source", item["key"]),
             schedule=item.get("schedule", "linear"), position=position))
     contract.targets = targets

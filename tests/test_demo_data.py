@@ -23,7 +23,7 @@ def test_demo_data_builds_a_year_and_is_repeatable(app, runner):
             select(Problem.status, func.count()).group_by(Problem.status)).all())
     assert liaisons == 15 and len(streets_covered) == 15
     assert 1000 <= visits <= 1300 and communities_visited == 263
-    assert "user_count_rows: 9" in first.output
+    assert "user_count_rows: 9" in first.output and "registry_records: 140" in first.output
     assert checks["ok"] > 0.8 * visits and checks["far"] > 0 and checks["stale"] > 0
     assert checks["unknown"] > 0
     assert set(problems) == {"open", "in_progress", "resolved"}

@@ -1,0 +1,99 @@
+"""The registry's endpoints: one blueprint per kind, all made by the same factory."""
+
+from api.auth import admin_only, current_user
+from api.blueprint import Blueprint
+from api.schemas import registry as schemas
+from api.schemas.common import AuditEntrySchema, page_of
+from service import registry
+from service.registry import KINDS
+
+
+def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
+                   with_create: bool = True) -> Blueprint:
+    """List, get, update, delete and history for a kind (and create unless told otherwise)."""
+    kind = KINDS[kind_key]
+    blp = Blueprint(kind.name, __name__, url_prefix=f"/api/v1/{url}",
+                    description=f"{kind.label}")
+
+    if with_create:
+        @blp.route("", methods=["POST"])
+        @blp.arguments(create_schema)
+        @blp.response(201, item_schema)
+        def create(data):
+            """Create a record (recorded; scoped to the caller's streets and communities)."""
+            return registry.create_record(kind, actor=current_user(), data=data)
+
+    @blp.route("")
+    @blp.arguments(schemas.RecordListArgs, location="query")
+    @blp.response(200, page_of(item_schema))
+    def list_records(args):
+        """Records, newest first, by date range, street and community."""
+        return registry.list_records(kind, **args)
+
+    @blp.route("/<id:record_id>")
+    @blp.response(200, item_schema)
+    def get(record_id):
+        """One record."""
+        return registry.get_record(kind, record_id)
+
+    @blp.route("/<id:record_id>", methods=["PATCH"])
+    @blp.arguments(create_schema(partial=True))
+    @blp.response(200, item_schema)
+    def update(data, record_id):
+        """Change a record (recorded)."""
+        return registry.update_record(kind, registry.get_record(kind, record_id),
+                                      actor=current_user(), data=data)
+
+    @blp.route("/<id:record_id>", methods=["DELETE"])
+    @blp.response(204)
+    def delete(record_id):
+        """Delete a record (kept in the history; it no longer counts)."""
+        registry.delete_record(kind, registry.get_record(kind, record_id), actor=current_user())
+
+    @blp.route("/<id:record_id>/history")
+    @blp.response(200, AuditEntrySchema(many=True))
+    def history(record_id):
+        """Who created, changed or deleted the record, and what changed."""
+        return registry.record_history(kind, record_id)
+
+    return blp
+
+
+def interaction_blueprint() -> Blueprint:
+    blp = crud_blueprint("interaction", "interactions", schemas.InteractionCreateSchema,
+                         schemas.InteractionSchema, with_create=False)
+
+    @blp.route("", methods=["POST"])
+    @admin_only
+    @blp.arguments(schemas.InteractionCreateSchema)
+    @blp.response(201, schemas.InteractionSchema)
+    def post_day(data):
+        """One day's district totals; posting a date again replaces its figures."""
+        return registry.post_interactions(actor=current_user(), days=[data])[0]
+
+    @blp.route("/bulk", methods=["POST"])
+    @admin_only
+    @blp.arguments(schemas.InteractionBulkSchema)
+    @blp.response(201, schemas.InteractionSchema(many=True))
+    def post_days(data):
+        """Many days at once, all or nothing; each date replaces its figures."""
+        return registry.post_interactions(actor=current_user(), days=data["days"])
+
+    return blp
+
+
+def blueprints() -> list[Blueprint]:
+    return [
+        crud_blueprint("training", "trainings", schemas.TrainingCreateSchema,
+                       schemas.TrainingSchema),
+        crud_blueprint("event", "events", schemas.EventCreateSchema, schemas.EventSchema),
+        crud_blueprint("service_group", "service-groups", schemas.ServiceGroupCreateSchema,
+                       schemas.ServiceGroupSchema),
+        crud_blueprint("case", "cases", schemas.CaseCreateSchema, schemas.CaseSchema),
+        crud_blueprint("topic", "topics", schemas.TopicCreateSchema, schemas.TopicSchema),
+        crud_blueprint("article", "articles", schemas.ArticleCreateSchema,
+                       schemas.ArticleSchema),
+        crud_blueprint("demo_community", "demo-communities",
+                       schemas.DemoCommunityCreateSchema, schemas.DemoCommunitySchema),
+        interaction_blueprint(),
+    ]

@@ -1,0 +1,329 @@
+"""The promotion work registry: one set of use cases (create, list, get, update, soft delete,
+all recorded and scoped) serving every kind of record, with each kind's own rules."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Article,
+    Case,
+    Community,
+    DemoCommunity,
+    Event,
+    InteractionDay,
+    Role,
+    ServiceGroup,
+    Street,
+    Topic,
+    Training,
+    User,
+    db,
+)
+from models.registry import training_communities, training_streets
+from service import audit
+from service.assignments import may_act_in, may_act_in_street
+from service.clock import now_utc
+from service.contracts import current_contract
+from service.errors import ConflictError, NotFoundError, PermissionDeniedError, field_error
+from service.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the audit entity type
+    label: str  # for people
+    model: type
+    date_field: str  # what date ranges and the contract period apply to
+    fields: list[str]  # what is recorded in the history
+    admin_only: bool = False  # district-wide records: only admins write them
+    extra_dates: list[str] = field(default_factory=list)
+    validate: Callable[[dict, object | None], None] | None = None
+
+
+def _month_in_contract(data: dict, record) -> None:
+    if "month" not in data:
+        return
+    contract = current_contract()
+    first = contract.start_date.strftime("%Y-%m")
+    last = contract.end_date.strftime("%Y-%m")
+    if not first <= data["month"] <= last:
+        raise field_error("month", f"月份应在合同期内（{first} 至 {last}）")
+    taken = select(Topic.id).where(Topic.month == data["month"], Topic.deleted_at.is_(None))
+    if record is not None:
+        taken = taken.where(Topic.id != record.id)
+    if db.session.scalar(taken) is not None:
+        raise field_error("month", f"{data['month']} 已有专题")
+
+
+def _topic_exists(data: dict, record) -> None:
+    topic_id = data.get("topic_id")
+    if topic_id is not None and db.session.scalar(
+            select(Topic.id).where(Topic.id == topic_id, Topic.deleted_at.is_(None))) is None:
+        raise field_error("topic_id", f"专题不存在：{topic_id}")
+
+
+def _one_place(data: dict, record) -> None:
+    street = data.get("street_code", getattr(record, "street_code", None))
+    community = data.get("community_code", getattr(record, "community_code", None))
+    if bool(street) == bool(community):
+        raise field_error("street_code", "请在 street_code 和 community_code 中恰好填写一个")
+
+
+def _closed_after_created(data: dict, record) -> None:
+    created = data.get("created_on", getattr(record, "created_on", None))
+    closed = data.get("closed_on", getattr(record, "closed_on", None))
+    if closed is not None and created is not None and closed < created:
+        raise field_error("closed_on", "关闭日期不能早于建群日期")
+
+
+def _group_rules(data: dict, record) -> None:
+    _one_place(data, record)
+    _closed_after_created(data, record)
+
+
+def _not_already_designated(data: dict, record) -> None:
+    code = data.get("community_code")
+    if record is None and code and db.session.scalar(
+            select(DemoCommunity.id).where(DemoCommunity.community_code == code,
+                                           DemoCommunity.undesignated_on.is_(None),
+                                           DemoCommunity.deleted_at.is_(None))):
+        raise ConflictError("该社区已是示范社区", {"community_code": ["该社区已是示范社区"]})
+    designated = data.get("designated_on", getattr(record, "designated_on", None))
+    ended = data.get("undesignated_on", getattr(record, "undesignated_on", None))
+    if ended is not None and designated is not None and ended < designated:
+        raise field_error("undesignated_on", "取消日期不能早于认定日期")
+
+
+KINDS = {
+    "training": Kind("training", "培训", Training, "date",
+                     ["date", "title", "trainer", "attendees", "street_codes",
+                      "community_codes"]),
+    "event": Kind("event", "线下推广活动", Event, "date",
+                  ["date", "title", "street_code", "community_code", "participants",
+                   "signups_registered", "signups_verified"], validate=_one_place),
+    "service_group": Kind("service_group", "在线服务群组", ServiceGroup, "created_on",
+                          ["name", "channel", "street_code", "community_code", "members",
+                           "created_on", "closed_on"], extra_dates=["closed_on"],
+                          validate=_group_rules),
+    "case": Kind("case", "典型案例", Case, "published_on",
+                 ["title", "community_code", "published_on", "url", "summary"]),
+    "topic": Kind("topic", "专题", Topic, "month", ["month", "title"], admin_only=True,
+                  validate=_month_in_contract),
+    "article": Kind("article", "公众号文章", Article, "published_on",
+                    ["title", "published_on", "url", "topic_id"], admin_only=True,
+                    validate=_topic_exists),
+    "demo_community": Kind("demo_community", "示范社区", DemoCommunity, "designated_on",
+                           ["community_code", "designated_on", "undesignated_on", "note"],
+                           admin_only=True, extra_dates=["undesignated_on"],
+                           validate=_not_already_designated),
+    "interaction": Kind("interaction", "互动量", InteractionDay, "date",
+                        ["date", "views", "likes", "comments"], admin_only=True),
+}
+
+
+def _known(model, codes: list[str], field_name: str) -> list:
+    found = {obj.code: obj for obj in db.session.scalars(
+        select(model).where(model.code.in_(codes)))} if codes else {}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise field_error(field_name, f"未知编码：{', '.join(unknown)}")
+    return [found[c] for c in codes]
+
+
+def _places(kind: Kind, data: dict, record) -> tuple[list[Street], list[Community]]:
+    """The streets and communities a record touches (validated), for the scope rule."""
+    if kind.name == "training":
+        streets = _known(Street, data.get("street_codes", record.street_codes if record
+                                          else []), "street_codes")
+        communities = _known(Community, data.get("community_codes", record.community_codes
+                                                 if record else []), "community_codes")
+        return streets, communities
+    street = data.get("street_code", getattr(record, "street_code", None))
+    community = data.get("community_code", getattr(record, "community_code", None))
+    return (_known(Street, [street], "street_code") if street else [],
+            _known(Community, [community], "community_code") if community else [])
+
+
+def _check_dates(kind: Kind, data: dict) -> None:
+    contract = current_contract()
+    for name in [kind.date_field, *kind.extra_dates]:
+        value = data.get(name)
+        if isinstance(value, date) and not contract.start_date <= value <= contract.end_date:
+            raise field_error(name, f"日期应在合同期内（{contract.start_date.isoformat()} 至 "
+                                    f"{contract.end_date.isoformat()}）")
+
+
+def _require_writer(kind: Kind, actor: User, streets, communities, day: date) -> None:
+    if actor.role == Role.ADMIN:
+        return
+    if actor.role != Role.LIAISON or kind.admin_only:
+        raise PermissionDeniedError(f"没有权限记录{kind.label}")
+    if not streets and not communities:
+        raise PermissionDeniedError(f"全区范围的{kind.label}只能由管理员记录")
+    if not all(may_act_in_street(actor, s.code, day) for s in streets) or not all(
+            may_act_in(actor, c, day) for c in communities):
+        raise PermissionDeniedError(f"只能在自己负责的街道和社区记录{kind.label}")
+
+
+def _record_day(kind: Kind, record_or_data) -> date:
+    value = (record_or_data.get(kind.date_field) if isinstance(record_or_data, dict)
+             else getattr(record_or_data, kind.date_field))
+    if isinstance(value, str):  # a topic's month
+        return date.fromisoformat(value + "-01")
+    return value
+
+
+def _apply(kind: Kind, record, data: dict, streets, communities) -> None:
+    for name, value in data.items():
+        if name not in ("street_codes", "community_codes"):
+            setattr(record, name, value)
+    if kind.name == "training":
+        record.streets, record.communities = streets, communities
+
+
+def _prepare(kind: Kind, actor: User, data: dict, record=None):
+    if kind.validate:
+        kind.validate(data, record)
+    _check_dates(kind, data)
+    streets, communities = _places(kind, data, record)
+    merged_day = _record_day(kind, data) if data.get(kind.date_field) else (
+        _record_day(kind, record) if record is not None else None)
+    _require_writer(kind, actor, streets, communities, merged_day or now_utc().date())
+    return streets, communities
+
+
+def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None = None):
+    """Create a record of a kind (scoped, validated, recorded)."""
+    now = now or now_utc()
+    streets, communities = _prepare(kind, actor, data)
+    record = kind.model(created_by_id=actor.id, created_at=now, updated_at=now)
+    _apply(kind, record, data, streets, communities)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(kind.name, record.id, "create", actor, audit.snapshot(record, kind.fields),
+                 now=now)
+    db.session.commit()
+    return record
+
+
+def get_record(kind: Kind, record_id: int):
+    record = db.session.scalar(select(kind.model).where(kind.model.id == record_id,
+                                                        kind.model.deleted_at.is_(None)))
+    if record is None:
+        raise NotFoundError(f"{kind.label}不存在：{record_id}")
+    return record
+
+
+def update_record(kind: Kind, record, *, actor: User, data: dict,
+                  now: datetime | None = None):
+    """Change a record (scoped before and after the change, recorded)."""
+    now = now or now_utc()
+    if not data:
+        raise field_error("_schema", "请至少修改一个字段")
+    _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
+    streets, communities = _prepare(kind, actor, data, record)
+    before = audit.snapshot(record, kind.fields)
+    _apply(kind, record, data, streets, communities)
+    record.updated_at = now
+    changed = audit.diff(before, audit.snapshot(record, kind.fields))
+    if changed:
+        audit.record(kind.name, record.id, "update", actor, changed, now=now)
+    db.session.commit()
+    return record
+
+
+def delete_record(kind: Kind, record, *, actor: User, now: datetime | None = None) -> None:
+    """Soft-delete a record: it stays in the history and no longer counts."""
+    now = now or now_utc()
+    _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
+    record.deleted_at = now
+    audit.record(kind.name, record.id, "delete", actor, {}, now=now)
+    db.session.commit()
+
+
+def record_history(kind: Kind, record_id: int):
+    get_record(kind, record_id)
+    return audit.history(kind.name, record_id)
+
+
+def _in_street(kind: Kind, street_code: str):
+    model = kind.model
+    in_street = select(Community.code).where(Community.street_code == street_code)
+    if kind.name == "training":
+        return or_(
+            model.id.in_(select(training_streets.c.training_id)
+                         .where(training_streets.c.street_code == street_code)),
+            model.id.in_(select(training_communities.c.training_id)
+                         .where(training_communities.c.community_code.in_(in_street))))
+    clauses = [model.community_code.in_(in_street)]
+    if hasattr(model, "street_code"):
+        clauses.append(model.street_code == street_code)
+    return or_(*clauses)
+
+
+def _in_community(kind: Kind, community_code: str):
+    model = kind.model
+    if kind.name == "training":
+        return model.id.in_(select(training_communities.c.training_id).where(
+            training_communities.c.community_code == community_code))
+    return model.community_code == community_code
+
+
+def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
+                 street_code: str | None = None, community_code: str | None = None,
+                 page: int = 1, per_page: int = 50) -> Page:
+    """Records of a kind, newest first, by date range, street and community."""
+    model = kind.model
+    column = getattr(model, kind.date_field)
+    query = (select(model).where(model.deleted_at.is_(None))
+             .order_by(column.desc(), model.id.desc()))
+    if kind.name == "training":
+        query = query.options(selectinload(Training.streets),
+                              selectinload(Training.communities))
+    as_value = (lambda d: d.strftime("%Y-%m")) if kind.date_field == "month" else (lambda d: d)
+    if from_date:
+        query = query.where(column >= as_value(from_date))
+    if to_date:
+        query = query.where(column <= as_value(to_date))
+    has_place = kind.name == "training" or hasattr(model, "community_code")
+    if street_code and has_place:
+        query = query.where(_in_street(kind, street_code))
+    if community_code and has_place:
+        query = query.where(_in_community(kind, community_code))
+    return paginate(query, page, per_page)
+
+
+def post_interactions(*, actor: User, days: list[dict],
+                      now: datetime | None = None) -> list[InteractionDay]:
+    """Daily interaction totals; a date posted again replaces its figures. All or nothing."""
+    kind = KINDS["interaction"]
+    now = now or now_utc()
+    _require_writer(kind, actor, [], [], now.date())
+    seen = set()
+    for index, day in enumerate(days):
+        if day["date"] in seen:
+            raise field_error(f"days.{index}.date", f"日期重复：{day['date'].isoformat()}")
+        seen.add(day["date"])
+        _check_dates(kind, day)
+    existing = {row.date: row for row in db.session.scalars(
+        select(InteractionDay).where(InteractionDay.date.in_(seen),
+                                     InteractionDay.deleted_at.is_(None)))}
+    stored = []
+    for day in days:
+        row = existing.get(day["date"])
+        if row is None:
+            row = InteractionDay(created_by_id=actor.id, created_at=now)
+            db.session.add(row)
+        before = audit.snapshot(row, kind.fields) if row.id else {}
+        _apply(kind, row, day, [], [])
+        row.updated_at = now
+        db.session.flush()
+        audit.record(kind.name, row.id, "update" if before else "create", actor,
+                     audit.diff(before, audit.snapshot(row, kind.fields)), now=now)
+        stored.append(row)
+    db.session.commit()
+    return stored

@@ -1,0 +1,233 @@
+"""Where the year's work stands on every target of the contract, computed from the records at
+request time. A target's `source` names what is measured; its `measure` says how."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from models import (
+    Article,
+    Case,
+    Community,
+    Contract,
+    ContractTarget,
+    DemoCommunity,
+    Event,
+    InteractionDay,
+    ServiceGroup,
+    Street,
+    Topic,
+    Training,
+    User,
+    db,
+)
+from models.registry import training_communities, training_streets
+from service import audit
+from service.contracts import current_contract
+from service.errors import NotFoundError
+from service.user_counts import district_totals_on
+from service.visits import count_counted_visits
+
+
+@dataclass
+class TargetStatus:
+    key: str
+    name: str
+    measure: str
+    target: float
+    actual: float
+    progress: float
+    expected_by_now: float
+    status: str  # done, on_track, behind
+    missing: list[dict] | None = None
+
+
+@dataclass
+class TargetReport:
+    contract: Contract
+    as_of: date
+    items: list[TargetStatus] = field(default_factory=list)
+
+
+# A source answers (contract, first day, last day) with a number.
+Source = Callable[[Contract, date, date], float]
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(name: str) -> Callable[[Source], Source]:
+    """Make a measured quantity available to contract targets under `name`."""
+    def decorator(source: Source) -> Source:
+        SOURCES[name] = source
+        return source
+    return decorator
+
+
+def _count_live(model, column, start, end) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(
+        model.deleted_at.is_(None), column >= start, column <= end)) or 0
+
+
+@register_source("trainings")
+def _trainings(contract, start, end):
+    return _count_live(Training, Training.date, start, end)
+
+
+@register_source("events")
+def _events(contract, start, end):
+    return _count_live(Event, Event.date, start, end)
+
+
+@register_source("service_groups")
+def _service_groups(contract, start, end):
+    return _count_live(ServiceGroup, ServiceGroup.created_on, start, end)
+
+
+@register_source("cases")
+def _cases(contract, start, end):
+    return _count_live(Case, Case.published_on, start, end)
+
+
+@register_source("articles")
+def _articles(contract, start, end):
+    return _count_live(Article, Article.published_on, start, end)
+
+
+@register_source("topics")
+def _topics(contract, start, end):
+    return _count_live(Topic, Topic.month, start.strftime("%Y-%m"), end.strftime("%Y-%m"))
+
+
+@register_source("demo_communities")
+def _demo_communities(contract, start, end):
+    """Communities designated on `end` (a designation ended before then no longer counts)."""
+    return db.session.scalar(
+        select(func.count(func.distinct(DemoCommunity.community_code))).where(
+            DemoCommunity.deleted_at.is_(None), DemoCommunity.designated_on <= end,
+            or_(DemoCommunity.undesignated_on.is_(None), DemoCommunity.undesignated_on > end))
+    ) or 0
+
+
+@register_source("interactions")
+def _interactions(contract, start, end):
+    return db.session.scalar(
+        select(func.coalesce(func.sum(InteractionDay.views + InteractionDay.likes
+                                      + InteractionDay.comments), 0))
+        .where(InteractionDay.deleted_at.is_(None), InteractionDay.date >= start,
+               InteractionDay.date <= end)) or 0
+
+
+@register_source("visits")
+def _visits(contract, start, end):
+    return count_counted_visits(contract, start, end)
+
+
+@register_source("user_counts.verified")
+def _verified(contract, start, end):
+    return district_totals_on(end).verified
+
+
+def streets_with_training(start: date, end: date) -> set[str]:
+    """Streets that had a training in the period: listed, or through one of its communities."""
+    live = select(Training.id).where(Training.deleted_at.is_(None), Training.date >= start,
+                                     Training.date <= end)
+    direct = select(training_streets.c.street_code).where(
+        training_streets.c.training_id.in_(live))
+    via_community = (select(Community.street_code)
+                     .join(training_communities,
+                           training_communities.c.community_code == Community.code)
+                     .where(training_communities.c.training_id.in_(live)))
+    return set(db.session.scalars(direct)) | set(db.session.scalars(via_community))
+
+
+# Per-street sources for "every street has at least one".
+STREET_SOURCES: dict[str, Callable[[date, date], set[str]]] = {
+    "trainings": streets_with_training,
+}
+
+
+def _elapsed_fraction(contract: Contract, as_of: date) -> float:
+    if as_of < contract.start_date:
+        return 0.0
+    total = (contract.end_date - contract.start_date).days + 1
+    return min(1.0, ((as_of - contract.start_date).days + 1) / total)
+
+
+def _months_elapsed(contract: Contract, as_of: date) -> float:
+    """Months of the contract elapsed by as_of, counted as elapsed days over an average
+    month of the period (the period's days ÷ 12), and at least one so that an average is
+    never inflated in the first weeks."""
+    period_days = (contract.end_date - contract.start_date).days + 1
+    elapsed_days = max(0, (min(as_of, contract.end_date) - contract.start_date).days + 1)
+    return max(1.0, elapsed_days / (period_days / 12))
+
+
+def _status(actual: float, target: float, expected: float) -> str:
+    if actual >= target:
+        return "done"
+    return "on_track" if actual >= expected else "behind"
+
+
+def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetStatus:
+    fraction = _elapsed_fraction(contract, as_of)
+    start, end = contract.start_date, as_of
+    missing = None
+    source = SOURCES.get(target.source)
+    if target.measure == "every_street":
+        covered = STREET_SOURCES[target.source](start, end) if as_of >= start else set()
+        streets = db.session.execute(select(Street.code, Street.name)
+                                     .order_by(Street.code)).all()
+        missing = [{"code": code, "name": name} for code, name in streets
+                   if code not in covered]
+        actual = float(len(streets) - len(missing))
+        expected = target.target * fraction
+    elif target.measure == "monthly_average":
+        count = source(contract, start, end) if source and as_of >= start else 0
+        actual = round(count / _months_elapsed(contract, as_of), 2)
+        # An average is asked of every month: by now it should already be the target.
+        expected = target.target if as_of >= start else 0.0
+        done = as_of >= contract.end_date and actual >= target.target
+        return TargetStatus(target.key, target.name, target.measure, target.target, actual,
+                            round(actual / target.target, 4) if target.target else 0.0,
+                            expected, "done" if done else _status(actual, float("inf"),
+                                                                  expected))
+    elif target.measure == "latest_value":
+        actual = float(source(contract, start, end)) if source else 0.0
+        baseline = float(source(contract, start, start)) if source else 0.0
+        expected = baseline + (target.target - baseline) * fraction if as_of >= start else 0
+    else:  # count, cumulative_sum: records in the period so far
+        actual = float(source(contract, start, end)) if source and as_of >= start else 0.0
+        expected = target.target * fraction
+    return TargetStatus(target.key, target.name, target.measure, target.target, actual,
+                        round(actual / target.target, 4) if target.target else 0.0,
+                        round(expected, 2), _status(actual, target.target, expected), missing)
+
+
+def target_report(as_of: date) -> TargetReport:
+    """Every target of the current contract as of a day (after the end: its last day)."""
+    contract = current_contract()
+    as_of = min(as_of, contract.end_date)
+    return TargetReport(contract, as_of,
+                        [_measure(contract, target, as_of) for target in contract.targets])
+
+
+def update_target(key: str, *, actor: User, target: float) -> ContractTarget:
+    """Change a target's number (admins); recorded."""
+    contract = current_contract()
+    row = contract.target(key)
+    if row is None:
+        raise NotFoundError(f"目标不存在：{key}")
+    before = row.target
+    row.target = target
+    if before != target:
+        audit.record("contract_target", row.id, "update", actor, {"target": [before, target]})
+    db.session.commit()
+    return row
+
+
+def target_history(key: str):
+    row = current_contract().target(key)
+    if row is None:
+        raise NotFoundError(f"目标不存在：{key}")
+    return audit.history("contract_target", row.id)
