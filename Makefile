@@ -32,7 +32,7 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-district
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
 
 import logging
 
+import marshmallow as ma
 from flask import Flask, g, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -71,9 +72,21 @@ def _first_field_message(errors: dict, path: str = "") -> str | None:
     return None
 
 
+class ErrorSchema(ma.Schema):
+    """The one shape of every error response."""
+
+    code = ma.fields.Integer()
+    status = ma.fields.String()
+    message = ma.fields.String(metadata={"description": "for people, in Chinese"})
+    errors = ma.fields.Dict(metadata={"description": "the fields or rows at fault"})
+    request_id = ma.fields.String(metadata={"description": "on unexpected errors"})
+
+
 class JsonApi(Api):
     """flask-smorest's Api, with HTTP errors that keep their headers (Allow on 405) and name
     the field at fault."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

@@ -28,7 +28,13 @@ from service import audit
 from service.assignments import may_act_in, may_act_in_street
 from service.clock import now_utc
 from service.contracts import current_contract
-from service.errors import ConflictError, NotFoundError, PermissionDeniedError, field_error
+from service.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    conflicts_as,
+    field_error,
+)
 from service.pagination import Page, paginate
 
 
@@ -201,12 +207,13 @@ def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None =
     now = now or now_utc()
     streets, communities = _prepare(kind, actor, data)
     record = kind.model(created_by_id=actor.id, created_at=now, updated_at=now)
-    _apply(kind, record, data, streets, communities)
-    db.session.add(record)
-    db.session.flush()
-    audit.record(kind.name, record.id, "create", actor, audit.snapshot(record, kind.fields),
-                 now=now)
-    db.session.commit()
+    with conflicts_as(f"与已有的{kind.label}冲突", kind.date_field):
+        _apply(kind, record, data, streets, communities)
+        db.session.add(record)
+        db.session.flush()
+        audit.record(kind.name, record.id, "create", actor,
+                     audit.snapshot(record, kind.fields), now=now)
+        db.session.commit()
     return record
 
 
@@ -227,12 +234,13 @@ def update_record(kind: Kind, record, *, actor: User, data: dict,
     _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     streets, communities = _prepare(kind, actor, data, record)
     before = audit.snapshot(record, kind.fields)
-    _apply(kind, record, data, streets, communities)
-    record.updated_at = now
-    changed = audit.diff(before, audit.snapshot(record, kind.fields))
-    if changed:
-        audit.record(kind.name, record.id, "update", actor, changed, now=now)
-    db.session.commit()
+    with conflicts_as(f"与已有的{kind.label}冲突", kind.date_field):
+        _apply(kind, record, data, streets, communities)
+        record.updated_at = now
+        changed = audit.diff(before, audit.snapshot(record, kind.fields))
+        if changed:
+            audit.record(kind.name, record.id, "update", actor, changed, now=now)
+        db.session.commit()
     return record
 
 

@@ -171,3 +171,14 @@ def test_interactions_replace_a_posted_date_and_take_many_days(client, admin_hea
     assert client.get("/api/v1/interactions", headers=admin_headers).get_json()["total"] == 2
     liaison = auth_headers(make_user("liaison", streets=[XICHANG]))
     assert client.post("/api/v1/interactions", json=day, headers=liaison).status_code == 403
+
+
+def test_moving_an_interaction_day_onto_a_taken_date_is_409(client, admin_headers):
+    for day in ["2022-05-01", "2022-05-02"]:
+        client.post("/api/v1/interactions", headers=admin_headers,
+                    json={"date": day, "views": 1, "likes": 1, "comments": 1})
+    second = client.get("/api/v1/interactions?from=2022-05-02&to=2022-05-02",
+                        headers=admin_headers).get_json()["items"][0]
+    response = client.patch(f"/api/v1/interactions/{second['id']}", headers=admin_headers,
+                            json={"date": "2022-05-01"})
+    assert response.status_code == 409 and "date" in response.get_json()["errors"]
