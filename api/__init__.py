@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, g, request
 from flask_migrate import Migrate
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from api import config as app_config
 from api.auth import authenticate_request
@@ -22,6 +22,14 @@ from service import accounts as account_service
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RegexConverter(BaseConverter):
+    """A path part that must match a pattern (ISO weeks, statistical codes)."""
+
+    def __init__(self, url_map, pattern: str):
+        super().__init__(url_map)
+        self.regex = pattern
 
 
 class IdConverter(IntegerConverter):
@@ -79,11 +87,20 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_blueprints(api: JsonApi) -> None:
     from api import accounts as accounts_api
-    from api import assignments, district, health, registry, targets, user_counts, visits
+    from api import (
+        assignments,
+        district,
+        health,
+        registry,
+        reports,
+        targets,
+        user_counts,
+        visits,
+    )
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, *registry.blueprints()):
+                      targets.blp, reports.blp, *registry.blueprints()):
         api.register_blueprint(blueprint)
 
 
@@ -97,6 +114,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["regex"] = RegexConverter
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
@@ -108,6 +126,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     api = JsonApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
+    api.register_converter(RegexConverter, lambda c: {"type": "string", "pattern": f"^{c.regex}$"})
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 0,
                                                     "maximum": 999_999_999})
     register_error_handlers(app)

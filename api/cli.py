@@ -7,7 +7,7 @@ import click
 from flask import Flask
 
 from models import Role
-from service import accounts, demo, district, user_counts
+from service import accounts, demo, district, reports, user_counts
 from service.contracts import ensure_default_contract, load_contract, read_contract_file
 from service.errors import ServiceError
 
@@ -92,3 +92,26 @@ def register_commands(app: Flask) -> None:
             _fail(error)
         click.echo(f"loaded {contract.key}: {contract.name}, {contract.start_date} to "
                    f"{contract.end_date}, {len(contract.targets)} targets")
+
+    @app.cli.command("weekly-reports")
+    @click.option("--week", default=None, help="ISO week, e.g. 2022-W20 (default: last week).")
+    @click.option("--out", "out_dir", default="reports", show_default=True,
+                  type=click.Path(file_okay=False))
+    @click.option("--community", default=None, help="Only this community's workbook.")
+    @click.option("--jobs", default=2, show_default=True, help="Processes that render.")
+    def weekly_reports(week, out_dir, community, jobs):
+        """Write a week's workbooks: every community, every street, the district, and a zip."""
+        week = week or reports.last_complete_week()
+
+        def progress(items):
+            if not sys.stderr.isatty():
+                yield from items
+                return
+            with click.progressbar(items, label=f"生成 {week} 周报", file=sys.stderr) as bar:
+                yield from bar
+        try:
+            result = reports.generate_week(week, out_dir=Path(out_dir), community=community,
+                                           processes=jobs, progress=progress)
+        except ServiceError as error:
+            _fail(error)
+        click.echo(f"{result.files} files in {result.directory} ({result.seconds:.1f} s)")

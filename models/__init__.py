@@ -15,6 +15,7 @@ from models.registry import (
     Topic,
     Training,
 )
+from models.report import WeeklyReportRun
 from models.user import LoginAttempt, Role, User
 from models.user_count import UserCount, UserCountImport
 from models.visit import Problem, Visit
@@ -41,5 +42,6 @@ __all__ = [
     "UserCount",
     "UserCountImport",
     "Visit",
+    "WeeklyReportRun",
     "db",
 ]

@@ -61,9 +61,10 @@ def create_demo_people(ctx: DemoContext) -> None:
 
 def _steps() -> list[Callable[[DemoContext], None]]:
     from service.demo_counts import create_demo_counts
-    from service.demo_registry import create_demo_registry
+    from service.demo_registry import create_demo_registry, create_demo_report_runs
     from service.demo_visits import create_demo_visits
-    return [create_demo_people, create_demo_visits, create_demo_counts, create_demo_registry]
+    return [create_demo_people, create_demo_visits, create_demo_counts, create_demo_registry,
+            create_demo_report_runs]
 
 
 def build_demo_data(seed: int = 2022) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Demo year of trainings, events, service groups, cases, topics, articles, demo communities
 and interactions (a step of `demo-data`), with some targets met early and some behind."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -16,6 +16,7 @@ from models import (
     Street,
     Topic,
     Training,
+    WeeklyReportRun,
     db,
 )
 
@@ -89,3 +90,27 @@ def create_demo_registry(ctx) -> None:
         day += timedelta(days=1)
     db.session.commit()
     ctx.summary["registry_records"] = 15 + 13 + 5 + 17 + len(streets) + 14 + 11 + 50
+
+
+def create_demo_report_runs(ctx) -> None:
+    """The history of weekly spreadsheet deliveries: most weeks on Monday morning, a few late
+    and two missed (the files themselves are made on demand by `weekly-reports`)."""
+    if db.session.scalar(select(func.count()).select_from(WeeklyReportRun)):
+        return
+    rng = ctx.rng
+    sunday = ctx.start + timedelta(days=7 - ctx.start.isoweekday())
+    missed = set(rng.sample(range(52), 2))
+    runs, index = [], 0
+    while sunday < ctx.end:
+        if index not in missed:
+            late = timedelta(days=rng.choice([1, 1, 1, 1, 2, 3]))
+            label = "{}-W{:02d}".format(*sunday.isocalendar()[:2])
+            generated = datetime.combine(sunday + late, time(1, rng.randint(0, 59)), tzinfo=UTC)
+            runs.append(WeeklyReportRun(week=label, week_end=sunday, scope="all", files=280,
+                                        seconds=round(rng.uniform(3, 6), 1),
+                                        actor_id=ctx.admin.id, generated_at=generated))
+        sunday += timedelta(days=7)
+        index += 1
+    db.session.add_all(runs)
+    db.session.commit()
+    ctx.summary["weekly_report_runs"] = len(runs)

@@ -3,7 +3,7 @@ request time. A target's `source` names what is measured; its `measure` says how
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
@@ -128,6 +128,22 @@ def _verified(contract, start, end):
     return district_totals_on(end).verified
 
 
+def due_weeks(start: date, as_of: date) -> int:
+    """ISO weeks (Monday to Sunday) ending on or after `start` whose spreadsheets were due by
+    `as_of`: a week's are due the day after it ends."""
+    first_sunday = start + timedelta(days=7 - start.isoweekday())
+    last_due_sunday = as_of - timedelta(days=1)
+    return 0 if last_due_sunday < first_sunday else (last_due_sunday - first_sunday).days // 7 + 1
+
+
+@register_source("weekly_reports")
+def _weekly_reports(contract, start, end):
+    """Weeks whose full set of spreadsheets was produced by `end` ÷ weeks due by then."""
+    from service.reports import weeks_with_full_reports
+    weeks = due_weeks(start, end)
+    return round(weeks_with_full_reports(start, end) / weeks, 4) if weeks else 0.0
+
+
 def streets_with_training(start: date, end: date) -> set[str]:
     """Streets that had a training in the period: listed, or through one of its communities."""
     live = select(Training.id).where(Training.deleted_at.is_(None), Training.date >= start,
@@ -145,6 +161,10 @@ def streets_with_training(start: date, end: date) -> set[str]:
 STREET_SOURCES: dict[str, Callable[[date, date], set[str]]] = {
     "trainings": streets_with_training,
 }
+
+
+# Measures that are rates (done only once the period has ended at or above the target).
+RATE_MEASURES = {"monthly_average", "share_of_weeks"}
 
 
 def _elapsed_fraction(contract: Contract, as_of: date) -> float:
@@ -182,10 +202,11 @@ def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetS
                    if code not in covered]
         actual = float(len(streets) - len(missing))
         expected = target.target * fraction
-    elif target.measure == "monthly_average":
-        count = source(contract, start, end) if source and as_of >= start else 0
-        actual = round(count / _months_elapsed(contract, as_of), 2)
-        # An average is asked of every month: by now it should already be the target.
+    elif target.measure in RATE_MEASURES:
+        value = source(contract, start, end) if source and as_of >= start else 0
+        actual = round(value / _months_elapsed(contract, as_of), 2) \
+            if target.measure == "monthly_average" else float(value)
+        # A rate is asked of every month or week: by now it should already be the target.
         expected = target.target if as_of >= start else 0.0
         done = as_of >= contract.end_date and actual >= target.target
         return TargetStatus(target.key, target.name, target.measure, target.target, actual,

@@ -382,15 +382,11 @@ def count_counted_visits(contract: Contract, start: date, end: date,
     return db.session.scalar(query) or 0
 
 
-def coverage(*, actor: User, as_of: date, street_code: str | None = None,
-             username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
+def coverage_rows(as_of: date, *, street_code: str | None = None,
+                  community_codes=None) -> list[CoverageRow]:
     """Per community: visits in the contract up to as_of, the last one, and whether overdue;
-    most overdue first. A liaison sees their own communities."""
+    most overdue first. One query for all the communities asked for."""
     contract = current_contract()
-    if actor.role == Role.LIAISON:
-        if username not in (None, actor.username):
-            raise PermissionDeniedError("只能查看自己负责社区的走访覆盖情况")
-        username = actor.username
     window_end = _day_start(min(as_of, contract.end_date) + timedelta(days=1))
     counted = and_(Visit.community_code == Community.code, Visit.deleted_at.is_(None),
                    Visit.review_status != "rejected",
@@ -403,9 +399,8 @@ def coverage(*, actor: User, as_of: date, street_code: str | None = None,
     if street_code:
         get_street(street_code)
         query = query.where(Community.street_code == street_code)
-    if username:
-        query = query.where(Community.code.in_(
-            assigned_community_codes(get_user_by_username(username), as_of)))
+    if community_codes is not None:
+        query = query.where(Community.code.in_(community_codes))
     overdue_days = contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
     rows = []
     for code, name, street, visits, last in db.session.execute(query):
@@ -416,6 +411,19 @@ def coverage(*, actor: User, as_of: date, street_code: str | None = None,
     # Never visited first, then the longest since the last visit; code breaks ties.
     rows.sort(key=lambda r: (r.days_since_last is not None, -(r.days_since_last or 0),
                              r.community_code))
+    return rows
+
+
+def coverage(*, actor: User, as_of: date, street_code: str | None = None,
+             username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
+    """Coverage as a liaison opens it in the morning: their own communities by default."""
+    if actor.role == Role.LIAISON:
+        if username not in (None, actor.username):
+            raise PermissionDeniedError("只能查看自己负责社区的走访覆盖情况")
+        username = actor.username
+    codes = (assigned_community_codes(get_user_by_username(username), as_of)
+             if username else None)
+    rows = coverage_rows(as_of, street_code=street_code, community_codes=codes)
     start = (page - 1) * per_page
     return Page(items=rows[start:start + per_page], total=len(rows), page=page,
                 per_page=per_page)

@@ -180,7 +180,8 @@ def test_every_target_figure_matches_an_independent_count(client, admin_headers,
     items = {item["key"]: item for item in body["items"]}
     assert set(items) == {"verified_users", "trainings", "trainings_streets",
                           "articles_monthly_avg", "topics_monthly_avg", "service_groups",
-                          "visits", "cases", "events", "demo_communities", "interactions"}
+                          "visits", "cases", "events", "demo_communities", "interactions",
+                          "weekly_reports"}
     expected = expected_figures(year, date.fromisoformat(as_of))
     for key, value in expected.items():
         assert items[key]["actual"] == pytest.approx(value), key
