@@ -1,0 +1,57 @@
+"""Do the weekly workbooks open for real? Builds a demo week on a scratch database, converts
+one community workbook and the district workbook to PDF with headless LibreOffice (as an old
+PC's office suite would open them) and checks that the PDFs have pages."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WEEK = "2022-W30"
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+
+
+def pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+def main() -> int:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        print("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/check.db", "SECRET_KEY": "x",
+               "HOME": tmp}
+        flask(env, "db", "upgrade")
+        flask(env, "seed-district")
+        flask(env, "demo-data")
+        flask(env, "weekly-reports", "--week", WEEK, "--out", f"{tmp}/out")
+        folder = Path(tmp) / "out" / WEEK
+        workbooks = [next((folder / "communities").glob("*.xlsx")), folder / "district.xlsx"]
+        for workbook in workbooks:
+            load_workbook(workbook)  # also opens with openpyxl
+        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", tmp,
+                        *map(str, workbooks)], check=True, capture_output=True, timeout=300)
+        failed = 0
+        for workbook in workbooks:
+            pdf = Path(tmp) / (workbook.stem + ".pdf")
+            count = pages(pdf) if pdf.exists() else 0
+            print(f"{workbook.name}: {count} PDF pages")
+            failed += count == 0
+        return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
