@@ -107,7 +107,8 @@ def _register_blueprints(api: JsonApi) -> None:
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides the environment (tests pass theirs)."""
     app = Flask(__name__, instance_relative_config=True,
-                static_folder="../web/static", static_url_path="/static")
+                static_folder="../web/static", static_url_path="/static",
+                template_folder="../web/templates")
     app.config.update(_api_settings())
     app.config.update(config if config is not None else app_config.from_environment(
         app.instance_path))
@@ -135,4 +136,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from api.cli import register_commands
     register_commands(app)
+
+    import web
+    app.register_blueprint(web.blp)
     return app
