@@ -56,8 +56,9 @@ def list_imports(args):
 @blp.arguments(DashboardArgs, location="query")
 @blp.response(200, DashboardSchema)
 def dashboard(args):
-    """Verified users against the target, growth, pace, and every street's figures."""
-    return user_counts.users_dashboard(args.get("as_of") or local_today())
+    """Verified users against the target, growth, pace, and every street's figures (default:
+    today, read as the contract's last day once it has ended)."""
+    return user_counts.users_dashboard(args.get("as_of"), today=local_today())
 
 
 @blp.route("/dashboard/users/series")

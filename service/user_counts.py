@@ -323,10 +323,12 @@ def _projected_date(verified: int, target: int, growth_4w: int, as_of: date) -> 
     return as_of + timedelta(days=-(-(target - verified) * 28 // growth_4w))
 
 
-def users_dashboard(as_of: date) -> dict:
+def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
     """Where the district stands on verified users against the target, how fast it moves,
-    and every street with its communities ranked."""
+    and every street with its communities ranked. Without as_of: today, or the contract's
+    last day once it has ended."""
     contract = current_contract()
+    as_of = as_of or min(today or now_utc().date(), contract.end_date)
     target_row = contract.target(TARGET_KEY)
     target = int(target_row.target) if target_row else 0
     figures = community_figures(as_of)

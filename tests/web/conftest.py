@@ -1,6 +1,7 @@
 """A live server over the test database and a phone-sized Chromium (Debian's), driven by
 Playwright. No browser is downloaded: /usr/bin/chromium must be installed."""
 
+import logging
 import threading
 
 import pytest
@@ -15,6 +16,7 @@ PHONE_POSITION = {"latitude": 39.9096, "longitude": 116.3776, "accuracy": 20}
 
 @pytest.fixture(scope="session")
 def live_server(app):
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,74 @@
+"""Screenshots of the main pages at phone width into docs/screenshots/ (demo data, Debian's
+Chromium driven by Playwright)."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from live_demo import CHROMIUM, CHROMIUM_ARGS, demo_server  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+POSITION = {"latitude": 39.9096, "longitude": 116.3776, "accuracy": 18}
+
+
+def shoot(page, name: str, full: bool = False) -> None:
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+    print("wrote", OUT / f"{name}.png")
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("xicheng2022")
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with demo_server() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        phone = {**playwright.devices["Pixel 7"], "viewport": {"width": 390, "height": 844}}
+        context = browser.new_context(**phone, base_url=base, geolocation=POSITION,
+                                      permissions=["geolocation"], locale="zh-CN",
+                                      timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        page.goto("/")
+        shoot(page, "01-login")
+        log_in(page, "liaison01")
+        page.get_by_role("heading", name="我的社区").wait_for()
+        shoot(page, "02-my-communities")
+        page.get_by_role("link", name="记录走访").first.click()
+        page.get_by_label("社区（输入名称查找）").fill("府右街")
+        page.get_by_role("option").first.click()
+        page.get_by_role("button", name="获取当前位置").click()
+        page.locator("#fix").filter(has_text="精度").wait_for()
+        shoot(page, "03-log-visit")
+        context.set_offline(True)
+        page.get_by_label("接触人数").fill("3")
+        page.get_by_role("button", name="提交走访").click()
+        page.locator("#waiting").wait_for()
+        shoot(page, "04-offline-queue")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.goto("/#recent")
+        page.get_by_role("heading", name="最近走访").wait_for()
+        shoot(page, "05-recent-visits")
+        page.goto("/#problems")
+        page.get_by_role("heading", name="未解决的问题", exact=False).wait_for()
+        shoot(page, "06-problems")
+        page.get_by_role("button", name="退出登录").click()
+        log_in(page, "official")
+        page.locator("#verified").wait_for()
+        shoot(page, "07-official-overview")
+        page.locator("#targets").scroll_into_view_if_needed()
+        shoot(page, "08-official-targets")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
