@@ -10,6 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, g, request
 from flask_migrate import Migrate
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from api import config as app_config
@@ -112,6 +113,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_api_settings())
     app.config.update(config if config is not None else app_config.from_environment(
         app.instance_path))
+    if app.config.get("TRUSTED_PROXIES"):
+        # The phone's address (for the login throttle) and scheme, as the proxy reports them.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter

@@ -133,3 +133,19 @@ def test_login_refuses_unknown_fields_and_missing_password(client):
     assert response.status_code == 422
     errors = response.get_json()["errors"]["json"]
     assert "password" in errors and "pass" in errors
+
+
+def test_behind_a_trusted_proxy_the_throttle_sees_the_phones_address(make_user, database_url):
+    from api import create_app
+    from api.config import for_tests
+    proxied = create_app({**for_tests(database_url), "TRUSTED_PROXIES": 1}).test_client()
+    make_user("liaison", "li")
+    for attempt in range(accounts.MAX_FAILURES_PER_ADDRESS):
+        proxied.post("/api/v1/auth/login", json={"username": f"u{attempt}", "password": "x"},
+                     headers={"X-Forwarded-For": "203.0.113.9"},
+                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    refused = proxied.post("/api/v1/auth/login", json={"username": "li", "password": "y"},
+                           headers={"X-Forwarded-For": "203.0.113.9"})
+    other_phone = proxied.post("/api/v1/auth/login", json={"username": "li", "password": "y"},
+                               headers={"X-Forwarded-For": "203.0.113.10"})
+    assert refused.status_code == 429 and other_phone.status_code == 401
