@@ -10,7 +10,21 @@ from models.district import Community
 from models.user import User
 
 
-class Visit(db.Model):
+class InCommunity:
+    """A record that belongs to one community, with that community's name and street at hand."""
+
+    community: Community
+
+    @property
+    def community_name(self) -> str:
+        return self.community.name
+
+    @property
+    def street_code(self) -> str:
+        return self.community.street_code
+
+
+class Visit(InCommunity, db.Model):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_community_visited", "community_code", "visited_at"),
@@ -53,16 +67,8 @@ class Visit(db.Model):
     def username(self) -> str:
         return self.user.username
 
-    @property
-    def community_name(self) -> str:
-        return self.community.name
 
-    @property
-    def street_code(self) -> str:
-        return self.community.street_code
-
-
-class Problem(db.Model):
+class Problem(InCommunity, db.Model):
     __tablename__ = "problems"
     __table_args__ = (Index("ix_problems_community_status", "community_code", "status"),)
 
@@ -82,14 +88,6 @@ class Problem(db.Model):
 
     community: Mapped[Community] = relationship()
     created_by: Mapped[User] = relationship()
-
-    @property
-    def community_name(self) -> str:
-        return self.community.name
-
-    @property
-    def street_code(self) -> str:
-        return self.community.street_code
 
     @property
     def created_by_username(self) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from models import Assignment, Community, Street, User, db
 from service import audit
@@ -93,6 +93,12 @@ def get_community(code: str) -> Community:
     if community is None:
         raise NotFoundError(f"社区不存在：{code}", {"community_code": [f"未知社区编码：{code}"]})
     return community
+
+
+def community_codes_in(street_code: str) -> Select:
+    """A query of the codes of a street's communities (for IN clauses); the street must exist."""
+    get_street(street_code)
+    return select(Community.code).where(Community.street_code == street_code)
 
 
 def list_communities(*, street_code: str | None = None, q: str | None = None,

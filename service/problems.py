@@ -9,7 +9,7 @@ from models import Community, Problem, Role, User, db
 from service import audit
 from service.assignments import assigned_community_codes, require_may_act_in
 from service.clock import local_date, local_today, now_utc
-from service.district import get_community, get_street
+from service.district import community_codes_in, get_community
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.visits import get_visit
@@ -78,9 +78,7 @@ def list_problems(*, actor: User, status: str | None = None, community_code: str
     if community_code:
         query = query.where(Problem.community_code == community_code)
     if street_code:
-        get_street(street_code)
-        query = query.where(Problem.community_code.in_(
-            select(Community.code).where(Community.street_code == street_code)))
+        query = query.where(Problem.community_code.in_(community_codes_in(street_code)))
     return paginate(query, page, per_page)
 
 

@@ -28,6 +28,7 @@ from service import audit
 from service.assignments import may_act_in, may_act_in_street
 from service.clock import now_utc
 from service.contracts import current_contract
+from service.district import community_codes_in
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -260,7 +261,7 @@ def record_history(kind: Kind, record_id: int):
 
 def _in_street(kind: Kind, street_code: str):
     model = kind.model
-    in_street = select(Community.code).where(Community.street_code == street_code)
+    in_street = community_codes_in(street_code)
     if kind.name == "training":
         return or_(
             model.id.in_(select(training_streets.c.training_id)

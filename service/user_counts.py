@@ -22,6 +22,7 @@ from exports.user_count_file import (
 from models import Community, Contract, Street, User, UserCount, UserCountImport, db
 from service.clock import now_utc
 from service.contracts import current_contract
+from service.district import community_codes_in
 from service.errors import RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 
@@ -400,7 +401,7 @@ def users_series(*, today: date, from_date: date | None = None, to_date: date | 
     if community_code:
         codes = [community_code]
     elif street_code:
-        codes = select(Community.code).where(Community.street_code == street_code)
+        codes = community_codes_in(street_code)
     changes = iter(_daily_changes(to_date, codes))
     pending = next(changes, None)
     registered = verified = 0

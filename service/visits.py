@@ -24,7 +24,7 @@ from service.assignments import (
 )
 from service.clock import SHANGHAI, local_date, now_utc
 from service.contracts import current_contract
-from service.district import get_community, get_street
+from service.district import community_codes_in, get_community, get_street
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -271,9 +271,7 @@ def list_visits(*, actor: User, community_code: str | None = None,
     if community_code:
         query = query.where(Visit.community_code == community_code)
     if street_code:
-        get_street(street_code)
-        query = query.where(Visit.community_code.in_(
-            select(Community.code).where(Community.street_code == street_code)))
+        query = query.where(Visit.community_code.in_(community_codes_in(street_code)))
     if username:
         query = query.where(Visit.user_id == get_user_by_username(username).id)
     if from_date:
