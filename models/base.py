@@ -66,3 +66,16 @@ def reading() -> Iterator[None]:
         db.session.commit()
     finally:
         sqlite_read_only.reset(token)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Run the enclosed writes in a transaction of their own that takes SQLite's write lock at
+    BEGIN, even inside a read-only request: a read transaction cannot be upgraded safely."""
+    db.session.commit()  # ends the read transaction this request may have open
+    token = sqlite_read_only.set(False)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        sqlite_read_only.reset(token)

@@ -82,7 +82,8 @@ def main() -> int:
                        "--phases", "examples,coverage,fuzzing", "--workers", "2",
                        # The fuzzer may disable the admin or change its password; that is fine.
                        "--exclude-path", "/api/v1/users/{user_id}",
-                       "--request-timeout", "20"]
+                       # A week's zip renders 280 workbooks (seconds, not milliseconds).
+                       "--request-timeout", "120"]
             return run_schemathesis(command)
         finally:
             server.terminate()

@@ -44,6 +44,7 @@ from models import (
     WeeklyReportRun,
     db,
 )
+from models.base import writing
 from service.assignments import assigned_community_codes
 from service.clock import SHANGHAI, local_date, local_today, now_utc
 from service.contracts import current_contract
@@ -381,8 +382,9 @@ def record_run(week: Week, scope: str, files: int, seconds: float, actor: User |
     run = WeeklyReportRun(week=week.label, week_end=week.end, scope=scope, files=files,
                           seconds=round(seconds, 2), actor_id=actor.id if actor else None,
                           generated_at=now or now_utc())
-    db.session.add(run)
-    db.session.commit()
+    # Downloads are GET requests: their one write gets a write transaction of its own.
+    with writing():
+        db.session.add(run)
     return run
 
 
@@ -449,9 +451,10 @@ def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
     return f"{label}_{Path(name).name}", data
 
 
-def zip_for(label: str, *, actor: User, processes: int = 2,
+def zip_for(label: str, *, actor: User, processes: int = 1,
             now: datetime | None = None) -> tuple[str, bytes]:
-    """Every workbook of a week in one zip, for download."""
+    """Every workbook of a week in one zip, for download (rendered in the web worker itself,
+    so that concurrent downloads do not fork more renderers than there are cores)."""
     _require_reader(actor)
     began = clock.perf_counter()
     reports = gather_week(label, now=now)
