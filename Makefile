@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-pg schemathesis lint bench clean
+.PHONY: run serve test test-pg schemathesis lint bench clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,16 @@ serve: $(VENV)/.installed
 	$(FLASK) seed-district
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
 
-test: $(VENV)/.dev-installed
+# Debian packages the browser tests need (Chromium and a CJK font); installed when missing
+# and we may (root), never downloaded by Playwright.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else echo "browser tests need: sudo apt-get install -y chromium fonts-wqy-microhei"; fi; \
+	fi
+
+test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/python -m pytest
 
 test-pg: $(VENV)/.dev-installed

@@ -3,6 +3,7 @@ Playwright. No browser is downloaded: /usr/bin/chromium must be installed."""
 
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -27,6 +28,9 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei "
+                    "(`make test` does it when run as root)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield playwright, browser
