@@ -1,29 +1,17 @@
 import io
 
-import marshmallow as ma
 from flask import send_file
-from marshmallow import fields
 
 from api.auth import current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
+from api.schemas.reports import RunSchema
 from service import reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
                 description="Weekly operations spreadsheets (运营数据报表), ISO weeks")
 WEEK = "<regex('[0-9]{4}-W[0-9]{2}'):week>"
 CODE = "<regex('[0-9]{12}'):code>"
-
-
-class RunSchema(ma.Schema):
-    id = fields.Integer()
-    week = fields.String()
-    week_end = fields.Date()
-    scope = fields.String()
-    files = fields.Integer()
-    seconds = fields.Float()
-    username = fields.String(allow_none=True)
-    generated_at = fields.AwareDateTime()
 
 
 def _download(name: str, data: bytes, mimetype: str):

@@ -1,0 +1,59 @@
+"""Schemas of contract targets and their progress."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.schemas.common import Strict
+
+
+class TargetArgs(Strict):
+    as_of = fields.Date()
+
+
+class ContractSchema(ma.Schema):
+    key = fields.String()
+    name = fields.String()
+    client = fields.String()
+    start = fields.Date(attribute="start_date")
+    end = fields.Date(attribute="end_date")
+
+
+class StreetRefSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class TargetItemSchema(ma.Schema):
+    key = fields.String()
+    name = fields.String()
+    measure = fields.String()
+    target = fields.Float()
+    actual = fields.Float()
+    progress = fields.Float()
+    expected_by_now = fields.Float()
+    status = fields.String(metadata={"enum": ["done", "on_track", "behind"]})
+    missing = fields.List(fields.Nested(StreetRefSchema), allow_none=True)
+
+
+class TargetReportSchema(ma.Schema):
+    contract = fields.Nested(ContractSchema)
+    as_of = fields.Date()
+    items = fields.List(fields.Nested(TargetItemSchema))
+
+
+class TargetUpdateSchema(Strict):
+    target = fields.Float(required=True, validate=validate.Range(min=0, max=1e12))
+
+
+class ContractTargetSchema(ma.Schema):
+    key = fields.String()
+    name = fields.String()
+    target = fields.Float()
+    measure = fields.String()
+    source = fields.String()
+    schedule = fields.String()
+
+
+class ContractDetailSchema(ContractSchema):
+    rules = fields.Dict()
+    targets = fields.List(fields.Nested(ContractTargetSchema))
