@@ -15,7 +15,7 @@ from service.pagination import Page, paginate
 AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
 
 
-def _active_on(day: date):
+def _active_on(day):
     return (Assignment.start_date <= day) & (
         Assignment.end_date.is_(None) | (Assignment.end_date >= day))
 
@@ -105,11 +105,12 @@ def ever_assigned_community_codes(user: User) -> Select:
         or_(Community.street_code.in_(streets), Community.code.in_(direct)))
 
 
-def covers_community(user: User, community_code, street_code, day: date):
+def covers_community(user_id, community_code, street_code, day):
     """An EXISTS clause: the liaison is assigned on `day` to the community or its street
-    (codes may be values or columns, so it can be part of a larger query)."""
+    (each argument may be a value, a column or a bind parameter, so it can be part of a larger
+    or a prebuilt query)."""
     return exists().where(
-        Assignment.user_id == user.id, _active_on(day),
+        Assignment.user_id == user_id, _active_on(day),
         or_(Assignment.community_code == community_code,
             Assignment.street_code == street_code))
 
@@ -121,7 +122,7 @@ def may_act_in(user: User, community: Community, day: date) -> bool:
     if user.role != Role.LIAISON:
         return False
     return bool(db.session.scalar(
-        select(covers_community(user, community.code, community.street_code, day))))
+        select(covers_community(user.id, community.code, community.street_code, day))))
 
 
 def require_may_act_in(user: User, community: Community, day: date,

@@ -88,6 +88,15 @@ def random_point_in_street(street_code: str, rng) -> tuple[float, float]:
             return lat, lon
 
 
+# One WGS-84 geodesic, reused: building one sets up geographiclib's series every time.
+_WGS84 = geodesic()
+
+
+def geodesic_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The geodesic distance in metres between two WGS-84 (lat, lon) points."""
+    return _WGS84.measure(a, b) * 1000
+
+
 def check_location(*, lat: float | None, lon: float | None, accuracy_m: float | None,
                    fix_at: datetime | None, visited_at: datetime,
                    community_point: tuple[float, float] | None, radius_m: float,
@@ -96,7 +105,7 @@ def check_location(*, lat: float | None, lon: float | None, accuracy_m: float | 
     if lat is None or lon is None:
         return LocationResult("unknown", None, None)
     if community_point is not None:
-        distance = geodesic(community_point, (lat, lon)).meters
+        distance = geodesic_m(community_point, (lat, lon))
         near = distance <= radius_m
         basis = "community"
     else:
@@ -105,7 +114,7 @@ def check_location(*, lat: float | None, lon: float | None, accuracy_m: float | 
             return LocationResult("unknown", None, None)
         edge = distance_to_street_edge_m(street_code, lat, lon)
         near = edge <= (accuracy_m or 0.0) + STREET_EDGE_MARGIN_M
-        distance = geodesic((street.centroid_lat, street.centroid_lon), (lat, lon)).meters
+        distance = geodesic_m((street.centroid_lat, street.centroid_lon), (lat, lon))
         basis = "street"
     distance = round(distance, 1)
     if fix_at is not None and fix_at < visited_at - STALE_AFTER:
