@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -157,6 +157,9 @@ def issue_token(user: User, *, secret: str, lifetime: int) -> IssuedToken:
     return IssuedToken(access_token=token, expires_in=lifetime, user=user)
 
 
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+
+
 def user_from_token(token: str, *, secret: str, lifetime: int) -> User:
     """The user a token speaks for, if it is genuine, unexpired and still valid."""
     try:
@@ -167,7 +170,7 @@ def user_from_token(token: str, *, secret: str, lifetime: int) -> User:
         raise AuthenticationError("登录凭证无效") from None
     if not isinstance(claims, dict) or not isinstance(claims.get("uid"), int):
         raise AuthenticationError("登录凭证无效")
-    user = db.session.get(User, claims["uid"])
+    user = db.session.scalar(_USER_BY_ID, {"id": claims["uid"]})
     if user is None or not user.active or user.token_version != claims.get("v"):
         raise AuthenticationError("登录凭证已失效，请重新登录")
     return user
