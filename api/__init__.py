@@ -9,6 +9,7 @@ from pathlib import Path
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, g, request
+from flask.sessions import SessionInterface
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
@@ -18,7 +19,7 @@ from api.auth import authenticate_request
 from api.database import configure_engine
 from api.errors import JsonApi, register_error_handlers
 from models import db
-from models.base import reading, sqlite_read_only
+from models.base import sqlite_read_only
 from service import accounts as account_service
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -71,8 +72,7 @@ def _register_request_hooks(app: Flask) -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.read_only_token = sqlite_read_only.set(request.method in READ_METHODS)
-        with reading():
-            authenticate_request()
+        authenticate_request()
 
     @app.after_request
     def tag_response(response):
@@ -105,6 +105,17 @@ def _register_blueprints(api: JsonApi) -> None:
         api.register_blueprint(blueprint)
 
 
+class NoCookieSessions(SessionInterface):
+    """The API and the web client authenticate with bearer tokens; Flask's signed cookie
+    session is never used, so it is not opened (that cost a serializer on every request)."""
+
+    def open_session(self, app: Flask, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        pass
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides the environment (tests pass theirs)."""
     app = Flask(__name__, instance_relative_config=True,
@@ -117,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
         # The phone's address (for the login throttle) and scheme, as the proxy reports them.
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.session_interface = NoCookieSessions()
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
