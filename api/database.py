@@ -5,7 +5,7 @@ import sqlite3
 import time
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 from models.base import sqlite_read_only
@@ -58,7 +58,11 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
         if sqlite_read_only.get():
             dbapi_connection.execute("BEGIN")
         else:
-            begin_immediate(dbapi_connection, busy_timeout)
+            try:
+                begin_immediate(dbapi_connection, busy_timeout)
+            except sqlite3.OperationalError as error:
+                # As SQLAlchemy reports driver errors, so the error handlers recognise it.
+                raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:

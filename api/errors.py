@@ -6,6 +6,7 @@ import logging
 import marshmallow as ma
 from flask import Flask, g, jsonify
 from flask_smorest import Api
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -44,7 +45,10 @@ MESSAGES = {
     422: "输入有误",
     429: "请求过于频繁，请稍后再试",
     500: "服务器内部错误",
+    503: "数据库繁忙，请稍后重试",
 }
+# Seconds a client is asked to wait when the database is busy or unreachable.
+RETRY_AFTER_BUSY_S = 1
 
 
 def error_body(status: int, message: str | None = None, errors: dict | None = None) -> dict:
@@ -103,6 +107,10 @@ class JsonApi(Api):
         return jsonify(error_body(error.code or 500, message, errors)), error.code, headers
 
 
+def _is_lock_timeout(error: OperationalError) -> bool:
+    return "database is locked" in str(error.orig)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -117,6 +125,17 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, RuleViolationError) and errors:
             errors = {error.location: errors}
         return jsonify(error_body(status, error.message, errors)), status, headers
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # SQLite's write lock not free within the busy timeout, or a lost connection: the
+        # request changed nothing (its transaction is rolled back) and can be sent again.
+        if not (_is_lock_timeout(error) or error.connection_invalidated):
+            return unexpected_error(error)
+        db.session.rollback()
+        log.warning("database unavailable, request_id=%s: %s",
+                    getattr(g, "request_id", "-"), error.orig)
+        return (jsonify(error_body(503)), 503, {"Retry-After": str(RETRY_AFTER_BUSY_S)})
 
     # HTTPExceptions reach JsonApi.handle_http_exception first: Flask picks the most specific
     # handler, so this one sees only what nothing else caught.
