@@ -56,6 +56,18 @@ sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=Fals
 
 
 @contextmanager
+def _transaction_of_its_own(read_only: bool) -> Iterator[None]:
+    """The enclosed queries in a transaction that starts as `read_only` says (on SQLite:
+    deferred, or taking the write lock at BEGIN) and is committed at the end."""
+    token = sqlite_read_only.set(read_only)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        sqlite_read_only.reset(token)
+
+
+@contextmanager
 def reading() -> Iterator[None]:
     """Run the enclosed queries as the read phase of a request. On SQLite they run in a read
     transaction that ends here, so that the write lock is held only by the short write that
@@ -65,12 +77,8 @@ def reading() -> Iterator[None]:
     if db.engine.dialect.name != "sqlite":
         yield
         return
-    token = sqlite_read_only.set(True)
-    try:
+    with _transaction_of_its_own(read_only=True):
         yield
-        db.session.commit()
-    finally:
-        sqlite_read_only.reset(token)
 
 
 @contextmanager
@@ -78,9 +86,5 @@ def writing() -> Iterator[None]:
     """Run the enclosed writes in a transaction of their own that takes SQLite's write lock at
     BEGIN, even inside a read-only request: a read transaction cannot be upgraded safely."""
     db.session.commit()  # ends the read transaction this request may have open
-    token = sqlite_read_only.set(False)
-    try:
+    with _transaction_of_its_own(read_only=False):
         yield
-        db.session.commit()
-    finally:
-        sqlite_read_only.reset(token)
