@@ -126,17 +126,6 @@ def register_error_handlers(app: Flask) -> None:
             errors = {error.location: errors}
         return jsonify(error_body(status, error.message, errors)), status, headers
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
-        # SQLite's write lock not free within the busy timeout, or a lost connection: the
-        # request changed nothing (its transaction is rolled back) and can be sent again.
-        if not (_is_lock_timeout(error) or error.connection_invalidated):
-            return unexpected_error(error)
-        db.session.rollback()
-        log.warning("database unavailable, request_id=%s: %s",
-                    getattr(g, "request_id", "-"), error.orig)
-        return (jsonify(error_body(503)), 503, {"Retry-After": str(RETRY_AFTER_BUSY_S)})
-
     # HTTPExceptions reach JsonApi.handle_http_exception first: Flask picks the most specific
     # handler, so this one sees only what nothing else caught.
     @app.errorhandler(Exception)
@@ -147,3 +136,14 @@ def register_error_handlers(app: Flask) -> None:
         body = error_body(500, f"{MESSAGES[500]}（请求编号 {request_id}）")
         body["request_id"] = request_id
         return jsonify(body), 500
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # SQLite's write lock not free within the busy timeout, or a lost connection: the
+        # request changed nothing (its transaction is rolled back) and can be sent again.
+        if not (_is_lock_timeout(error) or error.connection_invalidated):
+            return unexpected_error(error)
+        db.session.rollback()
+        log.warning("database unavailable, request_id=%s: %s",
+                    getattr(g, "request_id", "-"), error.orig)
+        return (jsonify(error_body(503)), 503, {"Retry-After": str(RETRY_AFTER_BUSY_S)})

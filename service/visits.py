@@ -151,8 +151,7 @@ _INSERT_VISIT = insert(Visit.__table__).returning(Visit.__table__.c.id)
 
 def _stored(visit_id: int, row: dict, owner: User, community: Community) -> Visit:
     """The visit just inserted, as an object to answer with, without reading it back."""
-    visit = Visit(id=visit_id, review_reason=None, reviewed_by_id=None, reviewed_at=None,
-                  deleted_at=None, **row)
+    visit = Visit(id=visit_id, **row)
     set_committed_value(visit, "user", owner)
     set_committed_value(visit, "community", community)
     return visit
