@@ -12,6 +12,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from exports.cells import writable_text, write_cell
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NO_RECORDS = "本周无记录"
 STATUS_LABELS = {"done": "已完成", "on_track": "按进度", "behind": "落后"}
@@ -188,7 +190,7 @@ def _new_workbook(title: str) -> Workbook:
     for style in STYLES.values():
         workbook.add_named_style(style)
     workbook.properties.creator = "西城家园推广运营"
-    workbook.properties.title = title
+    workbook.properties.title = writable_text(title)  # names are user text too
     return workbook
 
 
@@ -214,9 +216,9 @@ def _local(moment: datetime) -> datetime:
 
 
 def _put(sheet, row: int, column: int, value, style: str):
-    cell = sheet.cell(row=row, column=column, value=value)
-    cell.style = style and STYLES[style].name
-    return cell
+    # Every cell of these workbooks goes through write_cell, so that no column can let user
+    # text become a formula or carry a character that fails the file.
+    return write_cell(sheet, row, column, value, STYLES[style].name)
 
 
 def _title(sheet, title: str, week: WeekInfo, width: int) -> None:
@@ -386,7 +388,9 @@ def render_summary_workbook(report: SummaryReport) -> bytes:
                      STATUS_LABELS.get(t.status, t.status), "、".join(t.missing)]
                     for t in report.targets])
     for offset, target in enumerate(report.targets):
-        targets.cell(row=first + offset, column=6).style = STYLES[target.status].name
+        # Rewritten rather than restyled: a new style would drop write_cell's quotePrefix.
+        _put(targets, first + offset, 6, STATUS_LABELS.get(target.status, target.status),
+             target.status)
     trend = workbook.create_sheet("趋势")
     first = _table(trend, f"{report.name} 实名认证用户数与目标", report.week,
                    [("周", "text"), ("周末日期", "date"), ("实名认证用户数", "int"),
