@@ -17,3 +17,13 @@ def local_date(moment: datetime) -> date:
 
 def local_today(now: datetime | None = None) -> date:
     return local_date(now or now_utc())
+
+
+# The years a contract of this service can fall in: dates outside are refused at the door,
+# before they reach arithmetic (a day after 9999-12-31) or a time-zone shift that overflows.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def in_service_years(value: date) -> bool:
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
