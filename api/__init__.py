@@ -16,6 +16,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 
 from api import config as app_config
 from api.auth import authenticate_request
+from api.blueprint import refuse_undeclared_query_parameters, refuse_unstorable_path
 from api.database import configure_engine
 from api.errors import JsonApi, register_error_handlers
 from models import db
@@ -23,6 +24,18 @@ from models.base import sqlite_read_only
 from service import accounts as account_service
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+# What a browser may do with our pages: run and load only what this origin serves, never be
+# framed, send the referrer only to ourselves, and ask for the position only for this origin.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=()",
+}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -72,11 +85,15 @@ def _register_request_hooks(app: Flask) -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.read_only_token = sqlite_read_only.set(request.method in READ_METHODS)
+        refuse_unstorable_path(request.view_args)
         authenticate_request()
+        if request.path.startswith("/api/v1/") and request.endpoint in app.view_functions:
+            refuse_undeclared_query_parameters(request, app.view_functions[request.endpoint])
 
     @app.after_request
     def tag_response(response):
         response.headers["X-Request-ID"] = g.get("request_id", "-")
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.teardown_request

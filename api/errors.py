@@ -1,6 +1,7 @@
 """The one place where exceptions become HTTP responses, all in one JSON shape:
 {"code", "status", "message", "errors"?, "request_id"?}."""
 
+import errno
 import logging
 
 import marshmallow as ma
@@ -47,8 +48,10 @@ MESSAGES = {
     500: "服务器内部错误",
     503: "数据库繁忙，请稍后重试",
 }
-# Seconds a client is asked to wait when the database is busy or unreachable.
+# Seconds a client is asked to wait when the database is busy or unreachable, or the disk full.
 RETRY_AFTER_BUSY_S = 1
+RETRY_AFTER_DISK_FULL_S = 60
+DISK_FULL_MESSAGE = "服务器存储空间不足，数据未保存，请稍后重试"
 
 
 def error_body(status: int, message: str | None = None, errors: dict | None = None) -> dict:
@@ -111,6 +114,20 @@ def _is_lock_timeout(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig)
 
 
+def _is_disk_full(error: Exception) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), or a file write's ENOSPC."""
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return ("database or disk is full" in str(error.orig)
+            or getattr(error.orig, "sqlstate", None) == "53100")
+
+
+def _disk_full_response():
+    log.error("disk full, request_id=%s", getattr(g, "request_id", "-"))
+    return (jsonify(error_body(503, DISK_FULL_MESSAGE)), 503,
+            {"Retry-After": str(RETRY_AFTER_DISK_FULL_S)})
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -137,10 +154,21 @@ def register_error_handlers(app: Flask) -> None:
         body["request_id"] = request_id
         return jsonify(body), 500
 
+    @app.errorhandler(OSError)
+    def disk_full(error: OSError):
+        if not _is_disk_full(error):
+            return unexpected_error(error)
+        db.session.rollback()
+        return _disk_full_response()
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
-        # SQLite's write lock not free within the busy timeout, or a lost connection: the
-        # request changed nothing (its transaction is rolled back) and can be sent again.
+        # SQLite's write lock not free within the busy timeout, a full disk, or a lost
+        # connection: the request changed nothing (its transaction is rolled back) and can
+        # be sent again.
+        if _is_disk_full(error):
+            db.session.rollback()
+            return _disk_full_response()
         if not (_is_lock_timeout(error) or error.connection_invalidated):
             return unexpected_error(error)
         db.session.rollback()
