@@ -1,6 +1,8 @@
-from api.auth import admin_only, current_user
+from marshmallow import ValidationError
+
+from api.auth import admin_only, current_user, field_workers
 from api.blueprint import Blueprint
-from api.schemas.common import AuditEntrySchema, page_of
+from api.schemas.common import UNSTORABLE, AuditEntrySchema, page_of
 from api.schemas.visits import (
     CoverageArgs,
     CoverageRowSchema,
@@ -27,6 +29,7 @@ visit_create_schema = VisitCreateSchema()
 
 
 @blp.route("", methods=["POST"])
+@field_workers
 @blp.arguments(VisitCreateSchema)
 @blp.response(201, VisitSchema)
 @blp.alt_response(200, schema=VisitSchema, description="A retry of a stored visit")
@@ -37,12 +40,27 @@ def log_visit(data):
 
 
 @blp.route("/sync", methods=["POST"])
+@field_workers
 @blp.arguments(SyncSchema)
 @blp.response(200, SyncResponseSchema)
 def sync(data):
     """The phone's offline queue: each visit is taken or refused on its own, in order."""
-    return {"results": visits.sync_visits(actor=current_user(), items=data["visits"],
-                                          parse=visit_create_schema.load)}
+    return {"results": visits.sync_visits(actor=current_user(),
+                                          items=[_queued(item) for item in data["visits"]])}
+
+
+def _queued(item) -> visits.QueuedVisit:
+    """One raw item of the queue, read on its own so that a bad one refuses only itself."""
+    client_id = item.get("client_id") if isinstance(item, dict) else None
+    if not (isinstance(client_id, str) and len(client_id) <= 64
+            and not UNSTORABLE.search(client_id)):
+        client_id = None  # not echoed back: it could not even be written in the answer
+    try:
+        return visits.QueuedVisit(client_id, visit_create_schema.load(item))
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {
+            "_schema": error.messages}
+        return visits.QueuedVisit(client_id, None, messages)
 
 
 @blp.route("")
@@ -70,6 +88,7 @@ def get_visit(visit_id):
 
 
 @blp.route("/<id:visit_id>", methods=["PATCH"])
+@field_workers
 @blp.arguments(VisitUpdateSchema(partial=True))
 @blp.response(200, VisitSchema)
 def update_visit(data, visit_id):
@@ -79,6 +98,7 @@ def update_visit(data, visit_id):
 
 
 @blp.route("/<id:visit_id>", methods=["DELETE"])
+@field_workers
 @blp.response(204)
 def delete_visit(visit_id):
     """Delete a visit (kept in the history; it no longer counts)."""
@@ -103,6 +123,7 @@ def visit_history(visit_id):
 
 
 @problems_blp.route("", methods=["POST"])
+@field_workers
 @problems_blp.arguments(ProblemCreateSchema)
 @problems_blp.response(201, ProblemSchema)
 def create_problem(data):
@@ -126,6 +147,7 @@ def get_problem(problem_id):
 
 
 @problems_blp.route("/<id:problem_id>", methods=["PATCH"])
+@field_workers
 @problems_blp.arguments(ProblemUpdateSchema)
 @problems_blp.response(200, ProblemSchema)
 def update_problem(data, problem_id):

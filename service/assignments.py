@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from models import Assignment, Community, Role, User, db
 from service import audit
 from service.clock import local_today
-from service.district import get_community, get_street
+from service.district import get_community, referenced_community, referenced_street
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 
@@ -29,9 +29,9 @@ def create_assignment(*, actor: User, user: User, start_date: date,
     if bool(street_code) == bool(community_code):
         raise field_error("street_code", "请在 street_code 和 community_code 中恰好填写一个")
     if street_code:
-        get_street(street_code)
+        referenced_street(street_code)
     if community_code:
-        get_community(community_code)
+        referenced_community(community_code)
     if end_date is not None and end_date < start_date:
         raise field_error("end_date", "结束日期不能早于开始日期")
     assignment = Assignment(user_id=user.id, street_code=street_code or None,

@@ -95,6 +95,23 @@ def get_community(code: str) -> Community:
     return community
 
 
+def referenced_street(code: str, field: str = "street_code") -> Street:
+    """A street named in a request's body: an unknown code is a fault of that field (422)."""
+    street = db.session.get(Street, code)
+    if street is None:
+        raise field_error(field, f"未知街道编码：{code}")
+    return street
+
+
+def referenced_community(code: str, field: str = "community_code") -> Community:
+    """A community named in a request's body: an unknown code is a fault of that field (422),
+    not a missing resource (404)."""
+    community = db.session.get(Community, code)
+    if community is None:
+        raise field_error(field, f"未知社区编码：{code}")
+    return community
+
+
 def community_codes_in(street_code: str) -> Select:
     """A query of the codes of a street's communities (for IN clauses); the street must exist."""
     get_street(street_code)

@@ -9,7 +9,7 @@ from models import Community, Problem, Role, User, db
 from service import audit
 from service.assignments import assigned_community_codes, require_may_act_in
 from service.clock import local_date, local_today, now_utc
-from service.district import community_codes_in, get_community
+from service.district import community_codes_in, referenced_community
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.visits import get_visit
@@ -33,13 +33,16 @@ def create_problem(*, actor: User, title: str, category: str, community_code: st
     """Open a problem in a community, optionally from a visit (which gives the community)."""
     now = now or now_utc()
     if visit_id is not None:
-        visit = get_visit(visit_id, actor=actor)
+        try:
+            visit = get_visit(visit_id, actor=actor)
+        except NotFoundError:
+            raise field_error("visit_id", f"走访记录不存在：{visit_id}") from None
         if community_code and community_code != visit.community_code:
             raise field_error("community_code", "社区与走访记录的社区不一致")
         community_code = visit.community_code
     if not community_code:
         raise field_error("community_code", "请填写社区编码或关联的走访记录")
-    community = get_community(community_code)
+    community = referenced_community(community_code)
     _require_writer(actor, community, now)
     problem = Problem(community=community, community_code=community.code, visit_id=visit_id,
                       title=title, description=description or "", category=category,

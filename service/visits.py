@@ -3,14 +3,13 @@ check, corrections, review, the contract's counting rule, and coverage."""
 
 import hashlib
 import json
+import logging
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from marshmallow import ValidationError
 from sqlalchemy import Date, Select, and_, bindparam, func, insert, literal, not_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,7 +24,12 @@ from service.assignments import (
 )
 from service.clock import SHANGHAI, local_date, now_utc
 from service.contracts import current_contract
-from service.district import community_codes_in, get_community, get_street
+from service.district import (
+    community_codes_in,
+    get_community,
+    get_street,
+    referenced_community,
+)
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -35,6 +39,8 @@ from service.errors import (
 )
 from service.geo import check_location
 from service.pagination import Page, paginate
+
+log = logging.getLogger(__name__)
 
 PURPOSES = {
     "issue_followup": "问题对接",
@@ -188,7 +194,7 @@ def _visit_context(client_id: str, community_code: str, owner: User,
     row = db.session.execute(query, {"client_id": client_id, "community_code": community_code,
                                      "user_id": owner.id, "day": day}).one_or_none()
     if row is None:
-        get_community(community_code)  # raises the NotFoundError naming the field
+        referenced_community(community_code)  # raises the error naming the field
     if row[2] is None:
         current_contract()  # raises: no contract loaded
     return _VisitContext(row[0], row[1], row[2], bool(row[3]))
@@ -198,7 +204,14 @@ def _existing(client_id: str) -> Visit | None:
     return db.session.scalar(select(Visit).where(Visit.client_id == client_id))
 
 
-def _as_retry(existing: Visit, values: dict) -> VisitOutcome:
+CLIENT_ID_TAKEN = "该 client_id 已被占用，请重新生成"
+
+
+def _as_retry(existing: Visit, owner: User, values: dict) -> VisitOutcome:
+    """A visit sent again: the same owner and content answer the stored visit. A client_id of
+    somebody else's visit reveals nothing of it."""
+    if existing.user_id != owner.id:
+        raise ConflictError(CLIENT_ID_TAKEN, {"client_id": [CLIENT_ID_TAKEN]})
     if existing.content_hash != _content_hash(values):
         raise ConflictError("该 client_id 已用于另一条不同的走访记录",
                             {"client_id": ["client_id 已存在且内容不同"]})
@@ -215,7 +228,7 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
         owner = _owner_for(actor, username)
         context = _visit_context(client_id, community_code, owner, local_date(visited_at))
         if context.existing_id is not None:
-            return _as_retry(db.session.get(Visit, context.existing_id), values)
+            return _as_retry(db.session.get(Visit, context.existing_id), owner, values)
         _check_time(visited_at, context.contract_start, now)
         _check_fix(values)
         if owner.role == Role.LIAISON:
@@ -237,35 +250,51 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
         existing = _existing(client_id)
         if existing is None:
             raise
-        return _as_retry(existing, values)
+        return _as_retry(existing, owner, values)
     return VisitOutcome(_stored(visit_id, row, owner, community), created=True)
 
 
-def sync_visits(*, actor: User, items: list, parse: Callable[[object], dict],
+@dataclass
+class QueuedVisit:
+    """One visit of a phone's offline queue: its values, or why they could not be read."""
+
+    client_id: str | None
+    values: dict | None
+    errors: dict | None = None
+
+
+NOT_STORED_MESSAGE = "服务器未能保存这条走访，请稍后重新上传；如仍失败请联系管理员"
+
+
+def _sync_one(actor: User, item: QueuedVisit, now: datetime | None) -> SyncResult:
+    if item.errors is not None:
+        return SyncResult(item.client_id, "rejected", errors=item.errors)
+    try:
+        outcome = log_visit(actor=actor, now=now, **item.values)
+    except ServiceError as error:
+        db.session.rollback()
+        return SyncResult(item.client_id, "rejected",
+                          errors=error.errors or {"_schema": [error.message]})
+    except OperationalError:
+        # Busy or full: the whole batch answers 503 and comes again; what was taken before
+        # this item is stored and answers as a duplicate then.
+        db.session.rollback()
+        raise
+    except Exception:
+        # Anything else that breaks one item refuses that item only, so the items queued
+        # after it still arrive.
+        db.session.rollback()
+        log.exception("visit %r of a sync batch not stored", item.client_id)
+        return SyncResult(item.client_id, "rejected", errors={"_schema": [NOT_STORED_MESSAGE]})
+    return SyncResult(item.client_id, "created" if outcome.created else "duplicate",
+                      id=outcome.visit.id)
+
+
+def sync_visits(*, actor: User, items: list[QueuedVisit],
                 now: datetime | None = None) -> list[SyncResult]:
-    """Take each queued visit on its own, in order; `parse` validates one raw item (raising
-    marshmallow's ValidationError). A refused item loses none of the others."""
-    results = []
-    for item in items:
-        client_id = item.get("client_id") if isinstance(item, dict) else None
-        client_id = client_id if isinstance(client_id, str) else None
-        try:
-            values = parse(item)
-        except ValidationError as error:
-            messages = error.messages if isinstance(error.messages, dict) else {
-                "_schema": error.messages}
-            results.append(SyncResult(client_id, "rejected", errors=messages))
-            continue
-        try:
-            outcome = log_visit(actor=actor, now=now, **values)
-        except ServiceError as error:
-            db.session.rollback()
-            results.append(SyncResult(client_id, "rejected",
-                                      errors=error.errors or {"_schema": [error.message]}))
-            continue
-        results.append(SyncResult(client_id, "created" if outcome.created else "duplicate",
-                                  id=outcome.visit.id))
-    return results
+    """Take each queued visit on its own, in order, each in its own transaction: a refused
+    item, whatever refused it, loses none of the others."""
+    return [_sync_one(actor, item, now) for item in items]
 
 
 def _visible_visits(actor: User):
@@ -337,7 +366,7 @@ def update_visit(visit: Visit, *, actor: User, now: datetime | None = None,
     if "visited_at" in changes:
         _check_time(merged["visited_at"], current_contract().start_date, now)
     if "community_code" in changes:
-        visit.community = get_community(merged["community_code"])
+        visit.community = referenced_community(merged["community_code"])
     for name, value in changes.items():
         setattr(visit, name, value)
     if visit.user.role == Role.LIAISON:
