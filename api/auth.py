@@ -47,3 +47,5 @@ def require_role(*roles: Role) -> Callable:
 
 
 admin_only = require_role(Role.ADMIN)
+# Those who record field work (visits, problems); officials only read.
+field_workers = require_role(Role.ADMIN, Role.LIAISON)

@@ -1,6 +1,6 @@
 """The registry's endpoints: one blueprint per kind, all made by the same factory."""
 
-from api.auth import admin_only, current_user
+from api.auth import admin_only, current_user, require_role
 from api.blueprint import Blueprint
 from api.schemas import registry as schemas
 from api.schemas.common import AuditEntrySchema, page_of
@@ -12,11 +12,14 @@ def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
                    with_create: bool = True) -> Blueprint:
     """List, get, update, delete and history for a kind (and create unless told otherwise)."""
     kind = KINDS[kind_key]
+    # Permission before the body is read, so that a refusal reveals nothing of the data.
+    may_write = require_role(*kind.writer_roles)
     blp = Blueprint(kind.name, __name__, url_prefix=f"/api/v1/{url}",
                     description=f"{kind.label}")
 
     if with_create:
         @blp.route("", methods=["POST"])
+        @may_write
         @blp.arguments(create_schema)
         @blp.response(201, item_schema)
         def create(data):
@@ -37,6 +40,7 @@ def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
         return registry.get_record(kind, record_id)
 
     @blp.route("/<id:record_id>", methods=["PATCH"])
+    @may_write
     @blp.arguments(create_schema(partial=True))
     @blp.response(200, item_schema)
     def update(data, record_id):
@@ -45,6 +49,7 @@ def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
                                       actor=current_user(), data=data)
 
     @blp.route("/<id:record_id>", methods=["DELETE"])
+    @may_write
     @blp.response(204)
     def delete(record_id):
         """Delete a record (kept in the history; it no longer counts)."""

@@ -50,6 +50,16 @@ class Kind:
     extra_dates: list[str] = field(default_factory=list)
     validate: Callable[[dict, object | None], None] | None = None
 
+    @property
+    def writer_roles(self) -> tuple[Role, ...]:
+        """Who may write records of this kind at all (scope is checked per record)."""
+        return (Role.ADMIN,) if self.admin_only else (Role.ADMIN, Role.LIAISON)
+
+    def require_writer_role(self, actor: User) -> None:
+        """Checked before anything is looked up, so a refusal reveals nothing of the data."""
+        if actor.role not in self.writer_roles:
+            raise PermissionDeniedError(f"没有权限记录{self.label}")
+
 
 def _month_in_contract(data: dict, record) -> None:
     if "month" not in data:
@@ -165,10 +175,9 @@ def _check_dates(kind: Kind, data: dict) -> None:
 
 
 def _require_writer(kind: Kind, actor: User, streets, communities, day: date) -> None:
+    kind.require_writer_role(actor)
     if actor.role == Role.ADMIN:
         return
-    if actor.role != Role.LIAISON or kind.admin_only:
-        raise PermissionDeniedError(f"没有权限记录{kind.label}")
     if not streets and not communities:
         raise PermissionDeniedError(f"全区范围的{kind.label}只能由管理员记录")
     if not all(may_act_in_street(actor, s.code, day) for s in streets) or not all(
@@ -193,6 +202,7 @@ def _apply(kind: Kind, record, data: dict, streets, communities) -> None:
 
 
 def _prepare(kind: Kind, actor: User, data: dict, record=None):
+    kind.require_writer_role(actor)
     if kind.validate:
         kind.validate(data, record)
     _check_dates(kind, data)
@@ -230,6 +240,7 @@ def update_record(kind: Kind, record, *, actor: User, data: dict,
                   now: datetime | None = None):
     """Change a record (scoped before and after the change, recorded)."""
     now = now or now_utc()
+    kind.require_writer_role(actor)
     if not data:
         raise field_error("_schema", "请至少修改一个字段")
     _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
@@ -248,6 +259,7 @@ def update_record(kind: Kind, record, *, actor: User, data: dict,
 def delete_record(kind: Kind, record, *, actor: User, now: datetime | None = None) -> None:
     """Soft-delete a record: it stays in the history and no longer counts."""
     now = now or now_utc()
+    kind.require_writer_role(actor)
     _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     record.deleted_at = now
     audit.record(kind.name, record.id, "delete", actor, {}, now=now)
