@@ -3,6 +3,7 @@ from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
 from models import Role
+from service.accounts import MIN_PASSWORD_LENGTH
 from service.clock import local_today
 
 ROLES = [r.value for r in Role]
@@ -10,8 +11,9 @@ username_field = fields.String(
     required=True,
     validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$",
                              error="用户名应为 2–64 个字母、数字或 _ . -"))
-password_field = fields.String(validate=validate.Length(min=8, max=256,
-                                                         error="密码长度应为 8–256 个字符"))
+# The length here; whether it is too easy to guess, the service decides (the CLI asks it too).
+password_field = fields.String(validate=validate.Length(
+    min=MIN_PASSWORD_LENGTH, max=256, error=f"密码长度应为 {MIN_PASSWORD_LENGTH}–256 个字符"))
 
 
 class LoginSchema(Strict):

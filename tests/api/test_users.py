@@ -1,8 +1,9 @@
 """Admins manage accounts; nobody else may."""
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from models import AuditEntry, db
+from models import AuditEntry, User, db
 
 
 def test_admin_creates_lists_and_updates_users(client, admin_headers, admin):
@@ -54,6 +55,46 @@ def test_invalid_user_bodies_are_422_naming_the_field(client, admin_headers, bod
     assert field in response.get_json()["message"]
 
 
+@pytest.mark.parametrize("password,why", [
+    ("short-pw1", "10"),
+    ("password123", "常见密码"),
+    ("qwertyuiop123", "常见密码"),
+    ("zhang.wei2022", "用户名或姓名"),
+    ("张伟张伟张伟张伟张伟", "用户名或姓名"),
+    ("aaaaaaaaaaaa", "重复"),
+    ("abcdefghijkl", "容易被猜到"),
+])
+def test_guessable_passwords_are_422_saying_why(client, admin_headers, password, why):
+    response = client.post("/api/v1/users", headers=admin_headers, json={
+        "username": "zhang.wei", "password": password, "role": "liaison",
+        "display_name": "张伟"})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert "password" in body["errors"]["json"] and why in body["errors"]["json"]["password"][0]
+    assert body["message"].startswith("password") and why in body["message"]
+
+
+def test_a_new_password_is_held_to_the_same_rules_with_the_new_name(
+        client, admin_headers, make_user):
+    user = make_user("liaison", "li")
+    response = client.patch(f"/api/v1/users/{user.id}", headers=admin_headers,
+                            json={"display_name": "王芳", "password": "王芳王芳王芳王芳王芳"})
+    assert response.status_code == 422
+    assert "用户名或姓名" in response.get_json()["errors"]["json"]["password"][0]
+    login = client.post("/api/v1/auth/login", json={"username": "li", "password": user.password})
+    assert login.status_code == 200  # nothing changed, the old password included
+    assert login.get_json()["user"]["display_name"] == user.display_name
+
+
+def test_an_account_with_an_older_weak_password_still_logs_in(app, client):
+    with app.app_context():
+        db.session.add(User(username="old", display_name="老账号", role="liaison",
+                            password_hash=generate_password_hash("abc12345")))
+        db.session.commit()
+    response = client.post("/api/v1/auth/login", json={"username": "old", "password": "abc12345"})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("role", ["liaison", "official"])
 @pytest.mark.parametrize("method,path", [
     ("get", "/api/v1/users"),
@@ -86,6 +127,13 @@ def test_create_user_command_reads_password_from_stdin(runner, client):
     login = client.post("/api/v1/auth/login",
                         json={"username": "chen", "password": "stdin-password-1"})
     assert login.status_code == 200 and login.get_json()["user"]["display_name"] == "陈"
+
+
+def test_create_user_command_refuses_a_common_password(runner):
+    result = runner.invoke(args=["create-user", "chen", "--role", "admin", "--password-stdin"],
+                           input="password123\n")
+    assert result.exit_code != 0
+    assert "常见密码" in result.output
 
 
 def test_create_user_command_refuses_a_short_password(runner):
