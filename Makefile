@@ -6,6 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Another install running (unattended upgrades, a second `make test`) holds dpkg's lock: wait
+# for it rather than fail.
+APT := apt-get -o DPkg::Lock::Timeout=300
 
 .PHONY: run serve test test-pg schemathesis lint bench clean browser-deps
 
@@ -38,8 +41,8 @@ serve: $(VENV)/.installed
 # and we may (root), never downloaded by Playwright.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $(APT) install -y -qq chromium fonts-wqy-microhei; \
 	  else echo "browser tests need: sudo apt-get install -y chromium fonts-wqy-microhei"; fi; \
 	fi
 
