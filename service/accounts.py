@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -24,9 +24,11 @@ from service.errors import (
 )
 from service.pagination import Page, paginate
 
-# Failed logins tolerated in the window before further attempts are refused with 429.
+# Failed logins tolerated in the window before further attempts are refused with 429. Counted
+# per address and per username at one address, never per username alone: failures from
+# elsewhere must not lock the owner of the account out.
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_USERNAME_AT_ADDRESS = 5
 MAX_FAILURES_PER_ADDRESS = 20
 MIN_PASSWORD_LENGTH = 10
 # zxcvbn's scores run 0–4; 3 and up stands up to an online attack even without the throttle.
@@ -158,24 +160,24 @@ def update_user(user: User, *, actor: User, role: str | None = None,
     return user
 
 
-def _recent_failures(column, value: str, now: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.succeeded.is_(False),
-               LoginAttempt.at > now - FAILURE_WINDOW)
-    ) or 0
-
-
 def _check_not_throttled(username: str, address: str, now: datetime) -> None:
-    if (_recent_failures(LoginAttempt.username, username, now) >= MAX_FAILURES_PER_USERNAME
-            or _recent_failures(LoginAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS):
+    """Refuse with 429 once this address, or this username at this address, has failed too
+    often within the window."""
+    at_address, for_username = db.session.execute(
+        select(func.count(), func.count(case((LoginAttempt.username == username, 1))))
+        .where(LoginAttempt.address == address, LoginAttempt.succeeded.is_(False),
+               LoginAttempt.at > now - FAILURE_WINDOW)
+    ).one()
+    if (at_address >= MAX_FAILURES_PER_ADDRESS
+            or for_username >= MAX_FAILURES_PER_USERNAME_AT_ADDRESS):
         raise TooManyAttemptsError("登录失败次数过多，请稍后再试",
                                    retry_after=int(FAILURE_WINDOW.total_seconds()))
 
 
 def authenticate(username: str, password: str, *, address: str,
                  now: datetime | None = None) -> User:
-    """The active user with this password; failures are recorded and eventually throttled."""
+    """The active user with this password; failures are recorded and throttled per address
+    and per username at an address."""
     now = now or now_utc()
     _check_not_throttled(username, address, now)
     user = db.session.scalar(select(User).where(User.username == username))
