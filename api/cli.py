@@ -114,4 +114,11 @@ def register_commands(app: Flask) -> None:
                                            processes=jobs, progress=progress)
         except ServiceError as error:
             _fail(error)
+        except OSError as error:
+            # A full disk, a missing permission, a folder where a file should go: one line
+            # naming the file (for a rename, the destination) rather than a traceback.
+            path = error.filename2 or error.filename
+            raise click.ClickException(
+                f"无法写入周报文件{f' {path}' if path else ''}：{error.strerror or error}；"
+                f"未写完的文件已删除") from None
         click.echo(f"{result.files} files in {result.directory} ({result.seconds:.1f} s)")

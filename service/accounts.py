@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from secrets import token_urlsafe
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, case, func, select
@@ -37,9 +39,8 @@ MIN_PASSWORD_SCORE = 3
 ZXCVBN_MAX_LENGTH = 72
 TOKEN_SALT = "access-token"
 
-# scrypt by default; tests configure a cheaper method through the app config.
+# scrypt by default; the app factory sets the configured method (tests configure a cheaper one).
 password_method = "scrypt"
-_DUMMY_HASH = generate_password_hash("not a password", method="pbkdf2:sha256:1000")
 
 
 @dataclass
@@ -85,6 +86,13 @@ def _password_hash(password: str, *, username: str, display_name: str) -> str:
     if problem:
         raise _rule("password", problem)
     return generate_password_hash(password, method=password_method)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash of the configured method for unknown users to be checked against, so that an
+    unknown username costs as much time as a wrong password and does not reveal itself."""
+    return generate_password_hash(token_urlsafe(), method=method)
 
 
 def get_user(user_id: int) -> User:
@@ -181,8 +189,10 @@ def authenticate(username: str, password: str, *, address: str,
     now = now or now_utc()
     _check_not_throttled(username, address, now)
     user = db.session.scalar(select(User).where(User.username == username))
-    # Hash even for unknown users so that timing does not reveal which usernames exist.
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    # Unknown users are checked against a dummy hash of the same method, so that they take
+    # as long as a wrong password.
+    valid = check_password_hash(
+        user.password_hash if user else _dummy_hash(password_method), password)
     succeeded = bool(user and valid and user.active)
     db.session.add(LoginAttempt(username=username[:64], address=address[:64], at=now,
                                 succeeded=succeeded))

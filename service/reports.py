@@ -2,11 +2,14 @@
 district gathered in a few set-based queries, rendered by exports.weekly, written or zipped."""
 
 import io
+import os
 import re
+import secrets
 import time as clock
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from multiprocessing import get_context
@@ -388,30 +391,70 @@ def record_run(week: Week, scope: str, files: int, seconds: float, actor: User |
     return run
 
 
+@contextmanager
+def _replacing(path: Path) -> Iterator[io.BufferedWriter]:
+    """A file written under a temporary name beside `path` and moved over it only once
+    complete: readers never see a partial file, and on failure the temporary file is removed
+    and the previous file stays as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Same directory, so that os.replace is an atomic rename; a name of our own rather than
+    # mkstemp's, so that the file gets the usual umask permissions instead of 0600.
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "xb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())  # the data is on disk before the name points at it
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with _replacing(path) as handle:
+        handle.write(data)
+
+
+def _write_files(directory: Path, rendered: Iterable[tuple[str, bytes]]) -> int:
+    count = 0
+    for name, data in rendered:
+        _write_file(directory / name, data)
+        count += 1
+    return count
+
+
+def _write_files_and_zip(directory: Path, archive_path: Path,
+                         rendered: Iterable[tuple[str, bytes]]) -> int:
+    """Each workbook and the zip of them all; the zip replaces the previous one only when every
+    workbook has been rendered, written and added."""
+    count = 0
+    with _replacing(archive_path) as handle, \
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in rendered:
+            _write_file(directory / name, data)
+            archive.writestr(name, data)
+            count += 1
+    return count + 1
+
+
 def generate_week(label: str, *, out_dir: Path, actor: User | None = None,
                   community: str | None = None, processes: int = 2,
                   progress: Callable[[Iterable], Iterable] = iter,
                   now: datetime | None = None) -> GenerationResult:
     """Write a week's workbooks (all of them and their zip, or one community's) under
-    out_dir/<week>/, and record the generation."""
+    out_dir/<week>/, each file replaced only once complete, and record the generation."""
     began = clock.perf_counter()
     reports = gather_week(label, now=now)
     directory = out_dir / reports.week.label
     jobs = _jobs(reports, community)
-    archive_path = directory / f"{reports.week.label}.zip"
-    directory.mkdir(parents=True, exist_ok=True)
-    archive = None if community else zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED)
-    count = 0
-    for name, data in render_all(jobs, processes, progress):
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        if archive:
-            archive.writestr(name, data)
-        count += 1
-    if archive:
-        archive.close()
-        count += 1
+    # closing(): on a failure the renderers' pool is shut down at once, not when collected.
+    with closing(render_all(jobs, processes, progress)) as rendered:
+        if community:
+            count = _write_files(directory, rendered)
+        else:
+            count = _write_files_and_zip(directory, directory / f"{reports.week.label}.zip",
+                                         rendered)
     seconds = clock.perf_counter() - began
     record_run(reports.week, "community" if community else "all", count, seconds, actor, now)
     return GenerationResult(reports.week.label, directory, count, seconds)

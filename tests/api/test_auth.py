@@ -1,11 +1,16 @@
 """Logging in, tokens, throttling, and the role matrix of the account endpoints."""
 
+import statistics
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from service import accounts
+
+# A hash method far costlier than the tests' own, so that hashing dominates a login's time.
+COSTLY_METHOD = "pbkdf2:sha256:50000"  # about 12 ms
 
 
 def login(client, username, password, address="10.0.0.1"):
@@ -151,3 +156,19 @@ def test_behind_a_trusted_proxy_the_throttle_sees_the_phones_address(make_user, 
     other_phone = proxied.post("/api/v1/auth/login", json={"username": "li", "password": "y"},
                                headers={"X-Forwarded-For": "203.0.113.10"})
     assert refused.status_code == 429 and other_phone.status_code == 401
+
+
+def test_an_unknown_user_takes_as_long_as_a_wrong_password(client, make_user, monkeypatch):
+    monkeypatch.setattr(accounts, "password_method", COSTLY_METHOD)
+    make_user("liaison", "liaison05")
+    times = {"nobody": [], "liaison05": []}
+    for attempt in range(10):
+        # Alternating, so that a busy machine slows both kinds alike.
+        for username, taken in times.items():
+            started = time.perf_counter()
+            response = login(client, username, "wrong-password", address=f"10.3.{attempt}.1")
+            taken.append(time.perf_counter() - started)
+            assert response.status_code == 401
+    unknown, wrong = (statistics.median(taken) for taken in times.values())
+    assert max(unknown, wrong) / min(unknown, wrong) < 1.25, (unknown, wrong)
+
