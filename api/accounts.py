@@ -69,4 +69,4 @@ def get_user(user_id):
 @users_blp.response(200, UserSchema)
 def update_user(data, user_id):
     """Change an account's role, name or password, or disable it."""
-    return accounts.update_user(accounts.get_user(user_id), actor=current_user(), **data)
+    return accounts.update_user(user_id, actor=current_user(), **data)

@@ -8,20 +8,20 @@ from secrets import token_urlsafe
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from models import LoginAttempt, Role, User, db
+from models.base import reading, writing
 from service import audit
 from service.clock import now_utc
 from service.errors import (
     AuthenticationError,
-    ConflictError,
     NotFoundError,
     RuleViolationError,
     ServiceError,
     TooManyAttemptsError,
+    conflicts_as,
     field_error,
 )
 from service.pagination import Page, paginate
@@ -81,7 +81,8 @@ def password_problem(password: str, *, username: str, display_name: str) -> str 
 
 
 def _password_hash(password: str, *, username: str, display_name: str) -> str:
-    """The hash of an acceptable new password."""
+    """The hash of an acceptable new password. Callers hash before their write transaction:
+    scrypt takes about 100 ms, and SQLite's write lock must not wait for it."""
     problem = password_problem(password, username=username, display_name=display_name)
     if problem:
         raise _rule("password", problem)
@@ -126,45 +127,46 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
         raise field_error("role", f"未知角色：{role}")
     display_name = display_name or username
     password_hash = _password_hash(password, username=username, display_name=display_name)
-    user = User(username=username, display_name=display_name, role=role,
-                password_hash=password_hash)
-    db.session.add(user)
-    try:
+    with conflicts_as(f"用户名已存在：{username}", "username"), writing():
+        user = User(username=username, display_name=display_name, role=role,
+                    password_hash=password_hash)
+        db.session.add(user)
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ConflictError(f"用户名已存在：{username}",
-                            {"username": [f"用户名已存在：{username}"]}) from None
-    audit.record("user", user.id, "create", actor,
-                 {"username": username, "role": role, "display_name": user.display_name})
-    db.session.commit()
+        audit.record("user", user.id, "create", actor,
+                     {"username": username, "role": role, "display_name": display_name})
     return user
 
 
-def update_user(user: User, *, actor: User, role: str | None = None,
+def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
                 active: bool | None = None) -> User:
     """Change a user's role, name, password or enabled state (recorded)."""
-    before = audit.snapshot(user, ["role", "display_name", "active"])
-    if role is not None:
-        if role not in set(Role):
-            raise field_error("role", f"未知角色：{role}")
-        user.role = role
-    if display_name is not None:
-        user.display_name = display_name
-    if active is not None:
-        if not active and user.active:
+    if role is not None and role not in set(Role):
+        raise field_error("role", f"未知角色：{role}")
+    with reading():
+        user = get_user(user_id)
+    password_hash = None if password is None else _password_hash(
+        password, username=user.username, display_name=display_name or user.display_name)
+    with writing():
+        # Read again inside the write transaction (locking the row on PostgreSQL): the audit
+        # entry and the token version start from what is stored now, not from the read above.
+        db.session.refresh(user, with_for_update=True)
+        before = audit.snapshot(user, ["role", "display_name", "active"])
+        if role is not None:
+            user.role = role
+        if display_name is not None:
+            user.display_name = display_name
+        if active is not None:
+            if not active and user.active:
+                user.token_version += 1
+            user.active = active
+        changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active"]))
+        if password_hash is not None:
+            user.password_hash = password_hash
             user.token_version += 1
-        user.active = active
-    changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active"]))
-    if password is not None:
-        user.password_hash = _password_hash(
-            password, username=user.username, display_name=user.display_name)
-        user.token_version += 1
-        changes["password"] = "changed"
-    if changes:
-        audit.record("user", user.id, "update", actor, changes)
-    db.session.commit()
+            changes["password"] = "changed"
+        if changes:
+            audit.record("user", user.id, "update", actor, changes)
     return user
 
 
@@ -182,21 +184,26 @@ def _check_not_throttled(username: str, address: str, now: datetime) -> None:
                                    retry_after=int(FAILURE_WINDOW.total_seconds()))
 
 
+_USER_BY_NAME = select(User).where(User.username == bindparam("username"))
+
+
 def authenticate(username: str, password: str, *, address: str,
                  now: datetime | None = None) -> User:
     """The active user with this password; failures are recorded and throttled per address
     and per username at an address."""
     now = now or now_utc()
-    _check_not_throttled(username, address, now)
-    user = db.session.scalar(select(User).where(User.username == username))
-    # Unknown users are checked against a dummy hash of the same method, so that they take
-    # as long as a wrong password.
+    username, address = username[:64], address[:64]
+    with reading():
+        _check_not_throttled(username, address, now)
+        user = db.session.scalar(_USER_BY_NAME, {"username": username})
+    # Outside any write transaction: the hash takes about 100 ms. Unknown users are checked
+    # against a dummy hash of the same method, so that they take as long as a wrong password.
     valid = check_password_hash(
         user.password_hash if user else _dummy_hash(password_method), password)
     succeeded = bool(user and valid and user.active)
-    db.session.add(LoginAttempt(username=username[:64], address=address[:64], at=now,
-                                succeeded=succeeded))
-    db.session.commit()
+    with writing():
+        db.session.add(LoginAttempt(username=username, address=address, at=now,
+                                    succeeded=succeeded))
     if not succeeded:
         raise AuthenticationError("用户名或密码错误")
     return user

@@ -1,16 +1,21 @@
 """Logging in, tokens, throttling, and the role matrix of the account endpoints."""
 
+import sqlite3
 import statistics
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from service import accounts
 
-# A hash method far costlier than the tests' own, so that hashing dominates a login's time.
+# Hash methods far costlier than the tests' own, so that hashing dominates a login's time.
 COSTLY_METHOD = "pbkdf2:sha256:50000"  # about 12 ms
+SLOW_METHOD = "pbkdf2:sha256:1000000"  # about 0.25 s
 
 
 def login(client, username, password, address="10.0.0.1"):
@@ -172,3 +177,45 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(client, make_user, mo
     unknown, wrong = (statistics.median(taken) for taken in times.values())
     assert max(unknown, wrong) / min(unknown, wrong) < 1.25, (unknown, wrong)
 
+
+def _take_write_lock(database_url: str, engine, user_id: int) -> None:
+    """Write the way another request would, giving up after 100 ms if the lock is held."""
+    if engine is None:  # SQLite: one write lock for the whole file
+        connection = sqlite3.connect(make_url(database_url).database, timeout=0.1,
+                                     isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+        return
+    with engine.begin() as connection:  # PostgreSQL locks rows: try the user's own row
+        connection.execute(text("SET LOCAL lock_timeout = '100ms'"))
+        connection.execute(text("UPDATE users SET active = active WHERE id = :id"),
+                           {"id": user_id})
+
+
+@pytest.mark.parametrize("action", ["login", "password change"])
+def test_other_writers_go_on_while_a_password_is_hashed(
+        client, make_user, admin_headers, database_url, monkeypatch, action):
+    monkeypatch.setattr(accounts, "password_method", SLOW_METHOD)
+    user = make_user("liaison", "li")
+    request = (lambda: login(client, "li", user.password)) if action == "login" else (
+        lambda: client.patch(f"/api/v1/users/{user.id}", json={"password": "brand-new-pass"},
+                             headers=admin_headers))
+    engine = None if database_url.startswith("sqlite") else create_engine(database_url)
+    done, statuses = threading.Event(), []
+    thread = threading.Thread(target=lambda: (statuses.append(request().status_code),
+                                              done.set()))
+    thread.start()
+    writes = 0
+    try:
+        while not done.wait(0.01):
+            _take_write_lock(database_url, engine, user.id)
+            writes += 1
+    finally:
+        thread.join()
+        if engine is not None:
+            engine.dispose()
+    assert statuses == [200]
+    assert writes >= 5  # the writes overlapped the hashing, not just its edges
