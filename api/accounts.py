@@ -68,5 +68,6 @@ def get_user(user_id):
 @users_blp.arguments(UserUpdateSchema)
 @users_blp.response(200, UserSchema)
 def update_user(data, user_id):
-    """Change an account's role, name or password, or disable it."""
+    """Change an account's role, name or password, or disable it (not one's own admin role,
+    nor the last active admin's)."""
     return accounts.update_user(user_id, actor=current_user(), **data)

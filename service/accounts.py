@@ -17,6 +17,7 @@ from service import audit
 from service.clock import now_utc
 from service.errors import (
     AuthenticationError,
+    ConflictError,
     NotFoundError,
     RuleViolationError,
     ServiceError,
@@ -137,10 +138,33 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
     return user
 
 
+def _check_admins_kept(user: User, actor: User | None, role: str | None,
+                       active: bool | None) -> None:
+    """An admin cannot disable or demote themselves, and one active admin always remains."""
+    if user.role != Role.ADMIN or not user.active:
+        return
+    if active is False:
+        field, own = "active", "不能停用自己的账号"
+    elif role is not None and role != Role.ADMIN:
+        field, own = "role", "不能取消自己的管理员角色"
+    else:
+        return
+    if actor is not None and actor.id == user.id:
+        raise _rule(field, own)
+    # FOR UPDATE on PostgreSQL, so that two admins disabling each other at the same moment
+    # cannot both succeed; SQLite's write transaction already excludes every other writer.
+    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN,
+                                                      User.active.is_(True))
+                                .with_for_update()).all()
+    if not set(admins) - {user.id}:
+        raise _rule(field, "至少需要保留一个启用的管理员账号", ConflictError)
+
+
 def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
                 active: bool | None = None) -> User:
-    """Change a user's role, name, password or enabled state (recorded)."""
+    """Change a user's role, name, password or enabled state (recorded). Admins cannot
+    disable or demote themselves, and the last active admin stays one."""
     if role is not None and role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     with reading():
@@ -151,6 +175,7 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
         # Read again inside the write transaction (locking the row on PostgreSQL): the audit
         # entry and the token version start from what is stored now, not from the read above.
         db.session.refresh(user, with_for_update=True)
+        _check_admins_kept(user, actor, role, active)
         before = audit.snapshot(user, ["role", "display_name", "active"])
         if role is not None:
             user.role = role

@@ -95,6 +95,26 @@ def test_an_account_with_an_older_weak_password_still_logs_in(app, client):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("change,field", [({"active": False}, "active"),
+                                          ({"role": "official"}, "role")])
+def test_an_admin_cannot_disable_or_demote_themselves(client, admin, admin_headers, change,
+                                                      field):
+    response = client.patch(f"/api/v1/users/{admin.id}", headers=admin_headers, json=change)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert field in body["errors"]["json"] and body["message"].startswith(field)
+    assert "自己" in body["message"]
+    me = client.get("/api/v1/me", headers=admin_headers).get_json()
+    assert me["active"] and me["role"] == "admin"
+
+
+def test_an_admin_may_disable_another_admin(client, admin_headers, make_user):
+    other = make_user("admin", "admin2")
+    response = client.patch(f"/api/v1/users/{other.id}", headers=admin_headers,
+                            json={"active": False})
+    assert response.status_code == 200 and response.get_json()["active"] is False
+
+
 @pytest.mark.parametrize("role", ["liaison", "official"])
 @pytest.mark.parametrize("method,path", [
     ("get", "/api/v1/users"),

@@ -1,8 +1,9 @@
-"""Account rules called directly: the password policy."""
+"""Account rules called directly: the password policy and the last active admin."""
 
 import pytest
 
 from service import accounts
+from service.errors import ConflictError
 
 
 @pytest.mark.parametrize("password,why", [
@@ -25,3 +26,19 @@ def test_guessable_passwords_are_refused_saying_why(password, why):
                                       "x" * 40 + "-Tq7!vR2#mZ"])
 def test_hard_to_guess_passwords_pass(password):
     assert accounts.password_problem(password, username="liaison05", display_name="王芳") is None
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"role": "liaison"}])
+def test_the_last_active_admin_stays_an_active_admin(app, make_user, change):
+    boss = make_user("admin", "boss")
+    with app.app_context():
+        with pytest.raises(ConflictError) as refused:
+            accounts.update_user(boss.id, actor=None, **change)
+        assert list(refused.value.errors) == list(change)
+        assert accounts.get_user(boss.id).active and accounts.get_user(boss.id).role == "admin"
+    deputy = make_user("admin", "deputy")
+    with app.app_context():
+        accounts.update_user(boss.id, actor=accounts.get_user(deputy.id), **change)
+        assert accounts.update_user(deputy.id, actor=None).role == "admin"
+        with pytest.raises(ConflictError):
+            accounts.update_user(deputy.id, actor=None, **change)
