@@ -1,12 +1,19 @@
 """The platform export parser on messy files made by the tests (no database)."""
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
 from openpyxl import Workbook
 
 from exports.user_count_file import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_COUNT,
+    MAX_ROWS,
+    MAX_SHEET_XML_BYTES,
+    FileLimitError,
     UnreadableFileError,
     normalize_community_name,
     normalize_street_name,
@@ -126,3 +133,91 @@ def test_names_normalise_without_their_suffixes():
     assert normalize_community_name("府右街南社区") == "府右街南"
     assert normalize_street_name("西长安街街道办事处") == "西长安街"
     assert normalize_street_name("西长安街街道") == "西长安街"
+
+
+@pytest.mark.parametrize("count,fragment", [
+    ("9" * 400, "超出范围"),
+    ("99999999999999999999", "超出范围"),
+    (MAX_COUNT + 1, "超出范围"),
+    (1e308, "超出范围"),
+    ("-" + "9" * 400, "负数"),
+    ("1e5", "数字"),
+])
+def test_counts_outside_zero_to_ten_million_are_row_errors(count, fragment):
+    parsed = parse_user_count_file(xlsx([HEADER, ["x", "府右街南", count, 1]]), "a.xlsx")
+    [error] = parsed.errors
+    assert (error.row, error.column) == (2, "注册用户数") and fragment in error.reason
+    assert len(error.reason) < 60  # the value is shown cut short
+
+
+def test_the_largest_count_and_one_with_separators_are_taken():
+    parsed = parse_user_count_file(
+        xlsx([HEADER, ["x", "府右街南", MAX_COUNT, "10,000,000"]]), "a.xlsx")
+    assert parsed.errors == [] and parsed.rows[0].verified == MAX_COUNT
+
+
+def test_cells_beyond_the_column_limit_are_not_read():
+    far = [None] * MAX_COLUMNS + ["ignored"]
+    parsed = parse_user_count_file(xlsx([HEADER + far[len(HEADER):], ["x", "府右街南", 3, 2]
+                                         + far[len(HEADER):]]), "a.xlsx")
+    assert parsed.errors == [] and parsed.rows[0].verified == 2
+
+
+def test_a_file_past_the_row_limit_is_refused_blank_rows_included():
+    lines = ["社区,注册用户数,实名认证用户数", "府右街南,3,2"] + [""] * (MAX_ROWS - 1)
+    assert len(parse_user_count_file("\n".join(lines).encode(), "a.csv").rows) == 1
+    with pytest.raises(FileLimitError) as raised:
+        parse_user_count_file("\n".join(lines + ["西交民巷,1,1"]).encode(), "a.csv")
+    assert str(MAX_ROWS) in str(raised.value)
+
+
+@pytest.mark.parametrize("field", [MAX_CELL_CHARS + 1, 200_000])
+def test_an_overlong_csv_field_is_refused_naming_its_row(field):
+    text = f'社区,注册用户数,实名认证用户数\n府右街南,3,2\n"{"x" * field}",1,1\n'
+    with pytest.raises(FileLimitError) as raised:
+        parse_user_count_file(text.encode(), "a.csv")
+    assert "第 3 行" in str(raised.value)
+
+
+def test_csv_lines_may_end_in_a_lone_carriage_return():
+    text = "社区,注册用户数,实名认证用户数\r府右街南,3,2\r西交民巷,\"1,000\",5\r"
+    parsed = parse_user_count_file(text.encode(), "mac.csv")
+    assert [(r.community, r.registered) for r in parsed.rows] == [("府右街南", 3),
+                                                                  ("西交民巷", 1000)]
+
+
+def rezipped(data: bytes, name: str, content: bytes,
+             compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, content if info.filename == name
+                             else source.read(info.filename),
+                             compression if info.filename == name else zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_an_infinite_number_in_a_sheet_is_a_row_error():
+    data = xlsx([HEADER, ["x", "府右街南", 777, 1]])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    infinite = rezipped(data, "xl/worksheets/sheet1.xml",
+                        sheet.replace(b"<v>777</v>", b"<v>1E999</v>"))
+    [error] = parse_user_count_file(infinite, "a.xlsx").errors
+    assert error.row == 2 and "数字" in error.reason
+
+
+def test_a_sheet_that_inflates_past_the_limit_is_refused_before_it_is_read():
+    data = rezipped(xlsx([HEADER]), "xl/worksheets/sheet1.xml",
+                    b" " * (MAX_SHEET_XML_BYTES + 1))
+    assert len(data) < 20_000
+    with pytest.raises(FileLimitError):
+        parse_user_count_file(data, "a.xlsx")
+
+
+def test_a_member_compressed_other_than_by_deflate_is_unreadable():
+    data = xlsx([HEADER, ["x", "府右街南", 3, 2]])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    with pytest.raises(UnreadableFileError):
+        parse_user_count_file(rezipped(data, "xl/worksheets/sheet1.xml", sheet,
+                                       zipfile.ZIP_BZIP2), "a.xlsx")
