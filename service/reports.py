@@ -49,7 +49,15 @@ from models import (
 )
 from models.base import writing
 from service.assignments import assigned_community_codes
-from service.clock import SHANGHAI, local_date, local_today, now_utc
+from service.clock import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    SHANGHAI,
+    in_service_years,
+    local_date,
+    local_today,
+    now_utc,
+)
 from service.contracts import current_contract
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
@@ -98,6 +106,8 @@ def parse_week(label: str) -> Week:
         start = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except (AttributeError, ValueError):
         raise field_error("week", f"周次应为 ISO 周，例如 2022-W20：{label}") from None
+    if not in_service_years(start):
+        raise field_error("week", f"周次应在 {EARLIEST_YEAR}–{LATEST_YEAR} 年之间：{label}")
     return Week(label, start, start + timedelta(days=6))
 
 
