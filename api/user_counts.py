@@ -36,7 +36,10 @@ def post_counts(data):
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(200, schema=ImportResultSchema, description="dry run: nothing stored")
 def import_counts(files, form):
-    """Import the platform's export (.xlsx or .csv); any bad row refuses the whole file."""
+    """Import the platform's export (.xlsx or .csv); any bad row refuses the whole file.
+
+    Rows, columns, cell lengths and unzipped sizes are bounded (the message says which); a
+    refusal lists the first bad rows and their number (`errors_total`)."""
     upload = files["file"]
     result = user_counts.import_file(actor=current_user(), data=upload.read(),
                                      filename=upload.filename or "", day=form.get("date"),

@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import aliased
 
+from exports.user_count_file import MAX_COUNT as MAX_COUNT  # the API's schemas take it here
 from exports.user_count_file import (
+    FileLimitError,
     ParsedFile,
     RawRow,
     RowError,
@@ -18,6 +20,7 @@ from exports.user_count_file import (
     normalize_community_name,
     normalize_street_name,
     parse_user_count_file,
+    shown,
 )
 from models import Community, Contract, Street, User, UserCount, UserCountImport, db
 from service.clock import now_utc
@@ -27,6 +30,11 @@ from service.errors import RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 
 TARGET_KEY = "verified_users"
+# An import records its totals in 32-bit integer columns (PostgreSQL's integer).
+MAX_TOTAL = 2**31 - 1
+# Rows listed in a refusal: enough to fix a file by, small enough to answer (a whole file of
+# bad rows once made a 41 MB answer); the refusal also says how many there are.
+MAX_LISTED_ERRORS = 100
 
 
 @dataclass(frozen=True)
@@ -65,12 +73,23 @@ class CommunityFigures:
 
 
 class RowsRejectedError(RuleViolationError):
-    """A file or batch with bad rows: every bad row is listed and nothing is stored."""
+    """A file or batch with bad rows: the first bad rows are listed, with the number of
+    errors, and nothing is stored."""
 
     def __init__(self, errors: list[RowError]):
         super().__init__(f"有 {len({e.row for e in errors})} 行数据有误，未导入任何数据",
                          {"rows": [{"row": e.row, "column": e.column, "reason": e.reason}
-                                   for e in errors]})
+                                   for e in errors[:MAX_LISTED_ERRORS]],
+                          "errors_total": len(errors)})
+
+    location = "files"
+
+
+class UploadRefusedError(RuleViolationError):
+    """A spreadsheet past a limit (size, rows, cell length, totals): nothing is stored."""
+
+    def __init__(self, message: str):
+        super().__init__(message, {"file": [message]})
 
     location = "files"
 
@@ -80,6 +99,15 @@ class UnreadableUploadError(UnreadableInputError):
 
 
 # ---------------------------------------------------------------- storing counts
+
+def _total_error(items: list[CountItem]) -> str | None:
+    """Why the totals of these counts cannot be recorded, if they cannot."""
+    for label, total in (("注册用户数", sum(i.registered for i in items)),
+                         ("实名认证用户数", sum(i.verified for i in items))):
+        if total > MAX_TOTAL:
+            return f"{label}合计 {total:,} 超出可保存的范围（最多 {MAX_TOTAL:,}）"
+    return None
+
 
 def _replace(day: date, items: list[CountItem], record: UserCountImport,
              whole_date: bool) -> None:
@@ -121,9 +149,10 @@ def post_counts(*, actor: User, day: date, items: list[dict]) -> UserCountImport
         seen.add(code)
     if errors:
         raise RuleViolationError("数据有误，未保存任何数据", errors)
-    return store_counts(actor=actor, day=day, source="api",
-                        items=[CountItem(i["community_code"], i["registered"], i["verified"])
-                               for i in items])
+    counts = [CountItem(i["community_code"], i["registered"], i["verified"]) for i in items]
+    if message := _total_error(counts):
+        raise field_error("items", message)
+    return store_counts(actor=actor, day=day, source="api", items=counts)
 
 
 # ---------------------------------------------------------------- importing files
@@ -145,7 +174,7 @@ class _CommunityIndex:
         if row.community_code:
             if row.community_code in self.codes:
                 return row.community_code, None
-            return None, RowError(row.row, "社区编码", f"未知社区编码：{row.community_code}")
+            return None, RowError(row.row, "社区编码", f"未知社区编码：{shown(row.community_code)}")
         candidates = self.by_name.get(normalize_community_name(row.community or ""), [])
         if row.street and len(candidates) > 1:
             street = normalize_street_name(row.street)
@@ -153,9 +182,9 @@ class _CommunityIndex:
         if len(candidates) == 1:
             return candidates[0][0], None
         if not candidates:
-            return None, RowError(row.row, "社区", f"找不到社区：{row.community}")
+            return None, RowError(row.row, "社区", f"找不到社区：{shown(row.community)}")
         return None, RowError(row.row, "社区",
-                              f"社区名称不唯一，请填写街道或社区编码：{row.community}")
+                              f"社区名称不唯一，请填写街道或社区编码：{shown(row.community)}")
 
 
 def match_rows(parsed: ParsedFile, progress: Callable[[Iterable], Iterable] = iter
@@ -197,11 +226,13 @@ def import_file(*, actor: User | None, data: bytes, filename: str, day: date | N
                 progress: Callable[[Iterable], Iterable] = iter,
                 now: datetime | None = None) -> ImportResult:
     """Check a platform export and, unless it has any bad row or this is a dry run, store it
-    as the date's counts. All or nothing."""
+    as the date's counts. All or nothing: a dry run refuses exactly what an import would."""
     try:
         parsed = parse_user_count_file(data, filename)
     except UnreadableFileError as error:
         raise UnreadableUploadError(str(error), {"file": [str(error)]}) from None
+    except FileLimitError as error:
+        raise UploadRefusedError(str(error)) from None
     day = day or parsed.stated_date
     if day is None:
         raise field_error("date", "文件中没有统计日期，请填写 date")
@@ -212,6 +243,8 @@ def import_file(*, actor: User | None, data: bytes, filename: str, day: date | N
     items, errors = match_rows(parsed, progress)
     if errors:
         raise RowsRejectedError(errors)
+    if message := _total_error(items):
+        raise UploadRefusedError(message)
     result = ImportResult(date=day, rows=len(parsed.rows), communities=len(items),
                           registered=sum(i.registered for i in items),
                           verified=sum(i.verified for i in items), dry_run=dry_run,

@@ -2,12 +2,16 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
+from service.user_counts import MAX_COUNT
+
+# The same range as a count in an imported file (a larger one is a row error there).
+COUNT_RANGE = validate.Range(min=0, max=MAX_COUNT, error=f"应在 0 至 {MAX_COUNT:,} 之间")
 
 
 class CountItemSchema(Strict):
     community_code = code(required=True)
-    registered = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
-    verified = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    registered = fields.Integer(required=True, validate=COUNT_RANGE)
+    verified = fields.Integer(required=True, validate=COUNT_RANGE)
 
 
 class CountsPostSchema(Strict):

@@ -3,13 +3,16 @@ re-imports, and the dashboard against an independent computation."""
 
 import io
 import random
+import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook
 
-from models import Community, UserCount, db
-from service.user_counts import apportion
+from exports.user_count_file import MAX_CELL_CHARS, MAX_ROWS
+from models import Community, UserCount, UserCountImport, db
+from service.user_counts import MAX_COUNT, MAX_LISTED_ERRORS, apportion
 
 FUYOUJIE, XIJIAO, LIUBUKOU = "110102001004", "110102001007", "110102001012"
 XICHANG = "110102001000"
@@ -294,3 +297,171 @@ def test_projected_date_is_null_without_growth(client, admin_headers):
     body = client.get("/api/v1/dashboard/users?as_of=2022-06-01",
                       headers=admin_headers).get_json()
     assert body["growth_4w"] == 0 and body["projected_date"] is None
+
+
+# ---------------------------------------------------------------- files that must not hurt
+
+SHEET = "xl/worksheets/sheet1.xml"
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+COUNT_HEADER = ["社区", "注册用户数", "实名认证用户数"]
+
+
+def with_part(data: bytes, name: str, content) -> bytes:
+    """An xlsx with one member replaced or added: bytes, or a function that writes it in
+    pieces (so a large member is never held whole)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != name:
+                archive.writestr(info.filename, source.read(info.filename))
+        if callable(content):
+            with archive.open(name, "w") as member:
+                content(member)
+        else:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def sheet_of(rows: int, row: str = "<row><c><v>1</v></c></row>", first: str = ""):
+    """Writes a sheet: a header row, `first`, then `rows` copies of `row`."""
+    header = "<row>" + "".join(f'<c t="inlineStr"><is><t>{t}</t></is></c>'
+                               for t in COUNT_HEADER) + "</row>"
+
+    def write(member):
+        member.write(f'<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>{header}{first}'.encode())
+        for _ in range(rows // 1000):
+            member.write(row.encode() * 1000)
+        member.write(row.encode() * (rows % 1000) + b"</sheetData></worksheet>")
+    return write
+
+
+def spaces(size: int):
+    def write(member):
+        for _ in range(size // 2**20):
+            member.write(b" " * 2**20)
+    return write
+
+
+def csv_bytes(lines: list[str]) -> bytes:
+    return "\n".join([",".join(COUNT_HEADER), *lines, ""]).encode()
+
+
+def refused(app, response, status: int = 422) -> dict:
+    """The answer is a small Chinese error and nothing is stored."""
+    assert response.status_code == status, response.get_json()
+    assert len(response.data) < 64 * 1024
+    body = response.get_json()
+    assert re.search("[\u4e00-\u9fff]", body["message"]), body["message"]
+    with app.app_context():
+        assert db.session.query(UserCount).count() == 0
+        assert db.session.query(UserCountImport).count() == 0
+    return body
+
+
+def test_a_sheet_claiming_the_whole_grid_in_its_dimension_is_read_by_its_rows(
+        app, client, admin_headers):
+    def lying(rows):
+        data = xlsx([COUNT_HEADER, *rows])
+        sheet = zipfile.ZipFile(io.BytesIO(data)).read(SHEET).decode()
+        assert '<dimension ref="A1:C' in sheet
+        return with_part(data, SHEET, re.sub(r'<dimension ref="[^"]*"',
+                                             '<dimension ref="A1:XFD1048576"', sheet))
+    good = upload(client, admin_headers, lying([["府右街南", 120, 60]]), date="2022-05-16",
+                  dry_run="true")
+    assert good.status_code == 200 and good.get_json()["rows"] == 1
+    bad = upload(client, admin_headers, lying([["不存在", 1, 1]]), date="2022-05-16")
+    assert [r["row"] for r in refused(app, bad)["errors"]["files"]["rows"]] == [2]
+
+
+@pytest.mark.parametrize("content,fragment", [
+    pytest.param(lambda: sheet_of(1_000_000), "工作表过大", id="a million rows"),
+    pytest.param(lambda: sheet_of(MAX_ROWS + 1), f"{MAX_ROWS} 行", id="one row too many"),
+    pytest.param(lambda: sheet_of(1, '<row r="1000000000000"><c><v>1</v></c></row>'),
+                 f"{MAX_ROWS} 行", id="a gap to row 10^12"),
+    pytest.param(lambda: spaces(64 * 2**20), "工作表过大", id="zip bomb"),
+    pytest.param(lambda: sheet_of(0, first='<row><c t="inlineStr"><is><t>'
+                                  + "长" * (MAX_CELL_CHARS + 1) + "</t></is></c></row>"),
+                 "第 2 行", id="an overlong cell"),
+])
+def test_a_sheet_past_a_limit_is_refused_quickly_and_stores_nothing(
+        app, client, admin_headers, content, fragment):
+    data = with_part(xlsx([COUNT_HEADER]), SHEET, content())
+    response = upload(client, admin_headers, data, date="2022-05-16")
+    body = refused(app, response)
+    assert fragment in body["message"] and body["errors"]["files"]["file"] == [body["message"]]
+
+
+def test_huge_shared_strings_are_refused_before_they_are_read(app, client, admin_headers):
+    data = xlsx([COUNT_HEADER, ["府右街南", 1, 1]])
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+
+    def strings(member):
+        member.write(f'<sst xmlns="{SPREADSHEET_NS}">'.encode())
+        for _ in range(64):
+            member.write(b"<si><t>x</t></si>" * (2**20 // 17))
+        member.write(b"</sst>")
+    data = with_part(with_part(data, "[Content_Types].xml", types), "xl/sharedStrings.xml",
+                     strings)
+    assert "表格以外的内容过大" in refused(
+        app, upload(client, admin_headers, data, date="2022-05-16"))["message"]
+
+
+def test_a_csv_of_480000_rows_is_refused_at_the_row_limit(app, client, admin_headers,
+                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 10 * 2**20)  # production's
+    data = csv_bytes(["不存在,1,1"] * 480_000)
+    body = refused(app, upload(client, admin_headers, data, name="big.csv", date="2022-05-16"))
+    assert f"{MAX_ROWS} 行" in body["message"]
+
+
+def test_a_csv_field_of_200_kb_is_refused_naming_its_row(app, client, admin_headers):
+    data = csv_bytes(["府右街南,1,1", f'"{"x" * 200_000}",1,1'])
+    body = refused(app, upload(client, admin_headers, data, name="a.csv", date="2022-05-16"))
+    assert "第 3 行" in body["message"]
+
+
+@pytest.mark.parametrize("count", ["9" * 400, "99999999999999999999", str(MAX_COUNT + 1)])
+def test_an_oversized_count_is_refused_alike_by_the_dry_run_and_the_import(
+        app, client, admin_headers, count):
+    data = csv_bytes(["府右街南,1,1", f"西交民巷,{count},1"])
+    answers = [refused(app, upload(client, admin_headers, data, name="a.csv",
+                                   date="2022-05-16", **form))
+               for form in ({"dry_run": "true"}, {})]
+    assert answers[0]["errors"] == answers[1]["errors"]
+    [row] = answers[0]["errors"]["files"]["rows"]
+    assert (row["row"], row["column"]) == (3, "注册用户数") and "超出范围" in row["reason"]
+    assert len(row["reason"]) < 60
+
+
+def test_only_the_first_bad_rows_are_listed_with_the_number_of_errors(
+        app, client, admin_headers):
+    data = csv_bytes(["不存在,x,"] * 500)  # three errors a row
+    body = refused(app, upload(client, admin_headers, data, name="a.csv", date="2022-05-16"))
+    assert body["message"] == "有 500 行数据有误，未导入任何数据"
+    files = body["errors"]["files"]
+    assert len(files["rows"]) == MAX_LISTED_ERRORS and files["errors_total"] == 1500
+    assert files["rows"][0]["row"] == 2
+
+
+def test_totals_too_large_to_record_are_refused_by_file_and_by_api(app, client,
+                                                                  admin_headers):
+    with app.app_context():
+        codes = list(db.session.scalars(db.select(Community.code)))
+    data = csv_bytes([f"{code},{MAX_COUNT},1" for code in codes]).replace(
+        "社区,".encode(), "社区编码,".encode(), 1)
+    for form in ({"dry_run": "true"}, {}):
+        body = refused(app, upload(client, admin_headers, data, name="a.csv",
+                                   date="2022-05-16", **form))
+        assert "合计" in body["message"]
+    posted = post_counts(client, admin_headers, "2022-05-16",
+                         [(code, MAX_COUNT, 1) for code in codes])
+    assert "items" in refused(app, posted)["errors"]["json"]
+
+
+def test_a_posted_count_over_ten_million_is_refused_in_chinese(app, client, admin_headers):
+    body = refused(app, post_counts(client, admin_headers, "2022-05-16",
+                                    [(FUYOUJIE, MAX_COUNT + 1, 1)]))
+    assert body["errors"]["json"]["items"]["0"]["registered"] == ["应在 0 至 10,000,000 之间"]
