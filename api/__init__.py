@@ -20,10 +20,8 @@ from api.blueprint import refuse_undeclared_query_parameters, refuse_unstorable_
 from api.database import configure_engine
 from api.errors import JsonApi, register_error_handlers
 from models import db
-from models.base import sqlite_read_only
 from service import accounts as account_service
 
-READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # What a browser may do with our pages: run and load only what this origin serves, never be
 # framed, send the referrer only to ourselves, and ask for the position only for this origin.
 SECURITY_HEADERS = {
@@ -84,7 +82,6 @@ def _register_request_hooks(app: Flask) -> None:
     def start_request():
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-        g.read_only_token = sqlite_read_only.set(request.method in READ_METHODS)
         refuse_unstorable_path(request.view_args)
         authenticate_request()
         if request.path.startswith("/api/v1/") and request.endpoint in app.view_functions:
@@ -95,12 +92,6 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         response.headers.update(SECURITY_HEADERS)
         return response
-
-    @app.teardown_request
-    def end_request(_exc):
-        token = g.pop("read_only_token", None)
-        if token is not None:
-            sqlite_read_only.reset(token)
 
 
 def _register_blueprints(api: JsonApi) -> None:

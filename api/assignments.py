@@ -2,8 +2,7 @@ from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.accounts import AssignmentCreateSchema, AssignmentListArgs, AssignmentSchema
 from api.schemas.common import page_of
-from models import Role
-from service import accounts, assignments
+from service import assignments
 from service.clock import local_today
 
 blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",
@@ -15,9 +14,7 @@ blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",
 @blp.response(200, page_of(AssignmentSchema))
 def list_assignments(args):
     """Assignments, newest first; a liaison sees their own."""
-    if current_user().role == Role.LIAISON:
-        args["username"] = current_user().username
-    return assignments.list_assignments(**args, today=local_today())
+    return assignments.list_assignments(actor=current_user(), **args, today=local_today())
 
 
 @blp.route("", methods=["POST"])
@@ -26,8 +23,7 @@ def list_assignments(args):
 @blp.response(201, AssignmentSchema)
 def create_assignment(data):
     """Assign a liaison to a street (all its communities) or to one community."""
-    user = accounts.get_user_by_username(data.pop("username"))
-    return assignments.create_assignment(actor=current_user(), user=user, **data)
+    return assignments.create_assignment(actor=current_user(), **data)
 
 
 @blp.route("/<id:assignment_id>", methods=["DELETE"])
@@ -35,6 +31,5 @@ def create_assignment(data):
 @blp.response(200, AssignmentSchema)
 def end_assignment(assignment_id):
     """End an assignment (no longer in force from today); the row is kept for history."""
-    return assignments.end_assignment(assignments.get_assignment(assignment_id),
-                                      actor=current_user(), today=local_today())
+    return assignments.end_assignment(assignment_id, actor=current_user(), today=local_today())
 

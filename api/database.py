@@ -1,5 +1,6 @@
-"""Engine set-up: SQLite gets WAL, a busy timeout and immediate write transactions that wait
-for the write lock attentively."""
+"""Engine set-up: SQLite gets WAL and a busy timeout; every transaction starts as a reader and
+takes SQLite's write lock at its first write, waiting for it attentively. The use cases'
+declarations (service/transaction.py) tell each connection whether it may write at all."""
 
 import sqlite3
 import time
@@ -7,13 +8,16 @@ import time
 from flask import Flask
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from models.base import sqlite_read_only
+from service.transaction import MODE, READ, WriteInReaderError
 
 # Between two tries for SQLite's write lock: short at first, so a writer takes the lock soon
 # after the other process lets it go.
 FIRST_WAIT_S = 0.0001
 LONGEST_WAIT_S = 0.002
+# Whether the connection's transaction holds SQLite's write lock.
+WRITE_LOCKED = "write_locked"
 
 
 def begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> None:
@@ -40,6 +44,33 @@ def begin_immediate(dbapi_connection: sqlite3.Connection, timeout: float) -> Non
         dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
+def _is_write(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return statement.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
+
+
+def _track_use_cases(engine: Engine) -> None:
+    """Each transaction learns the mode of the use case it serves, and a reader that writes is
+    refused (a programming error), on every database."""
+    @event.listens_for(engine, "begin")
+    def forget_the_last_transaction(connection):
+        connection.info[MODE] = None
+        connection.info[WRITE_LOCKED] = False
+
+    if not event.contains(Session, "after_begin", _tag_with_the_use_case):
+        event.listen(Session, "after_begin", _tag_with_the_use_case)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def refuse_writes_in_readers(connection, _cursor, statement, _params, context, _many):
+        if connection.info.get(MODE) == READ and _is_write(statement, context):
+            raise WriteInReaderError(f"a reader use case tried to write: {statement[:60]}")
+
+
+def _tag_with_the_use_case(session, _transaction, connection) -> None:
+    connection.info[MODE] = session.info.get(MODE)
+
+
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -53,18 +84,30 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):
+    def begin_as_a_reader(connection):
+        # A read transaction takes no lock and blocks nobody.
+        connection.connection.dbapi_connection.execute("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def lock_at_the_first_write(connection, _cursor, statement, _params, context, _many):
+        """A transaction takes the write lock at its first write, not before. Its reads so far
+        ran in a read transaction, which ends here: one that has read cannot be upgraded
+        safely while another writer commits (SQLITE_BUSY_SNAPSHOT, no waiting)."""
+        if connection.info.get(WRITE_LOCKED) or not _is_write(statement, context):
+            return
         dbapi_connection = connection.connection.dbapi_connection
-        if sqlite_read_only.get():
-            dbapi_connection.execute("BEGIN")
-        else:
-            try:
-                begin_immediate(dbapi_connection, busy_timeout)
-            except sqlite3.OperationalError as error:
-                # As SQLAlchemy reports driver errors, so the error handlers recognise it.
-                raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
+        if not dbapi_connection.in_transaction:
+            return  # a statement outside a transaction (migrations) locks for itself
+        dbapi_connection.execute("COMMIT")
+        try:
+            begin_immediate(dbapi_connection, busy_timeout)
+        except sqlite3.OperationalError as error:
+            # As SQLAlchemy reports driver errors, so the error handlers recognise it.
+            raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
+        connection.info[WRITE_LOCKED] = True
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:
+    _track_use_cases(engine)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT"])

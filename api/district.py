@@ -11,7 +11,6 @@ from api.schemas.district import (
 )
 from service import district, visits
 from service.clock import local_today
-from service.pagination import Page
 
 blp = Blueprint("district", __name__, url_prefix="/api/v1",
                 description="The district's 15 streets and 263 communities")
@@ -22,12 +21,7 @@ blp = Blueprint("district", __name__, url_prefix="/api/v1",
 @blp.response(200, page_of(StreetSchema))
 def list_streets(args):
     """Streets with their number of communities."""
-    rows = district.list_streets()
-    start = (args["page"] - 1) * args["per_page"]
-    items = [{"code": s.code, "name": s.name, "latitude": s.latitude,
-              "longitude": s.longitude, "community_count": n} for s, n in rows]
-    return Page(items=items[start:start + args["per_page"]], total=len(items),
-                page=args["page"], per_page=args["per_page"])
+    return district.list_streets(**args)
 
 
 @blp.route("/communities")
@@ -42,9 +36,7 @@ def list_communities(args):
 @blp.response(200, CommunityDetailSchema)
 def get_community(code):
     """One community with the liaisons assigned to it today."""
-    community = district.get_community(code)
-    community.liaisons = district.current_liaisons(community, local_today())
-    return community
+    return district.community_detail(code, today=local_today())
 
 
 @blp.route("/communities/<string(length=12):code>", methods=["PATCH"])
@@ -53,7 +45,7 @@ def get_community(code):
 @blp.response(200, CommunitySchema)
 def update_community(data, code):
     """Set a community's point (WGS-84) and its check radius in metres (admins)."""
-    return district.update_community(district.get_community(code), actor=current_user(), **data)
+    return district.update_community(code, actor=current_user(), **data)
 
 
 @blp.route("/communities/<string(length=12):code>/suggested-location")

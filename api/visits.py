@@ -93,8 +93,7 @@ def get_visit(visit_id):
 @blp.response(200, VisitSchema)
 def update_visit(data, visit_id):
     """Correct a visit (its author within 24 hours, or an admin)."""
-    visit = visits.get_visit(visit_id, actor=current_user())
-    return visits.update_visit(visit, actor=current_user(), **data)
+    return visits.update_visit(visit_id, actor=current_user(), **data)
 
 
 @blp.route("/<id:visit_id>", methods=["DELETE"])
@@ -102,7 +101,7 @@ def update_visit(data, visit_id):
 @blp.response(204)
 def delete_visit(visit_id):
     """Delete a visit (kept in the history; it no longer counts)."""
-    visits.delete_visit(visits.get_visit(visit_id, actor=current_user()), actor=current_user())
+    visits.delete_visit(visit_id, actor=current_user())
 
 
 @blp.route("/<id:visit_id>/review", methods=["POST"])
@@ -111,8 +110,7 @@ def delete_visit(visit_id):
 @blp.response(200, VisitSchema)
 def review_visit(data, visit_id):
     """Approve or reject a visit (admins)."""
-    return visits.review_visit(visits.get_visit(visit_id, actor=current_user()),
-                               actor=current_user(), **data)
+    return visits.review_visit(visit_id, actor=current_user(), **data)
 
 
 @blp.route("/<id:visit_id>/history")
@@ -152,12 +150,11 @@ def get_problem(problem_id):
 @problems_blp.response(200, ProblemSchema)
 def update_problem(data, problem_id):
     """Move a problem forward (open → in_progress → resolved) or edit it."""
-    problem = problems.get_problem(problem_id, actor=current_user())
-    return problems.update_problem(problem, actor=current_user(), **data)
+    return problems.update_problem(problem_id, actor=current_user(), **data)
 
 
 @problems_blp.route("/<id:problem_id>/history")
 @problems_blp.response(200, AuditEntrySchema(many=True))
 def problem_history(problem_id):
     """Every change of a problem."""
-    return problems.problem_history(problems.get_problem(problem_id, actor=current_user()))
+    return problems.problem_history(problem_id, actor=current_user())

@@ -64,10 +64,10 @@ def prepare(env: dict) -> None:
     flask("seed-district")
     flask("create-user", "bench", "--role", "liaison", "--password-stdin", stdin="bench-pass-1\n")
     code = ("from datetime import date\nfrom api import create_app\n"
-            "from service import accounts, assignments\n"
+            "from service import assignments\n"
             "app = create_app()\nwith app.app_context():\n"
-            "    u = accounts.get_user_by_username('bench')\n"
-            "    assignments.create_assignment(actor=None, user=u, street_code='110102001000',"
+            "    assignments.create_assignment(actor=None, username='bench',"
+            " street_code='110102001000',"
             " start_date=date(2022, 3, 15))\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -49,42 +48,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# On SQLite, read-only requests start deferred transactions and everything else takes the write
-# lock at BEGIN (BEGIN IMMEDIATE), because a deferred transaction that reads and then writes
-# cannot be upgraded while another writer holds the lock (see shared/docs/measured.md).
-sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
-
-
 @contextmanager
-def _transaction_of_its_own(read_only: bool) -> Iterator[None]:
-    """The enclosed queries in a transaction that starts as `read_only` says (on SQLite:
-    deferred, or taking the write lock at BEGIN) and is committed at the end."""
-    token = sqlite_read_only.set(read_only)
-    try:
-        yield
-        db.session.commit()
-    finally:
-        sqlite_read_only.reset(token)
+def _transaction_of_its_own() -> Iterator[None]:
+    """The enclosed queries in a transaction that is committed at the end."""
+    yield
+    db.session.commit()
 
 
 @contextmanager
 def reading() -> Iterator[None]:
     """Run the enclosed queries as the read phase of a request. On SQLite they run in a read
-    transaction that ends here, so that the write lock is held only by the short write that
-    follows, not while a request checks its input; loaded objects stay usable (the session
-    does not expire on commit). Other databases lock rows, not the file: there the request
+    transaction that ends here. Other databases lock rows, not the file: there the request
     goes on in the same transaction, which saves a commit's round trips."""
     if db.engine.dialect.name != "sqlite":
         yield
         return
-    with _transaction_of_its_own(read_only=True):
+    with _transaction_of_its_own():
         yield
 
 
 @contextmanager
 def writing() -> Iterator[None]:
-    """Run the enclosed writes in a transaction of their own that takes SQLite's write lock at
-    BEGIN, even inside a read-only request: a read transaction cannot be upgraded safely."""
+    """Run the enclosed writes in a transaction of their own."""
     db.session.commit()  # ends the read transaction this request may have open
-    with _transaction_of_its_own(read_only=False):
+    with _transaction_of_its_own():
         yield

@@ -7,10 +7,12 @@ from sqlalchemy.orm import selectinload
 
 from models import Assignment, Community, Role, User, db
 from service import audit
+from service.accounts import get_user_by_username
 from service.clock import local_today
 from service.district import get_community, referenced_community, referenced_street
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
+from service.transaction import reader, writer
 
 AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
 
@@ -20,10 +22,12 @@ def _active_on(day):
         Assignment.end_date.is_(None) | (Assignment.end_date >= day))
 
 
-def create_assignment(*, actor: User, user: User, start_date: date,
+@writer
+def create_assignment(*, actor: User | None, username: str, start_date: date,
                       street_code: str | None = None, community_code: str | None = None,
                       end_date: date | None = None) -> Assignment:
     """Assign a liaison to a street or to a community for a period."""
+    user = get_user_by_username(username)
     if user.role != Role.LIAISON:
         raise field_error("username", "只能为联络员分配街道或社区")
     if bool(street_code) == bool(community_code):
@@ -41,34 +45,34 @@ def create_assignment(*, actor: User, user: User, start_date: date,
     db.session.flush()
     audit.record("assignment", assignment.id, "create", actor,
                  audit.snapshot(assignment, AUDIT_FIELDS))
-    db.session.commit()
     return assignment
 
 
-def get_assignment(assignment_id: int) -> Assignment:
+@writer
+def end_assignment(assignment_id: int, *, actor: User, today: date) -> Assignment:
+    """End an assignment so that it is no longer in force from `today` (the row stays, so
+    history survives)."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFoundError(f"分配记录不存在：{assignment_id}")
-    return assignment
-
-
-def end_assignment(assignment: Assignment, *, actor: User, today: date) -> Assignment:
-    """End an assignment so that it is no longer in force from `today` (the row stays, so
-    history survives)."""
     end = max(today - timedelta(days=1), assignment.start_date)
     if assignment.end_date is None or assignment.end_date > end:
         before = audit.snapshot(assignment, ["end_date"])
         assignment.end_date = end
         audit.record("assignment", assignment.id, "end", actor,
                      audit.diff(before, audit.snapshot(assignment, ["end_date"])))
-    db.session.commit()
     return assignment
 
 
-def list_assignments(*, username: str | None = None, street_code: str | None = None,
-                     community_code: str | None = None, active: bool | None = None,
-                     today: date | None = None, page: int = 1, per_page: int = 50) -> Page:
-    """Assignments, newest first; `active` keeps those in force (or not) on `today`."""
+@reader
+def list_assignments(*, actor: User, username: str | None = None,
+                     street_code: str | None = None, community_code: str | None = None,
+                     active: bool | None = None, today: date | None = None, page: int = 1,
+                     per_page: int = 50) -> Page:
+    """Assignments, newest first; `active` keeps those in force (or not) on `today`. A liaison
+    sees only their own."""
+    if actor.role == Role.LIAISON:
+        username = actor.username
     query = (select(Assignment).options(selectinload(Assignment.user))
              .order_by(Assignment.start_date.desc(), Assignment.id.desc()))
     if username:

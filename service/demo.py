@@ -52,7 +52,7 @@ def create_demo_people(ctx: DemoContext) -> None:
                                 f"{name}（{street.name.removesuffix('街道')}）")
         ctx.liaisons[street.code] = liaison
         if is_new:
-            assignments.create_assignment(actor=ctx.admin, user=liaison,
+            assignments.create_assignment(actor=ctx.admin, username=liaison.username,
                                           street_code=street.code, start_date=ctx.start)
             created += 1
     ctx.summary["liaisons"] = len(ctx.liaisons)

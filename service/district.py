@@ -11,6 +11,7 @@ from models import Assignment, Community, Street, User, db
 from service import audit
 from service.errors import NotFoundError, field_error
 from service.pagination import Page, paginate
+from service.transaction import reader, writer
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "district"
 
@@ -51,6 +52,7 @@ def _upsert(model, key: str, rows: list[dict]) -> int:
     return changed
 
 
+@writer
 def seed_district(data_dir: Path = DATA_DIR) -> SeedResult:
     """Load the 15 streets and 263 communities from the shipped CSV files (idempotent)."""
     streets = [
@@ -67,18 +69,31 @@ def seed_district(data_dir: Path = DATA_DIR) -> SeedResult:
     changed = _upsert(Street, "code", streets)
     db.session.flush()
     changed += _upsert(Community, "code", communities)
-    db.session.commit()
     return SeedResult(streets=len(streets), communities=len(communities), changed=changed)
 
 
-def list_streets() -> list[tuple[Street, int]]:
-    """Every street with its number of communities, in code order."""
+@dataclass
+class StreetRow:
+    code: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    community_count: int
+
+
+@reader
+def list_streets(*, page: int = 1, per_page: int = 50) -> Page:
+    """Streets with their number of communities, in code order."""
     counts = (select(Community.street_code, func.count().label("n"))
               .group_by(Community.street_code).subquery())
-    query = (select(Street, func.coalesce(counts.c.n, 0))
+    query = (select(Street.code, Street.name, Street.latitude, Street.longitude,
+                    func.coalesce(counts.c.n, 0))
              .outerjoin(counts, counts.c.street_code == Street.code)
              .order_by(Street.code))
-    return [(street, n) for street, n in db.session.execute(query)]
+    rows = [StreetRow(*row) for row in db.session.execute(query)]
+    start = (page - 1) * per_page
+    return Page(items=rows[start:start + per_page], total=len(rows), page=page,
+                per_page=per_page)
 
 
 def get_street(code: str) -> Street:
@@ -118,6 +133,7 @@ def community_codes_in(street_code: str) -> Select:
     return select(Community.code).where(Community.street_code == street_code)
 
 
+@reader
 def list_communities(*, street_code: str | None = None, q: str | None = None,
                      page: int = 1, per_page: int = 50) -> Page:
     """Communities in code order, filtered by street and by part of the name."""
@@ -143,8 +159,23 @@ def current_liaisons(community: Community, today: date) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def update_community(community: Community, *, actor: User, **changes) -> Community:
+@dataclass
+class CommunityDetail:
+    community: Community
+    liaisons: list[User]
+
+
+@reader
+def community_detail(code: str, *, today: date) -> CommunityDetail:
+    """A community with the liaisons assigned to it on `today`."""
+    community = get_community(code)
+    return CommunityDetail(community, current_liaisons(community, today))
+
+
+@writer
+def update_community(code: str, *, actor: User, **changes) -> Community:
     """Set a community's point (WGS-84) and check radius (admins); recorded."""
+    community = get_community(code)
     fields = ["latitude", "longitude", "radius_m"]
     merged = {name: changes.get(name, getattr(community, name)) for name in fields}
     if (merged["latitude"] is None) != (merged["longitude"] is None):
@@ -156,5 +187,4 @@ def update_community(community: Community, *, actor: User, **changes) -> Communi
     changed = audit.diff(before, audit.snapshot(community, fields))
     if changed:
         audit.record("community", community.code, "update", actor, changed)
-    db.session.commit()
     return community

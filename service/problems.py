@@ -12,7 +12,8 @@ from service.clock import local_date, local_today, now_utc
 from service.district import community_codes_in, referenced_community
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
-from service.visits import get_visit
+from service.transaction import reader, writer
+from service.visits import visible_visit
 
 STATUSES = {"open": "待处理", "in_progress": "处理中", "resolved": "已解决"}
 # Problems move forward only: open → in_progress → resolved.
@@ -27,6 +28,7 @@ def _require_writer(actor: User, community: Community, now: datetime) -> None:
     require_may_act_in(actor, community, local_date(now))
 
 
+@writer
 def create_problem(*, actor: User, title: str, category: str, community_code: str | None = None,
                    visit_id: int | None = None, description: str = "",
                    now: datetime | None = None) -> Problem:
@@ -34,7 +36,7 @@ def create_problem(*, actor: User, title: str, category: str, community_code: st
     now = now or now_utc()
     if visit_id is not None:
         try:
-            visit = get_visit(visit_id, actor=actor)
+            visit = visible_visit(visit_id, actor)
         except NotFoundError:
             raise field_error("visit_id", f"走访记录不存在：{visit_id}") from None
         if community_code and community_code != visit.community_code:
@@ -51,7 +53,6 @@ def create_problem(*, actor: User, title: str, category: str, community_code: st
     db.session.flush()
     audit.record("problem", problem.id, "create", actor, audit.snapshot(problem, AUDIT_FIELDS),
                  now=now)
-    db.session.commit()
     return problem
 
 
@@ -63,13 +64,19 @@ def _visible(actor: User):
     return query
 
 
+@reader
 def get_problem(problem_id: int, *, actor: User) -> Problem:
+    return _visible_problem(problem_id, actor)
+
+
+def _visible_problem(problem_id: int, actor: User) -> Problem:
     problem = db.session.scalar(_visible(actor).where(Problem.id == problem_id))
     if problem is None:
         raise NotFoundError(f"问题不存在：{problem_id}")
     return problem
 
 
+@reader
 def list_problems(*, actor: User, status: str | None = None, community_code: str | None = None,
                   street_code: str | None = None, page: int = 1, per_page: int = 50) -> Page:
     """Problems newest first; a liaison sees those in their communities."""
@@ -85,10 +92,12 @@ def list_problems(*, actor: User, status: str | None = None, community_code: str
     return paginate(query, page, per_page)
 
 
-def update_problem(problem: Problem, *, actor: User, now: datetime | None = None,
+@writer
+def update_problem(problem_id: int, *, actor: User, now: datetime | None = None,
                    **changes) -> Problem:
     """Move a problem forward or edit it; resolving needs a resolution note. Recorded."""
     now = now or now_utc()
+    problem = _visible_problem(problem_id, actor)
     _require_writer(actor, problem.community, now)
     before = audit.snapshot(problem, AUDIT_FIELDS)
     status = changes.pop("status", None)
@@ -107,9 +116,10 @@ def update_problem(problem: Problem, *, actor: User, now: datetime | None = None
     changed = audit.diff(before, audit.snapshot(problem, AUDIT_FIELDS))
     if changed:
         audit.record("problem", problem.id, "update", actor, changed, now=now)
-    db.session.commit()
     return problem
 
 
-def problem_history(problem: Problem):
-    return audit.history("problem", problem.id)
+@reader
+def problem_history(problem_id: int, *, actor: User):
+    """Every change of a problem the actor may see."""
+    return audit.history("problem", _visible_problem(problem_id, actor).id)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Community, Contract, Role, User, Visit, db
-from models.base import reading
 from service import audit
 from service.accounts import get_user_by_username
 from service.assignments import (
@@ -39,6 +38,7 @@ from service.errors import (
 )
 from service.geo import check_location
 from service.pagination import Page, paginate
+from service.transaction import reader, writer
 
 log = logging.getLogger(__name__)
 
@@ -218,32 +218,32 @@ def _as_retry(existing: Visit, owner: User, values: dict) -> VisitOutcome:
     return VisitOutcome(existing, created=False)
 
 
+@writer
 def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: datetime,
               username: str | None = None, now: datetime | None = None,
               **fields) -> VisitOutcome:
     """Store a visit once per client_id; a retry with the same content returns the same visit."""
     now = now or now_utc()
     values = {"community_code": community_code, "visited_at": visited_at, **fields}
-    with reading():
-        owner = _owner_for(actor, username)
-        context = _visit_context(client_id, community_code, owner, local_date(visited_at))
-        if context.existing_id is not None:
-            return _as_retry(db.session.get(Visit, context.existing_id), owner, values)
-        _check_time(visited_at, context.contract_start, now)
-        _check_fix(values)
-        if owner.role == Role.LIAISON:
-            require_may_act_in(owner, context.community, local_date(visited_at),
-                               allowed=context.in_scope)
-        community = context.community
+    owner = _owner_for(actor, username)
+    context = _visit_context(client_id, community_code, owner, local_date(visited_at))
+    if context.existing_id is not None:
+        return _as_retry(db.session.get(Visit, context.existing_id), owner, values)
+    _check_time(visited_at, context.contract_start, now)
+    _check_fix(values)
+    if owner.role == Role.LIAISON:
+        require_may_act_in(owner, context.community, local_date(visited_at),
+                           allowed=context.in_scope)
+    community = context.community
     row = visit_row(owner=owner, actor=actor, client_id=client_id, community=community,
                     values=values, now=now)
     try:
         # Core INSERT … RETURNING id on the session's connection: the phones' hot path, and
-        # several times cheaper than the ORM's unit of work or its bulk insert.
+        # several times cheaper than the ORM's unit of work or its bulk insert. The write lock
+        # is taken here, after every read and computation above.
         visit_id = db.session.connection().execute(_INSERT_VISIT, row).scalar_one()
         audit.record("visit", visit_id, "create", actor,
                      {name: audit.plain(row[name]) for name in AUDIT_FIELDS}, now=now)
-        db.session.commit()
     except IntegrityError:
         # A concurrent retry stored the same client_id first: answer as a retry.
         db.session.rollback()
@@ -272,18 +272,15 @@ def _sync_one(actor: User, item: QueuedVisit, now: datetime | None) -> SyncResul
     try:
         outcome = log_visit(actor=actor, now=now, **item.values)
     except ServiceError as error:
-        db.session.rollback()
         return SyncResult(item.client_id, "rejected",
                           errors=error.errors or {"_schema": [error.message]})
     except OperationalError:
         # Busy or full: the whole batch answers 503 and comes again; what was taken before
         # this item is stored and answers as a duplicate then.
-        db.session.rollback()
         raise
     except Exception:
         # Anything else that breaks one item refuses that item only, so the items queued
         # after it still arrive.
-        db.session.rollback()
         log.exception("visit %r of a sync batch not stored", item.client_id)
         return SyncResult(item.client_id, "rejected", errors={"_schema": [NOT_STORED_MESSAGE]})
     return SyncResult(item.client_id, "created" if outcome.created else "duplicate",
@@ -292,8 +289,9 @@ def _sync_one(actor: User, item: QueuedVisit, now: datetime | None) -> SyncResul
 
 def sync_visits(*, actor: User, items: list[QueuedVisit],
                 now: datetime | None = None) -> list[SyncResult]:
-    """Take each queued visit on its own, in order, each in its own transaction: a refused
-    item, whatever refused it, loses none of the others."""
+    """Take each queued visit on its own, in order. A batch, not one use case: each item is a
+    use case of its own (log_visit, in its own transaction), so a refused item, whatever
+    refused it, loses none of the others."""
     return [_sync_one(actor, item, now) for item in items]
 
 
@@ -304,8 +302,13 @@ def _visible_visits(actor: User):
     return query
 
 
+@reader
 def get_visit(visit_id: int, *, actor: User) -> Visit:
-    """A visit the actor may see (a liaison sees their own)."""
+    return visible_visit(visit_id, actor)
+
+
+def visible_visit(visit_id: int, actor: User) -> Visit:
+    """A visit the actor may see (a liaison sees their own), read in the caller's transaction."""
     visit = db.session.scalar(_visible_visits(actor).where(Visit.id == visit_id))
     if visit is None:
         raise NotFoundError(f"走访记录不存在：{visit_id}")
@@ -316,6 +319,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
+@reader
 def list_visits(*, actor: User, community_code: str | None = None,
                 street_code: str | None = None, username: str | None = None,
                 from_date: date | None = None, to_date: date | None = None,
@@ -353,10 +357,12 @@ def _require_may_change(visit: Visit, actor: User, now: datetime) -> None:
         raise PermissionDeniedError("走访记录只能在提交后 24 小时内修改")
 
 
-def update_visit(visit: Visit, *, actor: User, now: datetime | None = None,
+@writer
+def update_visit(visit_id: int, *, actor: User, now: datetime | None = None,
                  **changes) -> Visit:
     """Correct a visit (its author within 24 hours, or an admin); the location is re-checked."""
     now = now or now_utc()
+    visit = visible_visit(visit_id, actor)
     _require_may_change(visit, actor, now)
     if not changes:
         raise field_error("_schema", "请至少修改一个字段")
@@ -376,23 +382,25 @@ def update_visit(visit: Visit, *, actor: User, now: datetime | None = None,
     changed = audit.diff(before, audit.snapshot(visit, AUDIT_FIELDS))
     if changed:
         audit.record("visit", visit.id, "update", actor, changed, now=now)
-    db.session.commit()
     return visit
 
 
-def delete_visit(visit: Visit, *, actor: User, now: datetime | None = None) -> None:
+@writer
+def delete_visit(visit_id: int, *, actor: User, now: datetime | None = None) -> None:
     """Soft-delete a visit: it stays in the history but no longer counts anywhere."""
     now = now or now_utc()
+    visit = visible_visit(visit_id, actor)
     _require_may_change(visit, actor, now)
     visit.deleted_at = now
     audit.record("visit", visit.id, "delete", actor, {}, now=now)
-    db.session.commit()
 
 
-def review_visit(visit: Visit, *, actor: User, status: str, reason: str | None = None,
+@writer
+def review_visit(visit_id: int, *, actor: User, status: str, reason: str | None = None,
                  now: datetime | None = None) -> Visit:
     """Approve or reject a visit (admins); a rejection needs a reason."""
     now = now or now_utc()
+    visit = visible_visit(visit_id, actor)
     if status == "rejected" and not (reason or "").strip():
         raise field_error("reason", "驳回时必须填写原因")
     before = audit.snapshot(visit, ["review_status", "review_reason"])
@@ -401,10 +409,10 @@ def review_visit(visit: Visit, *, actor: User, status: str, reason: str | None =
     audit.record("visit", visit.id, "review", actor,
                  audit.diff(before, audit.snapshot(visit, ["review_status", "review_reason"])),
                  now=now)
-    db.session.commit()
     return visit
 
 
+@reader
 def visit_history(visit_id: int, *, actor: User):
     """Every create, change, review and delete of a visit (deleted ones included)."""
     query = select(Visit).where(Visit.id == visit_id)
@@ -469,6 +477,7 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
     return rows
 
 
+@reader
 def coverage(*, actor: User, as_of: date, street_code: str | None = None,
              username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
     """Coverage as a liaison opens it in the morning: their own communities by default."""
@@ -493,6 +502,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+@reader
 def suggested_location(community_code: str) -> dict:
     """A robust centre (the median) of a community's `ok` visits, with how many are behind it."""
     community = get_community(community_code)

@@ -88,10 +88,11 @@ def make_user(app):
             user = accounts.create_user(username=username, password=password, role=role,
                                         display_name=display_name)
             for street in streets:
-                assignments.create_assignment(actor=None, user=user, street_code=street,
+                assignments.create_assignment(actor=None, username=username, street_code=street,
                                               start_date=start_date, end_date=end_date)
             for community in communities:
-                assignments.create_assignment(actor=None, user=user, community_code=community,
+                assignments.create_assignment(actor=None, username=username,
+                                              community_code=community,
                                               start_date=start_date, end_date=end_date)
             return TestUser(user.id, user.username, user.role, password, user.display_name)
 

@@ -30,6 +30,12 @@ class LiaisonSchema(ma.Schema):
 class CommunityDetailSchema(CommunitySchema):
     liaisons = fields.List(fields.Nested(LiaisonSchema))
 
+    @ma.pre_dump
+    def community_and_liaisons(self, detail, **_kwargs):
+        """The service's CommunityDetail: the community's own fields beside its liaisons."""
+        own = {name: getattr(detail.community, name) for name in CommunitySchema._declared_fields}
+        return {**own, "liaisons": detail.liaisons}
+
 
 class CommunityListArgs(PageArgs):
     street_code = code()

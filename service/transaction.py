@@ -1,0 +1,80 @@
+"""Each use case declares its transaction once: `@reader` or `@writer`.
+
+The declaration begins the transaction, commits it when the use case returns and rolls it back
+when it raises; nothing else in the service commits or rolls back, and neither do handlers or
+error handlers. A use case called from inside another joins the caller's transaction (a sync
+batch logs each visit in a transaction of its own by calling the writer per item).
+
+On SQLite the database file has one writer at a time. A writer's reads — and whatever it
+computes from them: hashes, geodesics, rendered files — run in an ordinary (deferred) read
+transaction, which never blocks anybody; only its first write takes the write lock
+(`BEGIN IMMEDIATE`, see api/database.py), held until the commit. So a use case reads and
+computes first and writes last. PostgreSQL locks rows, not the file: there a use case is one
+plain transaction.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from models import db
+
+READ = "read"
+WRITE = "write"
+# Where the session keeps the mode of the use case it is running (see api/database.py).
+MODE = "use_case_mode"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class WriteInReaderError(RuntimeError):
+    """A use case declared as a reader tried to write: a programming error."""
+
+
+def reader(function: Callable[P, R]) -> Callable[P, R]:
+    """Declare a use case that only reads."""
+    return _declared(function, READ)
+
+
+def writer(function: Callable[P, R]) -> Callable[P, R]:
+    """Declare a use case that writes (after its reads)."""
+    return _declared(function, WRITE)
+
+
+def current_mode() -> str | None:
+    return db.session.info.get(MODE)
+
+
+def _declared(function: Callable[P, R], mode: str) -> Callable[P, R]:
+    @wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        session = db.session()  # the request's (or thread's) own session
+        outer = session.info.get(MODE)
+        if outer is not None:
+            if mode == WRITE and outer == READ:
+                raise WriteInReaderError(f"{function.__qualname__} writes inside a reader")
+            return function(*args, **kwargs)
+        # Reads made outside any use case (a lazy load while an answer was written) may have
+        # left a transaction open: end it, so that this one starts from a fresh snapshot.
+        if session.in_transaction():
+            session.commit()
+        session.info[MODE] = mode
+        try:
+            result = function(*args, **kwargs)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop(MODE, None)
+
+    run.transaction_mode = mode
+    return run
+
+
+def end_transaction() -> None:
+    """End the transaction a use case runs in and let it go on in a new one: for a batch
+    whose items are taken one by one (each item committed or rolled back on its own)."""
+    db.session.commit()
