@@ -6,7 +6,6 @@ from functools import wraps
 from flask import current_app, g, request
 
 from models import Role, User
-from models.base import reading
 from service import accounts
 from service.errors import AuthenticationError, PermissionDeniedError
 
@@ -24,10 +23,8 @@ def authenticate_request() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("请先登录（缺少 Authorization: Bearer 令牌）")
-    with reading():
-        g.user = accounts.user_from_token(
-            token.strip(), secret=current_app.config["SECRET_KEY"],
-            lifetime=current_app.config["TOKEN_LIFETIME"])
+    g.user = accounts.user_from_token(token.strip(), secret=current_app.config["SECRET_KEY"],
+                                      lifetime=current_app.config["TOKEN_LIFETIME"])
 
 
 def current_user() -> User:

@@ -13,7 +13,8 @@ from service.errors import ServiceError
 
 
 def _fail(error: ServiceError) -> None:
-    details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in error.errors.items())
+    details = "; ".join(f"{field}: {message}" for field, messages in error.errors.items()
+                        for message in messages if message not in error.message)
     raise click.ClickException(f"{error.message}{'（' + details + '）' if details else ''}")
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from models import db
 from service.errors import (
     AuthenticationError,
     ConflictError,
@@ -132,7 +131,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         status = next(code for cls, code in STATUS_OF.items() if isinstance(error, cls))
-        db.session.rollback()
         headers = {}
         if isinstance(error, TooManyAttemptsError):
             headers["Retry-After"] = str(error.retry_after)
@@ -147,7 +145,6 @@ def register_error_handlers(app: Flask) -> None:
     # handler, so this one sees only what nothing else caught.
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
         request_id = getattr(g, "request_id", "-")
         log.exception("unhandled error, request_id=%s", request_id)
         body = error_body(500, f"{MESSAGES[500]}（请求编号 {request_id}）")
@@ -158,7 +155,6 @@ def register_error_handlers(app: Flask) -> None:
     def disk_full(error: OSError):
         if not _is_disk_full(error):
             return unexpected_error(error)
-        db.session.rollback()
         return _disk_full_response()
 
     @app.errorhandler(OperationalError)
@@ -167,11 +163,9 @@ def register_error_handlers(app: Flask) -> None:
         # connection: the request changed nothing (its transaction is rolled back) and can
         # be sent again.
         if _is_disk_full(error):
-            db.session.rollback()
             return _disk_full_response()
         if not (_is_lock_timeout(error) or error.connection_invalidated):
             return unexpected_error(error)
-        db.session.rollback()
         log.warning("database unavailable, request_id=%s: %s",
                     getattr(g, "request_id", "-"), error.orig)
         return (jsonify(error_body(503)), 503, {"Retry-After": str(RETRY_AFTER_BUSY_S)})

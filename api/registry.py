@@ -45,7 +45,7 @@ def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
     @blp.response(200, item_schema)
     def update(data, record_id):
         """Change a record (recorded)."""
-        return registry.update_record(kind, registry.get_record(kind, record_id),
+        return registry.update_record(kind, record_id,
                                       actor=current_user(), data=data)
 
     @blp.route("/<id:record_id>", methods=["DELETE"])
@@ -53,7 +53,7 @@ def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,
     @blp.response(204)
     def delete(record_id):
         """Delete a record (kept in the history; it no longer counts)."""
-        registry.delete_record(kind, registry.get_record(kind, record_id), actor=current_user())
+        registry.delete_record(kind, record_id, actor=current_user())
 
     @blp.route("/<id:record_id>/history")
     @blp.response(200, AuditEntrySchema(many=True))

@@ -8,9 +8,8 @@ from api.schemas.targets import (
     TargetReportSchema,
     TargetUpdateSchema,
 )
-from service import targets
+from service import contracts, targets
 from service.clock import local_today
-from service.contracts import current_contract
 
 blp = Blueprint("targets", __name__, url_prefix="/api/v1",
                 description="The contract's targets with progress and pace")
@@ -44,4 +43,4 @@ def target_history(key):
 @blp.response(200, ContractDetailSchema)
 def contract():
     """The contract in force, with its period, rules and targets."""
-    return current_contract()
+    return contracts.contract_in_force()

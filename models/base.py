@@ -1,7 +1,5 @@
 """The database handle and column types shared by every model."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -46,30 +44,3 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@contextmanager
-def _transaction_of_its_own() -> Iterator[None]:
-    """The enclosed queries in a transaction that is committed at the end."""
-    yield
-    db.session.commit()
-
-
-@contextmanager
-def reading() -> Iterator[None]:
-    """Run the enclosed queries as the read phase of a request. On SQLite they run in a read
-    transaction that ends here. Other databases lock rows, not the file: there the request
-    goes on in the same transaction, which saves a commit's round trips."""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-    with _transaction_of_its_own():
-        yield
-
-
-@contextmanager
-def writing() -> Iterator[None]:
-    """Run the enclosed writes in a transaction of their own."""
-    db.session.commit()  # ends the read transaction this request may have open
-    with _transaction_of_its_own():
-        yield

@@ -12,7 +12,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from models import LoginAttempt, Role, User, db
-from models.base import reading, writing
 from service import audit
 from service.clock import now_utc
 from service.errors import (
@@ -26,6 +25,7 @@ from service.errors import (
     field_error,
 )
 from service.pagination import Page, paginate
+from service.transaction import lock_for_writing, reader, writer
 
 # Failed logins tolerated in the window before further attempts are refused with 429. Counted
 # per address and per username at one address, never per username alone: failures from
@@ -97,6 +97,7 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(token_urlsafe(), method=method)
 
 
+@reader
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -104,6 +105,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
+@reader
 def get_user_by_username(username: str, field: str = "username") -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -111,6 +113,7 @@ def get_user_by_username(username: str, field: str = "username") -> User:
     return user
 
 
+@reader
 def list_users(*, role: str | None = None, active: bool | None = None,
                page: int = 1, per_page: int = 50) -> Page:
     query = select(User).order_by(User.id)
@@ -121,6 +124,7 @@ def list_users(*, role: str | None = None, active: bool | None = None,
     return paginate(query, page, per_page)
 
 
+@writer
 def create_user(*, username: str, password: str, role: str, display_name: str | None = None,
                 actor: User | None = None) -> User:
     """Create an account; the username must be new and the password hard to guess."""
@@ -128,7 +132,7 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
         raise field_error("role", f"未知角色：{role}")
     display_name = display_name or username
     password_hash = _password_hash(password, username=username, display_name=display_name)
-    with conflicts_as(f"用户名已存在：{username}", "username"), writing():
+    with conflicts_as(f"用户名已存在：{username}", "username"):
         user = User(username=username, display_name=display_name, role=role,
                     password_hash=password_hash)
         db.session.add(user)
@@ -160,6 +164,7 @@ def _check_admins_kept(user: User, actor: User | None, role: str | None,
         raise _rule(field, "至少需要保留一个启用的管理员账号", ConflictError)
 
 
+@writer
 def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
                 active: bool | None = None) -> User:
@@ -167,31 +172,31 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
     disable or demote themselves, and the last active admin stays one."""
     if role is not None and role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
-    with reading():
-        user = get_user(user_id)
+    user = get_user(user_id)
+    # Hashed before the write lock is taken: it takes about 100 ms.
     password_hash = None if password is None else _password_hash(
         password, username=user.username, display_name=display_name or user.display_name)
-    with writing():
-        # Read again inside the write transaction (locking the row on PostgreSQL): the audit
-        # entry and the token version start from what is stored now, not from the read above.
-        db.session.refresh(user, with_for_update=True)
-        _check_admins_kept(user, actor, role, active)
-        before = audit.snapshot(user, ["role", "display_name", "active"])
-        if role is not None:
-            user.role = role
-        if display_name is not None:
-            user.display_name = display_name
-        if active is not None:
-            if not active and user.active:
-                user.token_version += 1
-            user.active = active
-        changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active"]))
-        if password_hash is not None:
-            user.password_hash = password_hash
+    lock_for_writing()
+    # Read again under the lock (the row locked on PostgreSQL): the admins rule, the audit
+    # entry and the token version start from what is stored now, not from the read above.
+    db.session.refresh(user, with_for_update=True)
+    _check_admins_kept(user, actor, role, active)
+    before = audit.snapshot(user, ["role", "display_name", "active"])
+    if role is not None:
+        user.role = role
+    if display_name is not None:
+        user.display_name = display_name
+    if active is not None:
+        if not active and user.active:
             user.token_version += 1
-            changes["password"] = "changed"
-        if changes:
-            audit.record("user", user.id, "update", actor, changes)
+        user.active = active
+    changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active"]))
+    if password_hash is not None:
+        user.password_hash = password_hash
+        user.token_version += 1
+        changes["password"] = "changed"
+    if changes:
+        audit.record("user", user.id, "update", actor, changes)
     return user
 
 
@@ -216,22 +221,26 @@ def authenticate(username: str, password: str, *, address: str,
                  now: datetime | None = None) -> User:
     """The active user with this password; failures are recorded and throttled per address
     and per username at an address."""
-    now = now or now_utc()
-    username, address = username[:64], address[:64]
-    with reading():
-        _check_not_throttled(username, address, now)
-        user = db.session.scalar(_USER_BY_NAME, {"username": username})
-    # Outside any write transaction: the hash takes about 100 ms. Unknown users are checked
+    user = _attempt_login(username[:64], password, address[:64], now or now_utc())
+    if user is None:
+        raise AuthenticationError("用户名或密码错误")
+    return user
+
+
+@writer
+def _attempt_login(username: str, password: str, address: str, now: datetime) -> User | None:
+    """Check a password and record the attempt; the user, or None when refused (the failure
+    is recorded: it must not be rolled back with an error)."""
+    _check_not_throttled(username, address, now)
+    user = db.session.scalar(_USER_BY_NAME, {"username": username})
+    # Before the write lock is taken: the hash takes about 100 ms. Unknown users are checked
     # against a dummy hash of the same method, so that they take as long as a wrong password.
     valid = check_password_hash(
         user.password_hash if user else _dummy_hash(password_method), password)
     succeeded = bool(user and valid and user.active)
-    with writing():
-        db.session.add(LoginAttempt(username=username, address=address, at=now,
-                                    succeeded=succeeded))
-    if not succeeded:
-        raise AuthenticationError("用户名或密码错误")
-    return user
+    db.session.add(LoginAttempt(username=username, address=address, at=now,
+                                succeeded=succeeded))
+    return user if succeeded else None
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
@@ -247,6 +256,7 @@ def issue_token(user: User, *, secret: str, lifetime: int) -> IssuedToken:
 _USER_BY_ID = select(User).where(User.id == bindparam("id"))
 
 
+@reader
 def user_from_token(token: str, *, secret: str, lifetime: int) -> User:
     """The user a token speaks for, if it is genuine, unexpired and still valid."""
     try:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from models import Contract, ContractTarget, db
 from service.errors import NotFoundError, field_error
+from service.transaction import reader, writer
 
 DEFAULT_CONTRACT_FILE = (Path(__file__).resolve().parent.parent
                          / "data" / "contracts" / "xicheng-2022.yaml")
@@ -33,8 +34,9 @@ def _as_date(value, field: str) -> date:
         raise field_error(field, f"日期格式错误：{value}") from None
 
 
+@writer
 def load_contract(data: dict, *, activate: bool = True) -> Contract:
-    """Create or replace a contract (matched by key) and its targets; commits."""
+    """Create or replace a contract (matched by key) and its targets."""
     for field in ("key", "name", "start", "end", "targets"):
         if field not in data:
             raise field_error(field, f"合同缺少字段：{field}")
@@ -71,10 +73,10 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False
         contract.active = True
-    db.session.commit()
     return contract
 
 
+@writer
 def ensure_default_contract() -> Contract:
     """Load the shipped contract unless a contract is already in the database."""
     existing = db.session.scalar(select(Contract).order_by(Contract.id).limit(1))
@@ -83,8 +85,14 @@ def ensure_default_contract() -> Contract:
     return load_contract(read_contract_file(DEFAULT_CONTRACT_FILE))
 
 
+@reader
+def contract_in_force() -> Contract:
+    """The active contract, with its period, rules and targets."""
+    return current_contract()
+
+
 def current_contract() -> Contract:
-    """The active contract (the latest activated one)."""
+    """The active contract (the latest activated one), read in the caller's transaction."""
     contract = db.session.scalar(
         select(Contract).where(Contract.active.is_(True)).order_by(Contract.id.desc()).limit(1))
     if contract is None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import Role, Street, User, db
 from service import accounts, assignments
 from service.contracts import current_contract
+from service.transaction import writer
 
 DEMO_PASSWORD = "xicheng2022"
 
@@ -67,8 +68,10 @@ def _steps() -> list[Callable[[DemoContext], None]]:
             create_demo_report_runs]
 
 
+@writer
 def build_demo_data(seed: int = 2022) -> dict[str, int]:
-    """Run every demo step for the current contract; returns what each step made."""
+    """Run every demo step for the current contract, all or nothing; returns what each step
+    made."""
     contract = current_contract()
     ctx = DemoContext(rng=random.Random(seed), start=contract.start_date, end=contract.end_date)
     for step in _steps():

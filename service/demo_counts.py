@@ -45,5 +45,4 @@ def create_demo_counts(ctx) -> None:
     db.session.execute(insert(UserCount), rows)
     db.session.add(UserCountImport(date=ctx.end, source="demo", filename=None,
                                    rows=len(rows), registered=0, verified=0))
-    db.session.commit()
     ctx.summary["user_count_rows"] = len(rows)

@@ -88,7 +88,6 @@ def create_demo_registry(ctx) -> None:
                                       comments=views // rng.randint(40, 80), **meta))
         total += views
         day += timedelta(days=1)
-    db.session.commit()
     ctx.summary["registry_records"] = 15 + 13 + 5 + 17 + len(streets) + 14 + 11 + 50
 
 
@@ -112,5 +111,4 @@ def create_demo_report_runs(ctx) -> None:
         sunday += timedelta(days=7)
         index += 1
     db.session.add_all(runs)
-    db.session.commit()
     ctx.summary["weekly_report_runs"] = len(runs)

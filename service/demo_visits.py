@@ -72,7 +72,6 @@ def create_demo_visits(ctx) -> None:
     for visit in visits:
         audit.record("visit", visit.id, "create", visit.user,
                      audit.snapshot(visit, AUDIT_FIELDS), now=visit.created_at)
-    db.session.commit()
     ctx.summary["visits"] = len(visits)
     _create_demo_problems(ctx, visits)
 
@@ -111,5 +110,4 @@ def _create_demo_problems(ctx, visits: list[Visit]) -> None:
         audit.record("problem", problem.id, "create", None,
                      audit.snapshot(problem, ["community_code", "title", "status"]),
                      now=problem.created_at)
-    db.session.commit()
     ctx.summary["problems"] = len(problems)

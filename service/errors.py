@@ -53,13 +53,15 @@ def field_error(field: str, message: str) -> RuleViolationError:
 
 @contextmanager
 def conflicts_as(message: str, field: str | None = None) -> Iterator[None]:
-    """Turn a unique-constraint violation met in the block (at a flush or the commit) into a
-    ConflictError, after rolling back: the database, not a prior check, decides."""
+    """Turn a unique-constraint violation met in the block into a ConflictError, after rolling
+    back: the database, not a prior check, decides. The block's changes are flushed at its
+    end, so a violation is met here and not at the use case's commit."""
     from sqlalchemy.exc import IntegrityError
 
     from models import db
     try:
         yield
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise ConflictError(message, {field: [message]} if field else None) from None

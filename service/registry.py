@@ -37,6 +37,7 @@ from service.errors import (
     field_error,
 )
 from service.pagination import Page, paginate
+from service.transaction import reader, writer
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _prepare(kind: Kind, actor: User, data: dict, record=None):
     return streets, communities
 
 
+@writer
 def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None = None):
     """Create a record of a kind (scoped, validated, recorded)."""
     now = now or now_utc()
@@ -224,11 +226,15 @@ def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None =
         db.session.flush()
         audit.record(kind.name, record.id, "create", actor,
                      audit.snapshot(record, kind.fields), now=now)
-        db.session.commit()
     return record
 
 
+@reader
 def get_record(kind: Kind, record_id: int):
+    return _live_record(kind, record_id)
+
+
+def _live_record(kind: Kind, record_id: int):
     record = db.session.scalar(select(kind.model).where(kind.model.id == record_id,
                                                         kind.model.deleted_at.is_(None)))
     if record is None:
@@ -236,13 +242,15 @@ def get_record(kind: Kind, record_id: int):
     return record
 
 
-def update_record(kind: Kind, record, *, actor: User, data: dict,
+@writer
+def update_record(kind: Kind, record_id: int, *, actor: User, data: dict,
                   now: datetime | None = None):
     """Change a record (scoped before and after the change, recorded)."""
     now = now or now_utc()
     kind.require_writer_role(actor)
     if not data:
         raise field_error("_schema", "请至少修改一个字段")
+    record = _live_record(kind, record_id)
     _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     streets, communities = _prepare(kind, actor, data, record)
     before = audit.snapshot(record, kind.fields)
@@ -252,22 +260,24 @@ def update_record(kind: Kind, record, *, actor: User, data: dict,
         changed = audit.diff(before, audit.snapshot(record, kind.fields))
         if changed:
             audit.record(kind.name, record.id, "update", actor, changed, now=now)
-        db.session.commit()
     return record
 
 
-def delete_record(kind: Kind, record, *, actor: User, now: datetime | None = None) -> None:
+@writer
+def delete_record(kind: Kind, record_id: int, *, actor: User,
+                  now: datetime | None = None) -> None:
     """Soft-delete a record: it stays in the history and no longer counts."""
     now = now or now_utc()
     kind.require_writer_role(actor)
+    record = _live_record(kind, record_id)
     _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     record.deleted_at = now
     audit.record(kind.name, record.id, "delete", actor, {}, now=now)
-    db.session.commit()
 
 
+@reader
 def record_history(kind: Kind, record_id: int):
-    get_record(kind, record_id)
+    _live_record(kind, record_id)
     return audit.history(kind.name, record_id)
 
 
@@ -294,6 +304,7 @@ def _in_community(kind: Kind, community_code: str):
     return model.community_code == community_code
 
 
+@reader
 def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
                  street_code: str | None = None, community_code: str | None = None,
                  page: int = 1, per_page: int = 50) -> Page:
@@ -318,6 +329,7 @@ def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | N
     return paginate(query, page, per_page)
 
 
+@writer
 def post_interactions(*, actor: User, days: list[dict],
                       now: datetime | None = None) -> list[InteractionDay]:
     """Daily interaction totals; a date posted again replaces its figures. All or nothing."""
@@ -346,5 +358,4 @@ def post_interactions(*, actor: User, days: list[dict],
         audit.record(kind.name, row.id, "update" if before else "create", actor,
                      audit.diff(before, audit.snapshot(row, kind.fields)), now=now)
         stored.append(row)
-    db.session.commit()
     return stored

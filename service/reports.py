@@ -47,7 +47,6 @@ from models import (
     WeeklyReportRun,
     db,
 )
-from models.base import writing
 from service.assignments import assigned_community_codes
 from service.clock import (
     EARLIEST_YEAR,
@@ -63,6 +62,7 @@ from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.problems import STATUSES as PROBLEM_STATUSES
 from service.targets import target_report
+from service.transaction import reader, writer
 from service.user_counts import Counts, latest_counts, street_targets
 from service.visits import LOCATION_CHECKS, PURPOSES, coverage_rows
 
@@ -390,14 +390,12 @@ def render_all(jobs: list[tuple[str, object]], processes: int,
         yield from progress(pool.imap(_render, jobs, chunksize=8))
 
 
-def record_run(week: Week, scope: str, files: int, seconds: float, actor: User | None,
+def _record_run(week: Week, scope: str, files: int, seconds: float, actor: User | None,
                now: datetime | None = None) -> WeeklyReportRun:
     run = WeeklyReportRun(week=week.label, week_end=week.end, scope=scope, files=files,
                           seconds=round(seconds, 2), actor_id=actor.id if actor else None,
                           generated_at=now or now_utc())
-    # Downloads are GET requests: their one write gets a write transaction of its own.
-    with writing():
-        db.session.add(run)
+    db.session.add(run)  # the use case's one write, after its reading and rendering
     return run
 
 
@@ -448,6 +446,7 @@ def _write_files_and_zip(directory: Path, archive_path: Path,
     return count + 1
 
 
+@writer
 def generate_week(label: str, *, out_dir: Path, actor: User | None = None,
                   community: str | None = None, processes: int = 2,
                   progress: Callable[[Iterable], Iterable] = iter,
@@ -466,7 +465,7 @@ def generate_week(label: str, *, out_dir: Path, actor: User | None = None,
             count = _write_files_and_zip(directory, directory / f"{reports.week.label}.zip",
                                          rendered)
     seconds = clock.perf_counter() - began
-    record_run(reports.week, "community" if community else "all", count, seconds, actor, now)
+    _record_run(reports.week, "community" if community else "all", count, seconds, actor, now)
     return GenerationResult(reports.week.label, directory, count, seconds)
 
 
@@ -482,6 +481,7 @@ def _require_reader(actor: User, community_code: str | None = None) -> None:
     raise PermissionDeniedError("只能下载自己负责社区的周报")
 
 
+@writer
 def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
                  now: datetime | None = None) -> tuple[str, bytes]:
     """One workbook of a week (community, street or district), for download."""
@@ -500,10 +500,11 @@ def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
         name, data = street_filename(report), render_summary_workbook(report)
     else:
         name, data = "district.xlsx", render_summary_workbook(reports.district)
-    record_run(reports.week, kind, 1, clock.perf_counter() - began, actor, now)
+    _record_run(reports.week, kind, 1, clock.perf_counter() - began, actor, now)
     return f"{label}_{Path(name).name}", data
 
 
+@writer
 def zip_for(label: str, *, actor: User, processes: int = 1,
             now: datetime | None = None) -> tuple[str, bytes]:
     """Every workbook of a week in one zip, for download (rendered in the web worker itself,
@@ -517,10 +518,11 @@ def zip_for(label: str, *, actor: User, processes: int = 1,
         for name, data in render_all(_jobs(reports, None), processes):
             archive.writestr(name, data)
             count += 1
-    record_run(reports.week, "all", count + 1, clock.perf_counter() - began, actor, now)
+    _record_run(reports.week, "all", count + 1, clock.perf_counter() - began, actor, now)
     return f"{label}.zip", buffer.getvalue()
 
 
+@reader
 def list_runs(*, page: int = 1, per_page: int = 50) -> Page:
     query = select(WeeklyReportRun).order_by(WeeklyReportRun.generated_at.desc(),
                                              WeeklyReportRun.id.desc())

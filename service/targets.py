@@ -27,6 +27,7 @@ from models.registry import training_communities, training_streets
 from service import audit
 from service.contracts import current_contract
 from service.errors import NotFoundError
+from service.transaction import reader, writer
 from service.user_counts import district_totals_on
 from service.visits import count_counted_visits
 
@@ -225,6 +226,7 @@ def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetS
                         round(expected, 2), _status(actual, target.target, expected), missing)
 
 
+@reader
 def target_report(as_of: date) -> TargetReport:
     """Every target of the current contract as of a day (after the end: its last day)."""
     contract = current_contract()
@@ -233,6 +235,7 @@ def target_report(as_of: date) -> TargetReport:
                         [_measure(contract, target, as_of) for target in contract.targets])
 
 
+@writer
 def update_target(key: str, *, actor: User, target: float) -> ContractTarget:
     """Change a target's number (admins); recorded."""
     contract = current_contract()
@@ -243,10 +246,10 @@ def update_target(key: str, *, actor: User, target: float) -> ContractTarget:
     row.target = target
     if before != target:
         audit.record("contract_target", row.id, "update", actor, {"target": [before, target]})
-    db.session.commit()
     return row
 
 
+@reader
 def target_history(key: str):
     row = current_contract().target(key)
     if row is None:

@@ -18,6 +18,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from models import db
+from models.locking import take_write_lock
 
 READ = "read"
 WRITE = "write"
@@ -74,7 +75,8 @@ def _declared(function: Callable[P, R], mode: str) -> Callable[P, R]:
     return run
 
 
-def end_transaction() -> None:
-    """End the transaction a use case runs in and let it go on in a new one: for a batch
-    whose items are taken one by one (each item committed or rolled back on its own)."""
-    db.session.commit()
+def lock_for_writing() -> None:
+    """Take the write lock now, in a writer, before the reads its writes must agree with
+    (e.g. "one active admin remains"). On SQLite the reads so far end with their read
+    transaction; on other databases such reads lock their rows (SELECT … FOR UPDATE)."""
+    take_write_lock(db.session.connection())
