@@ -27,6 +27,7 @@ MAX_COUNT = 10_000_000  # a registered or verified count, per community
 # declares can be trusted: zipfile stops inflating a member at its declared size.
 MAX_SHEET_XML_BYTES = 2 * 2**20  # the worksheets together (10,000 rows of 4 columns ~1.5 MB)
 MAX_XML_BYTES = 2**20  # every other member together (shared strings, styles, ...)
+MAX_ZIP_MEMBERS = 1_000  # an export has about ten; openpyxl lists them all again
 COLUMNS = {
     "street": ["街道", "街道名称", "所属街道", "街道办事处"],
     "community": ["社区", "社区名称", "社区居委会", "居委会", "社区（居委会）"],
@@ -157,6 +158,9 @@ def _check_zip(data: bytes) -> None:
             members = archive.infolist()
     except Exception as exc:  # a damaged central directory raises more than BadZipFile
         raise UnreadableFileError("无法读取该 Excel 文件，请确认是有效的 .xlsx 文件") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FileLimitError(f"文件结构异常（包含超过 {MAX_ZIP_MEMBERS} 个部件），"
+                             "请用 Excel 另存为新的 .xlsx 文件后再导入")
     if any(m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
         # Excel only deflates; zipfile inflates bzip2 and lzma without an output bound.
         raise UnreadableFileError("无法读取该 Excel 文件，请确认是有效的 .xlsx 文件")
@@ -204,7 +208,8 @@ def _read_csv(data: bytes) -> Iterator[list]:
     text = _decode(data)
     if "\x00" in text:
         raise UnreadableFileError("文件不是表格（CSV 或 .xlsx）")
-    first_lines = "".join(islice(_lines(text), HEADER_SEARCH_ROWS))
+    # From the first 64 KB only: the lines are joined, and the first could be the whole file.
+    first_lines = "".join(islice(_lines(text[:65536]), HEADER_SEARCH_ROWS))
     delimiter = max([",", "\t", ";"], key=first_lines.count)
     reader = csv.reader(_lines(text), delimiter=delimiter)
     records = 0

@@ -13,6 +13,7 @@ from exports.user_count_file import (
     MAX_COUNT,
     MAX_ROWS,
     MAX_SHEET_XML_BYTES,
+    MAX_ZIP_MEMBERS,
     FileLimitError,
     UnreadableFileError,
     normalize_community_name,
@@ -221,3 +222,12 @@ def test_a_member_compressed_other_than_by_deflate_is_unreadable():
     with pytest.raises(UnreadableFileError):
         parse_user_count_file(rezipped(data, "xl/worksheets/sheet1.xml", sheet,
                                        zipfile.ZIP_BZIP2), "a.xlsx")
+
+
+def test_a_zip_of_too_many_members_is_refused():
+    buffer = io.BytesIO(xlsx([HEADER, ["x", "府右街南", 3, 2]]))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        for index in range(MAX_ZIP_MEMBERS):
+            archive.writestr(f"extra/{index}", b"")
+    with pytest.raises(FileLimitError):
+        parse_user_count_file(buffer.getvalue(), "a.xlsx")
