@@ -359,19 +359,30 @@ def refused(app, response, status: int = 422) -> dict:
     return body
 
 
+def claiming_the_whole_grid(rows: list, corner: str = "") -> bytes:
+    """A small real sheet whose <dimension> says A1:XFD1048576, with `corner` XML added as
+    its last row."""
+    data = xlsx([COUNT_HEADER, *rows])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read(SHEET).decode()
+    assert '<dimension ref="A1:C' in sheet
+    sheet = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', sheet)
+    return with_part(data, SHEET, sheet.replace("</sheetData>", corner + "</sheetData>"))
+
+
 def test_a_sheet_claiming_the_whole_grid_in_its_dimension_is_read_by_its_rows(
         app, client, admin_headers):
-    def lying(rows):
-        data = xlsx([COUNT_HEADER, *rows])
-        sheet = zipfile.ZipFile(io.BytesIO(data)).read(SHEET).decode()
-        assert '<dimension ref="A1:C' in sheet
-        return with_part(data, SHEET, re.sub(r'<dimension ref="[^"]*"',
-                                             '<dimension ref="A1:XFD1048576"', sheet))
-    good = upload(client, admin_headers, lying([["府右街南", 120, 60]]), date="2022-05-16",
-                  dry_run="true")
+    good = upload(client, admin_headers, claiming_the_whole_grid([["府右街南", 120, 60]]),
+                  date="2022-05-16", dry_run="true")
     assert good.status_code == 200 and good.get_json()["rows"] == 1
-    bad = upload(client, admin_headers, lying([["不存在", 1, 1]]), date="2022-05-16")
+    bad = upload(client, admin_headers, claiming_the_whole_grid([["不存在", 1, 1]]),
+                 date="2022-05-16")
     assert [r["row"] for r in refused(app, bad)["errors"]["files"]["rows"]] == [2]
+    # Once made a worker pad a million rows to 16,384 columns each (6.2 GB).
+    corner = claiming_the_whole_grid(
+        [["府右街南", 120, 60]], '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    assert len(corner) < 8 * 1024
+    assert f"{MAX_ROWS} 行" in refused(
+        app, upload(client, admin_headers, corner, date="2022-05-16"))["message"]
 
 
 @pytest.mark.parametrize("content,fragment", [
