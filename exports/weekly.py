@@ -47,6 +47,7 @@ class VisitRow:
     people_met: int
     new_registrations: int
     notes: str
+    standing: str = "已计入合同"  # whether it counts toward the contract, for people
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,8 @@ def _summary_pairs(report: CommunityReport) -> list[tuple[str, object, str]]:
         ("街道内排名", counts.rank_in_street, "int"),
         ("全区排名", counts.rank_in_district, "int"),
         ("占街道实名用户比例", counts.share_of_street, "pct"),
-        ("本周走访次数", activity.visits_week, "int"),
-        ("合同期累计走访次数", activity.visits_contract, "int"),
+        ("本周走访次数（计入合同）", activity.visits_week, "int"),
+        ("合同期累计走访次数（计入合同）", activity.visits_contract, "int"),
         ("距上次走访天数", _days(activity.days_since_last_visit), "int"),
         ("本周线下推广活动", activity.events_week, "int"),
         ("本周培训", activity.trainings_week, "int"),
@@ -322,11 +323,13 @@ def render_community_workbook(report: CommunityReport) -> bytes:
     """The community's own last week: summary, visits, activities, open problems, trend."""
     workbook = _new_workbook(f"{report.community_name} {report.week.week} 运营数据周报")
     _summary_sheet(workbook, report)
-    _table(workbook.create_sheet("走访"), f"{report.community_name} 本周走访", report.week,
+    _table(workbook.create_sheet("走访"), f"{report.community_name} 本周已记录的走访",
+           report.week,
            [("走访时间", "datetime"), ("联络员", "text"), ("目的", "text"), ("定位核验", "text"),
-            ("接触人数", "int"), ("现场注册", "int"), ("备注", "text")],
-           [[_local(v.visited_at), v.liaison, v.purpose, v.location_check, v.people_met,
-             v.new_registrations, v.notes] for v in report.visits])
+            ("是否计入合同", "text"), ("接触人数", "int"), ("现场注册", "int"),
+            ("备注", "text")],
+           [[_local(v.visited_at), v.liaison, v.purpose, v.location_check, v.standing,
+             v.people_met, v.new_registrations, v.notes] for v in report.visits])
     _table(workbook.create_sheet("活动"), f"{report.community_name} 本周活动与培训",
            report.week,
            [("日期", "date"), ("类别", "text"), ("名称", "text"), ("范围", "text"),
@@ -373,7 +376,8 @@ def render_summary_workbook(report: SummaryReport) -> bytes:
            [(f"{unit}编码", "text"), (unit, "text"), ("注册用户数", "int"),
             ("注册较上周", "signed"), ("实名认证用户数", "int"), ("实名较上周", "signed"),
             (rank, "int"), (share, "pct"),
-            ("本周走访", "int"), ("累计走访", "int"), ("距上次走访天数", "int"),
+            ("本周走访（计入合同）", "int"), ("累计走访（计入合同）", "int"),
+            ("距上次走访天数", "int"),
             ("本周活动", "int"), ("本周培训", "int"), ("未解决问题", "int")],
            [_summary_values(row) for row in report.rows],
            totals=["合计", f"{len(report.rows)} 个{unit}", *_summary_values(report.totals)[2:]],

@@ -63,6 +63,10 @@ class Visit(InCommunity, db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     community: Mapped[Community] = relationship()
 
+    # Not stored: whether the visit counts toward the contract, as the contract's rule says
+    # (service.visits.CountingRule); set by the use cases that answer with visits.
+    standing = None
+
     @property
     def username(self) -> str:
         return self.user.username

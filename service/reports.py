@@ -64,7 +64,13 @@ from service.problems import STATUSES as PROBLEM_STATUSES
 from service.targets import target_report
 from service.transaction import reader, writer
 from service.user_counts import Counts, latest_counts, street_targets
-from service.visits import LOCATION_CHECKS, PURPOSES, coverage_rows
+from service.visits import (
+    LOCATION_CHECKS,
+    PURPOSES,
+    STANDINGS,
+    CountingRule,
+    coverage_rows,
+)
 
 TREND_WEEKS = 12
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -144,20 +150,27 @@ def _liaisons(day: date) -> dict[str, list[str]]:
     return result
 
 
-def _visits_of_week(week: Week) -> tuple[dict[str, list[VisitRow]], dict[str, int]]:
+def _visits_of_week(week: Week, rule: CountingRule
+                    ) -> tuple[dict[str, list[VisitRow]], dict[str, int]]:
+    """The week's logged visits of each community, each saying whether it counts, and the
+    number that count."""
     start, end = week.utc_range
     rows = db.session.execute(
         select(Visit.community_code, Visit.visited_at, User.display_name, Visit.purpose,
-               Visit.location_check, Visit.people_met, Visit.new_registrations, Visit.notes)
+               Visit.location_check, Visit.people_met, Visit.new_registrations, Visit.notes,
+               Visit.review_status, Visit.deleted_at)
         .join(User, User.id == Visit.user_id)
-        .where(Visit.deleted_at.is_(None), Visit.review_status != "rejected",
-               Visit.visited_at >= start, Visit.visited_at < end)
+        .where(Visit.deleted_at.is_(None), Visit.visited_at >= start, Visit.visited_at < end)
         .order_by(Visit.visited_at, Visit.id)).all()
-    visits = defaultdict(list)
-    for code, at, liaison, purpose, check, people, signups, notes in rows:
-        visits[code].append(VisitRow(at, liaison, PURPOSES.get(purpose, purpose),
-                                     LOCATION_CHECKS.get(check, check), people, signups, notes))
-    return visits, {code: len(items) for code, items in visits.items()}
+    visits, counted = defaultdict(list), defaultdict(int)
+    for row in rows:
+        standing = rule.standing(row)
+        counted[row.community_code] += standing == "counted"
+        visits[row.community_code].append(VisitRow(
+            row.visited_at, row.display_name, PURPOSES.get(row.purpose, row.purpose),
+            LOCATION_CHECKS.get(row.location_check, row.location_check), row.people_met,
+            row.new_registrations, row.notes, STANDINGS[standing]))
+    return visits, dict(counted)
 
 
 def _activities_of_week(week: Week, street_of: dict[str, str], names: dict[str, str]):
@@ -267,7 +280,7 @@ def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
     trend = _trend(week)
     now_counts, before_counts = trend[-1][2], trend[-2][2]
     coverage = {row.community_code: row for row in coverage_rows(week.end)}
-    visits, visits_week = _visits_of_week(week)
+    visits, visits_week = _visits_of_week(week, CountingRule.of(contract))
     activities = _activities_of_week(week, street_of, names)
     groups = _active_groups(week.end, street_of)
     opened, resolved, still_open = _problems(week)

@@ -169,6 +169,7 @@ class _VisitContext:
     existing_id: int | None
     contract_start: date
     in_scope: bool
+    rule: "CountingRule"
 
 
 def _context_query(check_scope: bool) -> Select:
@@ -177,11 +178,13 @@ def _context_query(check_scope: bool) -> Select:
     the community. Built once: the hot path only binds values."""
     existing = (select(Visit.id).where(Visit.client_id == bindparam("client_id"))
                 .scalar_subquery())
-    start = (select(Contract.start_date).where(Contract.active.is_(True))
-             .order_by(Contract.id.desc()).limit(1).scalar_subquery())
+    in_force = (select(Contract.id).where(Contract.active.is_(True))
+                .order_by(Contract.id.desc()).limit(1).scalar_subquery())
+    start = select(Contract.start_date).where(Contract.id == in_force).scalar_subquery()
+    rules = select(Contract.rules).where(Contract.id == in_force).scalar_subquery()
     scope = (covers_community(bindparam("user_id"), Community.code, Community.street_code,
                               bindparam("day", type_=Date)) if check_scope else literal(True))
-    return (select(Community, existing, start, scope)
+    return (select(Community, existing, start, scope, rules)
             .where(Community.code == bindparam("community_code")))
 
 
@@ -197,7 +200,8 @@ def _visit_context(client_id: str, community_code: str, owner: User,
         referenced_community(community_code)  # raises the error naming the field
     if row[2] is None:
         current_contract()  # raises: no contract loaded
-    return _VisitContext(row[0], row[1], row[2], bool(row[3]))
+    return _VisitContext(row[0], row[1], row[2], bool(row[3]),
+                         CountingRule.of_rules(row[4] or {}))
 
 
 def _existing(client_id: str) -> Visit | None:
@@ -207,7 +211,7 @@ def _existing(client_id: str) -> Visit | None:
 CLIENT_ID_TAKEN = "该 client_id 已被占用，请重新生成"
 
 
-def _as_retry(existing: Visit, owner: User, values: dict) -> VisitOutcome:
+def _as_retry(existing: Visit, owner: User, values: dict, rule: "CountingRule") -> VisitOutcome:
     """A visit sent again: the same owner and content answer the stored visit. A client_id of
     somebody else's visit reveals nothing of it."""
     if existing.user_id != owner.id:
@@ -215,6 +219,7 @@ def _as_retry(existing: Visit, owner: User, values: dict) -> VisitOutcome:
     if existing.content_hash != _content_hash(values):
         raise ConflictError("该 client_id 已用于另一条不同的走访记录",
                             {"client_id": ["client_id 已存在且内容不同"]})
+    existing.standing = rule.standing(existing)
     return VisitOutcome(existing, created=False)
 
 
@@ -228,7 +233,8 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
     owner = _owner_for(actor, username)
     context = _visit_context(client_id, community_code, owner, local_date(visited_at))
     if context.existing_id is not None:
-        return _as_retry(db.session.get(Visit, context.existing_id), owner, values)
+        return _as_retry(db.session.get(Visit, context.existing_id), owner, values,
+                         context.rule)
     _check_time(visited_at, context.contract_start, now)
     _check_fix(values)
     if owner.role == Role.LIAISON:
@@ -250,8 +256,10 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
         existing = _existing(client_id)
         if existing is None:
             raise
-        return _as_retry(existing, owner, values)
-    return VisitOutcome(_stored(visit_id, row, owner, community), created=True)
+        return _as_retry(existing, owner, values, context.rule)
+    visit = _stored(visit_id, row, owner, community)
+    visit.standing = context.rule.standing(visit)
+    return VisitOutcome(visit, created=True)
 
 
 @dataclass
@@ -304,7 +312,7 @@ def _visible_visits(actor: User):
 
 @reader
 def get_visit(visit_id: int, *, actor: User) -> Visit:
-    return visible_visit(visit_id, actor)
+    return with_standing([visible_visit(visit_id, actor)])[0]
 
 
 def visible_visit(visit_id: int, actor: User) -> Visit:
@@ -345,7 +353,9 @@ def list_visits(*, actor: User, community_code: str | None = None,
         query = query.where(Visit.location_check == location_check)
     if review:
         query = query.where(Visit.review_status == review)
-    return paginate(query, page, per_page)
+    page_of_visits = paginate(query, page, per_page)
+    with_standing(page_of_visits.items)
+    return page_of_visits
 
 
 def _require_may_change(visit: Visit, actor: User, now: datetime) -> None:
@@ -382,7 +392,7 @@ def update_visit(visit_id: int, *, actor: User, now: datetime | None = None,
     changed = audit.diff(before, audit.snapshot(visit, AUDIT_FIELDS))
     if changed:
         audit.record("visit", visit.id, "update", actor, changed, now=now)
-    return visit
+    return with_standing([visit])[0]
 
 
 @writer
@@ -409,7 +419,7 @@ def review_visit(visit_id: int, *, actor: User, status: str, reason: str | None 
     audit.record("visit", visit.id, "review", actor,
                  audit.diff(before, audit.snapshot(visit, ["review_status", "review_reason"])),
                  now=now)
-    return visit
+    return with_standing([visit])[0]
 
 
 @reader
@@ -423,21 +433,64 @@ def visit_history(visit_id: int, *, actor: User):
     return audit.history("visit", visit_id)
 
 
-def counted_visits_filter(contract: Contract):
-    """The contract's rule for which visits count (deleted ones never do)."""
-    rule = contract.rules.get("visits_counting", {})
-    excluded = rule.get("exclude_review", ["rejected"])
-    needs_approval = rule.get("approval_needed_for", ["far", "stale", "unknown"])
-    return and_(Visit.deleted_at.is_(None), Visit.review_status.not_in(excluded),
-                or_(Visit.location_check.not_in(needs_approval),
-                    Visit.review_status == "approved"))
+STANDINGS = {"counted": "已计入合同", "awaiting_review": "审核通过后计入", "not_counted": "不计入"}
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """Which visits count toward the contract ("Field visits" §8, the contract's
+    visits_counting rule): never a deleted or rejected one; a far, stale or unknown one only
+    once approved. Every figure of visits — coverage, the weekly workbooks, the targets, the
+    phone — asks this rule, in SQL (clause) or of one visit (standing); both forms are here,
+    side by side, so that they cannot drift apart."""
+
+    excluded_reviews: tuple[str, ...] = ("rejected",)
+    approval_needed_for: tuple[str, ...] = ("far", "stale", "unknown")
+
+    @classmethod
+    def of(cls, contract: Contract) -> "CountingRule":
+        return cls.of_rules(contract.rules)
+
+    @classmethod
+    def of_rules(cls, rules: dict) -> "CountingRule":
+        rule = rules.get("visits_counting", {})
+        return cls(tuple(rule.get("exclude_review", cls.excluded_reviews)),
+                   tuple(rule.get("approval_needed_for", cls.approval_needed_for)))
+
+    def clause(self):
+        return and_(Visit.deleted_at.is_(None),
+                    Visit.review_status.not_in(self.excluded_reviews),
+                    or_(Visit.location_check.not_in(self.approval_needed_for),
+                        Visit.review_status == "approved"))
+
+    def standing(self, visit: Visit) -> str:
+        """counted, awaiting_review (it will count once approved) or not_counted."""
+        if visit.deleted_at is not None or visit.review_status in self.excluded_reviews:
+            return "not_counted"
+        if (visit.location_check in self.approval_needed_for
+                and visit.review_status != "approved"):
+            return "awaiting_review"
+        return "counted"
+
+
+def counting_rule() -> CountingRule:
+    """The rule of the contract in force, read in the caller's transaction."""
+    return CountingRule.of(current_contract())
+
+
+def with_standing(visits, rule: CountingRule | None = None):
+    """The visits, each told whether it counts (Visit.standing) for the answer."""
+    rule = rule or counting_rule()
+    for visit in visits:
+        visit.standing = rule.standing(visit)
+    return visits
 
 
 def count_counted_visits(contract: Contract, start: date, end: date,
                          community_codes=None) -> int:
     """Visits that count toward the contract between two local dates (inclusive)."""
     query = (select(func.count()).select_from(Visit)
-             .where(counted_visits_filter(contract),
+             .where(CountingRule.of(contract).clause(),
                     Visit.visited_at >= _day_start(start),
                     Visit.visited_at < _day_start(end + timedelta(days=1))))
     if community_codes is not None:
@@ -451,8 +504,7 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
     most overdue first. One query for all the communities asked for."""
     contract = current_contract()
     window_end = _day_start(min(as_of, contract.end_date) + timedelta(days=1))
-    counted = and_(Visit.community_code == Community.code, Visit.deleted_at.is_(None),
-                   Visit.review_status != "rejected",
+    counted = and_(Visit.community_code == Community.code, CountingRule.of(contract).clause(),
                    Visit.visited_at >= _day_start(contract.start_date),
                    Visit.visited_at < window_end)
     query = (select(Community.code, Community.name, Community.street_code,

@@ -1,5 +1,9 @@
 """`flask demo-data` builds a seeded year and can run twice."""
 
+import io
+import zipfile
+
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models import Assignment, Problem, Role, User, Visit, db
@@ -27,3 +31,43 @@ def test_demo_data_builds_a_year_and_is_repeatable(app, runner):
     assert checks["ok"] > 0.8 * visits and checks["far"] > 0 and checks["stale"] > 0
     assert checks["unknown"] > 0
     assert set(problems) == {"open", "in_progress", "resolved"}
+
+
+def _column(sheet, title: str) -> list:
+    """The values under a column title of a workbook table (titles on row 4), in the rows of
+    streets or communities (not the total)."""
+    column = next(c.column for c in sheet[4] if c.value == title)
+    return [row[column - 1] for row in sheet.iter_rows(min_row=5, values_only=True)
+            if isinstance(row[0], str) and row[0].isdigit()]
+
+
+def test_one_rule_for_what_counts_gives_one_number_everywhere(app, runner, client,
+                                                             admin_headers):
+    """On the demo year (far, stale and unknown visits, some approved, some rejected): the
+    workbooks, the coverage and the contract target count the same visits."""
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    for week, end in [("2022-W20", "2022-05-22"), ("2022-W40", "2022-10-09"),
+                      ("2022-W52", "2023-01-01")]:
+        district = load_workbook(io.BytesIO(client.get(
+            f"/api/v1/reports/weekly/{week}/district.xlsx", headers=admin_headers).data))
+        in_workbooks = sum(_column(district["汇总"], "累计走访（计入合同）"))
+        coverage = client.get(f"/api/v1/visits/coverage?as_of={end}&per_page=500",
+                              headers=admin_headers).get_json()
+        in_coverage = sum(row["visits"] for row in coverage["items"])
+        targets = client.get(f"/api/v1/targets?as_of={end}", headers=admin_headers).get_json()
+        actual = next(t for t in targets["items"] if t["key"] == "visits")["actual"]
+        assert in_workbooks == in_coverage == actual, week
+    archive = zipfile.ZipFile(io.BytesIO(client.get(
+        "/api/v1/reports/weekly/2022-W52.zip", headers=admin_headers).data))
+    per_community = 0
+    for name in archive.namelist():
+        if name.startswith("communities/"):
+            book = load_workbook(io.BytesIO(archive.read(name)))
+            summary = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=5,
+                                                                       values_only=True)}
+            per_community += summary["合同期累计走访次数（计入合同）"]
+    assert per_community == actual
+    with app.app_context():
+        logged = db.session.scalar(select(func.count()).select_from(Visit)
+                                   .where(Visit.deleted_at.is_(None)))
+    assert actual < logged  # some were rejected or still wait for review: the rule mattered

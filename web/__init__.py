@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory
 blp = Blueprint("web", __name__, template_folder="templates")
 
 # Bumped when the shell changes, so that phones drop the old cached copy.
-SHELL_VERSION = "2026-11-24.1"
+SHELL_VERSION = "2026-11-25.1"
 
 
 @blp.route("/")

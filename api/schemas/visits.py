@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
-from service.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES
+from service.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, STANDINGS
 
 MAX_NOTES = 2000
 MAX_SYNC = 200
@@ -67,6 +67,10 @@ class VisitSchema(ma.Schema):
     location_check = fields.String()
     review_status = fields.String()
     review_reason = fields.String(allow_none=True)
+    standing = fields.String(metadata={
+        "description": "counted, awaiting_review (counts once approved) or not_counted"})
+    standing_label = fields.Function(lambda visit: STANDINGS.get(visit.standing),
+                                     metadata={"description": "for people"})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 

@@ -87,7 +87,7 @@ def test_the_command_writes_the_full_set_and_it_equals_the_api(demo_year, runner
         assert values["注册用户数"] == expected["registered"]
         assert values["实名认证用户数较上周"] == expected["growth_1w"]
         assert values["街道内排名"] == expected["rank"]
-        assert values["合同期累计走访次数"] == coverage[code]["visits"]
+        assert values["合同期累计走访次数（计入合同）"] == coverage[code]["visits"]
         days = coverage[code]["days_since_last"]
         assert values["距上次走访天数"] == (days if days is not None else "从未走访")
         series = api(f"/api/v1/dashboard/users/series?community_code={code}"

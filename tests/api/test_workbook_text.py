@@ -55,7 +55,7 @@ def test_formula_like_notes_and_problem_titles_download_as_text(client, liaison_
         "community_code": FUYOUJIE, "title": FORMULA, "category": "@SUM(A1)"})
     assert problem.status_code == 201, problem.get_json()
 
-    notes = community_workbook(client, liaison_headers, WEEK)["走访"]["G5"]
+    notes = community_workbook(client, liaison_headers, WEEK)["走访"]["H5"]
     assert (notes.value, notes.data_type, notes.quotePrefix) == (FORMULA, "s", True)
     # The problem is open from today on, so it shows in this week's workbook.
     problems = community_workbook(client, liaison_headers, week_label(local_today()))["问题"]
@@ -73,13 +73,13 @@ def test_an_older_row_with_control_characters_still_renders(app, client, runner,
                            .values(notes="讲解\x07实名\x1b认证\x7f"))
         db.session.commit()
 
-    assert community_workbook(client, official_headers, WEEK)["走访"]["G5"].value == "讲解实名认证"
+    assert community_workbook(client, official_headers, WEEK)["走访"]["H5"].value == "讲解实名认证"
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}.zip", headers=official_headers)
     assert archive.status_code == 200
     result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = next((tmp_path / WEEK / "communities").glob(f"{FUYOUJIE}_*.xlsx"))
-    assert load_workbook(written)["走访"]["G5"].value == "讲解实名认证"
+    assert load_workbook(written)["走访"]["H5"].value == "讲解实名认证"
 
 
 def leftovers(folder):

@@ -20,7 +20,6 @@ const STATUS_MESSAGES = {
 };
 const PURPOSES = { routine: "日常走访", usage_guidance: "使用指导", issue_followup: "问题对接", event_support: "活动协助" };
 const CHECKS = { ok: "位置正常", far: "距离过远", stale: "定位过旧", unknown: "无定位" };
-const REVIEWS = { pending: "待审核", approved: "已通过", rejected: "未通过" };
 const PROBLEM_STATUS = { open: "待处理", in_progress: "处理中", resolved: "已解决" };
 const TARGET_STATUS = { done: "已完成", on_track: "按进度", behind: "落后" };
 
@@ -311,7 +310,7 @@ async function renderRecent() {
   const editable = (v) => Date.now() - new Date(v.created_at).getTime() < 24 * 3600 * 1000;
   view.innerHTML = `<section class="card"><h2>最近走访</h2><ul class="list">${data.items.map((v) => `<li>
       <b>${esc(v.community_name)}</b><span class="tag ${v.location_check}">${CHECKS[v.location_check]}</span>
-      <span class="tag">${REVIEWS[v.review_status]}</span>
+      <span class="tag ${v.standing}">${esc(v.standing_label)}</span>
       <div class="muted">${localTime(v.visited_at)} · ${PURPOSES[v.purpose]} · 接触 ${v.people_met} 人 · 注册 ${v.new_registrations} 人</div>
       <div>${esc(v.notes)}</div>
       ${editable(v) ? `<details><summary>更正</summary>
