@@ -20,7 +20,6 @@ from api.blueprint import refuse_undeclared_query_parameters, refuse_unstorable_
 from api.database import configure_engine
 from api.errors import JsonApi, register_error_handlers
 from models import db
-from service import accounts as account_service
 
 # What a browser may do with our pages: run and load only what this origin serves, never be
 # framed, send the referrer only to ourselves, and ask for the position only for this origin.
@@ -148,7 +147,6 @@ def create_app(config: dict | None = None) -> Flask:
             render_as_batch=True, compare_type=True)
     with app.app_context():
         configure_engine(app, db.engine)
-    account_service.password_method = app.config["PASSWORD_HASH_METHOD"]
 
     api = JsonApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})

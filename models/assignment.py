@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey
+from sqlalchemy import CheckConstraint, ForeignKey, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -37,5 +38,12 @@ class Assignment(db.Model):
     def username(self) -> str:
         return self.user.username
 
-    def is_active_on(self, day: date) -> bool:
+    @hybrid_method
+    def in_force_on(self, day: date) -> bool:
+        """Whether the assignment covers `day` (both ends included); also a SQL clause."""
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    @in_force_on.inplace.expression
+    @classmethod
+    def _in_force_on_clause(cls, day):
+        return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date >= day))

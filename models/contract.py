@@ -43,7 +43,6 @@ class ContractTarget(db.Model):
     # cumulative_sum, ...; `source` names what is measured.
     measure: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(64))
-    schedule: Mapped[str] = mapped_column(String(32), default="linear")
     position: Mapped[int] = mapped_column(default=0)
 
     contract: Mapped[Contract] = relationship(back_populates="targets")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from secrets import token_urlsafe
 
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, case, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -40,8 +41,11 @@ MIN_PASSWORD_SCORE = 3
 ZXCVBN_MAX_LENGTH = 72
 TOKEN_SALT = "access-token"
 
-# scrypt by default; the app factory sets the configured method (tests configure a cheaper one).
-password_method = "scrypt"
+
+
+def _hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD: scrypt in production, a cheaper one in the tests."""
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 @dataclass
@@ -87,7 +91,7 @@ def _password_hash(password: str, *, username: str, display_name: str) -> str:
     problem = password_problem(password, username=username, display_name=display_name)
     if problem:
         raise _rule("password", problem)
-    return generate_password_hash(password, method=password_method)
+    return generate_password_hash(password, method=_hash_method())
 
 
 @cache
@@ -236,7 +240,7 @@ def _attempt_login(username: str, password: str, address: str, now: datetime) ->
     # Before the write lock is taken: the hash takes about 100 ms. Unknown users are checked
     # against a dummy hash of the same method, so that they take as long as a wrong password.
     valid = check_password_hash(
-        user.password_hash if user else _dummy_hash(password_method), password)
+        user.password_hash if user else _dummy_hash(_hash_method()), password)
     succeeded = bool(user and valid and user.active)
     db.session.add(LoginAttempt(username=username, address=address, at=now,
                                 succeeded=succeeded))

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from models import Assignment, Community, Role, User, db
@@ -12,14 +12,10 @@ from service.clock import local_today
 from service.district import get_community, referenced_community, referenced_street
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
+from service.rules import require_one_place
 from service.transaction import reader, writer
 
 AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
-
-
-def _active_on(day):
-    return (Assignment.start_date <= day) & (
-        Assignment.end_date.is_(None) | (Assignment.end_date >= day))
 
 
 @writer
@@ -30,8 +26,7 @@ def create_assignment(*, actor: User | None, username: str, start_date: date,
     user = get_user_by_username(username)
     if user.role != Role.LIAISON:
         raise field_error("username", "只能为联络员分配街道或社区")
-    if bool(street_code) == bool(community_code):
-        raise field_error("street_code", "请在 street_code 和 community_code 中恰好填写一个")
+    require_one_place(street_code, community_code)
     if street_code:
         referenced_street(street_code)
     if community_code:
@@ -84,27 +79,17 @@ def list_assignments(*, actor: User, username: str | None = None,
         query = query.where(or_(Assignment.community_code == community_code,
                                 Assignment.street_code == community.street_code))
     if active is not None:
-        in_force = _active_on(today or local_today())
+        in_force = Assignment.in_force_on(today or local_today())
         query = query.where(in_force if active else ~in_force)
     return paginate(query, page, per_page)
 
 
 def assigned_community_codes(user: User, day: date) -> Select:
     """A query of the codes of the communities a liaison covers on `day` (for IN clauses)."""
-    streets = select(Assignment.street_code).where(
-        Assignment.user_id == user.id, Assignment.street_code.is_not(None), _active_on(day))
-    direct = select(Assignment.community_code).where(
-        Assignment.user_id == user.id, Assignment.community_code.is_not(None), _active_on(day))
-    return select(Community.code).where(
-        or_(Community.street_code.in_(streets), Community.code.in_(direct)))
-
-
-def ever_assigned_community_codes(user: User) -> Select:
-    """Codes of every community a liaison has ever covered (for reading their own history)."""
-    streets = select(Assignment.street_code).where(
-        Assignment.user_id == user.id, Assignment.street_code.is_not(None))
-    direct = select(Assignment.community_code).where(
-        Assignment.user_id == user.id, Assignment.community_code.is_not(None))
+    in_force = and_(Assignment.user_id == user.id, Assignment.in_force_on(day))
+    streets = select(Assignment.street_code).where(in_force, Assignment.street_code.is_not(None))
+    direct = select(Assignment.community_code).where(in_force,
+                                                     Assignment.community_code.is_not(None))
     return select(Community.code).where(
         or_(Community.street_code.in_(streets), Community.code.in_(direct)))
 
@@ -114,7 +99,7 @@ def covers_community(user_id, community_code, street_code, day):
     (each argument may be a value, a column or a bind parameter, so it can be part of a larger
     or a prebuilt query)."""
     return exists().where(
-        Assignment.user_id == user_id, _active_on(day),
+        Assignment.user_id == user_id, Assignment.in_force_on(day),
         or_(Assignment.community_code == community_code,
             Assignment.street_code == street_code))
 
@@ -144,6 +129,6 @@ def may_act_in_street(user: User, street_code: str, day: date) -> bool:
     if user.role != Role.LIAISON:
         return False
     query = select(Assignment.id).where(
-        Assignment.user_id == user.id, _active_on(day),
+        Assignment.user_id == user.id, Assignment.in_force_on(day),
         Assignment.street_code == street_code).limit(1)
     return db.session.scalar(query) is not None

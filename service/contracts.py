@@ -67,7 +67,7 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
         targets.append(ContractTarget(
             key=item["key"], name=item["name"], target=number,
             measure=item["measure"], source=item.get("source", item["key"]),
-            schedule=item.get("schedule", "linear"), position=position))
+            position=position))
     contract.targets = targets
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):

@@ -11,6 +11,7 @@ from models import Assignment, Community, Street, User, db
 from service import audit
 from service.errors import NotFoundError, field_error
 from service.pagination import Page, paginate
+from service.rules import require_whole_position
 from service.transaction import reader, writer
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "district"
@@ -152,9 +153,7 @@ def current_liaisons(community: Community, today: date) -> list[User]:
     query = (select(User).join(Assignment, Assignment.user_id == User.id)
              .where(or_(Assignment.community_code == community.code,
                         Assignment.street_code == community.street_code),
-                    Assignment.start_date <= today,
-                    or_(Assignment.end_date.is_(None), Assignment.end_date >= today),
-                    User.active.is_(True))
+                    Assignment.in_force_on(today), User.active.is_(True))
              .distinct().order_by(User.username))
     return list(db.session.scalars(query))
 
@@ -178,9 +177,7 @@ def update_community(code: str, *, actor: User, **changes) -> Community:
     community = get_community(code)
     fields = ["latitude", "longitude", "radius_m"]
     merged = {name: changes.get(name, getattr(community, name)) for name in fields}
-    if (merged["latitude"] is None) != (merged["longitude"] is None):
-        missing = "longitude" if merged["longitude"] is None else "latitude"
-        raise field_error(missing, "经度和纬度需同时提供或同时清空")
+    require_whole_position(merged["latitude"], merged["longitude"])
     before = audit.snapshot(community, fields)
     for name, value in changes.items():
         setattr(community, name, value)

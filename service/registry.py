@@ -37,6 +37,7 @@ from service.errors import (
     field_error,
 )
 from service.pagination import Page, paginate
+from service.rules import require_one_place
 from service.transaction import reader, writer
 
 
@@ -85,10 +86,8 @@ def _topic_exists(data: dict, record) -> None:
 
 
 def _one_place(data: dict, record) -> None:
-    street = data.get("street_code", getattr(record, "street_code", None))
-    community = data.get("community_code", getattr(record, "community_code", None))
-    if bool(street) == bool(community):
-        raise field_error("street_code", "请在 street_code 和 community_code 中恰好填写一个")
+    require_one_place(data.get("street_code", getattr(record, "street_code", None)),
+                      data.get("community_code", getattr(record, "community_code", None)))
 
 
 def _closed_after_created(data: dict, record) -> None:

@@ -139,8 +139,8 @@ def _liaisons(day: date) -> dict[str, list[str]]:
     rows = db.session.execute(
         select(User.display_name, Assignment.street_code, Assignment.community_code)
         .join(Assignment, Assignment.user_id == User.id)
-        .where(User.active.is_(True), User.role == Role.LIAISON, Assignment.start_date <= day,
-               or_(Assignment.end_date.is_(None), Assignment.end_date >= day))).all()
+        .where(User.active.is_(True), User.role == Role.LIAISON,
+               Assignment.in_force_on(day))).all()
     by_street, by_community = defaultdict(set), defaultdict(set)
     for name, street, community in rows:
         (by_street[street] if street else by_community[community]).add(name)

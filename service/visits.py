@@ -38,6 +38,7 @@ from service.errors import (
 )
 from service.geo import check_location
 from service.pagination import Page, paginate
+from service.rules import require_whole_position
 from service.transaction import reader, writer
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,6 @@ def _check_time(visited_at: datetime, contract_start: date, now: datetime) -> No
     if local_date(visited_at) < contract_start:
         raise field_error("visited_at",
                           f"走访时间不能早于合同开始日期 {contract_start.isoformat()}")
-
-
-def _check_fix(values: dict) -> None:
-    if (values.get("latitude") is None) != (values.get("longitude") is None):
-        missing = "longitude" if values.get("longitude") is None else "latitude"
-        raise field_error(missing, "经度和纬度需同时提供")
 
 
 def _locate(community: Community, values: dict) -> dict:
@@ -236,7 +231,7 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
         return _as_retry(db.session.get(Visit, context.existing_id), owner, values,
                          context.rule)
     _check_time(visited_at, context.contract_start, now)
-    _check_fix(values)
+    require_whole_position(values.get("latitude"), values.get("longitude"))
     if owner.role == Role.LIAISON:
         require_may_act_in(owner, context.community, local_date(visited_at),
                            allowed=context.in_scope)
@@ -378,7 +373,7 @@ def update_visit(visit_id: int, *, actor: User, now: datetime | None = None,
         raise field_error("_schema", "请至少修改一个字段")
     before = audit.snapshot(visit, AUDIT_FIELDS)
     merged = {**{k: getattr(visit, k) for k in CONTENT_FIELDS}, **changes}
-    _check_fix(merged)
+    require_whole_position(merged["latitude"], merged["longitude"])
     if "visited_at" in changes:
         _check_time(merged["visited_at"], current_contract().start_date, now)
     if "community_code" in changes:

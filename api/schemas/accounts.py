@@ -62,7 +62,7 @@ class AssignmentSchema(ma.Schema):
     community_code = fields.String(allow_none=True)
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
-    active = fields.Function(lambda a: a.is_active_on(local_today()),
+    active = fields.Function(lambda a: a.in_force_on(local_today()),
                              metadata={"description": "active today (Asia/Shanghai)"})
 
 

@@ -51,7 +51,6 @@ class ContractTargetSchema(ma.Schema):
     target = fields.Float()
     measure = fields.String()
     source = fields.String()
-    schedule = fields.String()
 
 
 class ContractDetailSchema(ContractSchema):

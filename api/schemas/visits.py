@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
+from service.problems import STATUSES as PROBLEM_STATUSES
 from service.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, STANDINGS
 
 MAX_NOTES = 2000
@@ -134,7 +135,7 @@ class ProblemCreateSchema(Strict):
 
 
 class ProblemUpdateSchema(Strict):
-    status = fields.String(validate=validate.OneOf(["open", "in_progress", "resolved"]))
+    status = fields.String(validate=validate.OneOf(list(PROBLEM_STATUSES)))
     resolution = fields.String(validate=validate.Length(max=MAX_NOTES))
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=MAX_NOTES))
@@ -159,6 +160,6 @@ class ProblemSchema(ma.Schema):
 
 
 class ProblemListArgs(PageArgs):
-    status = fields.String(validate=validate.OneOf(["open", "in_progress", "resolved"]))
+    status = fields.String(validate=validate.OneOf(list(PROBLEM_STATUSES)))
     community_code = code()
     street_code = code()

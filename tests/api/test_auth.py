@@ -163,8 +163,9 @@ def test_behind_a_trusted_proxy_the_throttle_sees_the_phones_address(make_user, 
     assert refused.status_code == 429 and other_phone.status_code == 401
 
 
-def test_an_unknown_user_takes_as_long_as_a_wrong_password(client, make_user, monkeypatch):
-    monkeypatch.setattr(accounts, "password_method", COSTLY_METHOD)
+def test_an_unknown_user_takes_as_long_as_a_wrong_password(app, client, make_user,
+                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", COSTLY_METHOD)
     make_user("liaison", "liaison05")
     times = {"nobody": [], "liaison05": []}
     for attempt in range(10):
@@ -197,8 +198,8 @@ def _take_write_lock(database_url: str, engine, user_id: int) -> None:
 
 @pytest.mark.parametrize("action", ["login", "password change"])
 def test_other_writers_go_on_while_a_password_is_hashed(
-        client, make_user, admin_headers, database_url, monkeypatch, action):
-    monkeypatch.setattr(accounts, "password_method", SLOW_METHOD)
+        app, client, make_user, admin_headers, database_url, monkeypatch, action):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", SLOW_METHOD)
     user = make_user("liaison", "li")
     request = (lambda: login(client, "li", user.password)) if action == "login" else (
         lambda: client.patch(f"/api/v1/users/{user.id}", json={"password": "brand-new-pass"},
