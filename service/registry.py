@@ -41,6 +41,66 @@ from service.rules import require_one_place
 from service.transaction import reader, writer
 
 
+class OnePlace:
+    """Records placed in at most one street or one community (columns street_code and/or
+    community_code; a kind without them is district-wide)."""
+
+    def touched(self, data: dict, record) -> tuple[list[Street], list[Community]]:
+        street = data.get("street_code", getattr(record, "street_code", None))
+        community = data.get("community_code", getattr(record, "community_code", None))
+        return (_known(Street, [street], "street_code") if street else [],
+                _known(Community, [community], "community_code") if community else [])
+
+    def apply(self, record, streets: list[Street], communities: list[Community]) -> None:
+        """Nothing beyond the columns the data already set."""
+
+    def filterable(self, model) -> bool:
+        return hasattr(model, "community_code")
+
+    def in_street(self, model, street_code: str):
+        clauses = [model.community_code.in_(community_codes_in(street_code))]
+        if hasattr(model, "street_code"):
+            clauses.append(model.street_code == street_code)
+        return or_(*clauses)
+
+    def in_community(self, model, community_code: str):
+        return model.community_code == community_code
+
+    def loading(self) -> list:
+        return []
+
+
+class ListedPlaces:
+    """Records that list any number of streets and communities (a training's)."""
+
+    def touched(self, data: dict, record) -> tuple[list[Street], list[Community]]:
+        return (_known(Street, data.get("street_codes", record.street_codes if record else []),
+                       "street_codes"),
+                _known(Community, data.get("community_codes",
+                                           record.community_codes if record else []),
+                       "community_codes"))
+
+    def apply(self, record, streets: list[Street], communities: list[Community]) -> None:
+        record.streets, record.communities = streets, communities
+
+    def filterable(self, model) -> bool:
+        return True
+
+    def in_street(self, model, street_code: str):
+        return or_(
+            model.id.in_(select(training_streets.c.training_id)
+                         .where(training_streets.c.street_code == street_code)),
+            model.id.in_(select(training_communities.c.training_id).where(
+                training_communities.c.community_code.in_(community_codes_in(street_code)))))
+
+    def in_community(self, model, community_code: str):
+        return model.id.in_(select(training_communities.c.training_id).where(
+            training_communities.c.community_code == community_code))
+
+    def loading(self) -> list:
+        return [selectinload(Training.streets), selectinload(Training.communities)]
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str  # the audit entity type
@@ -51,6 +111,7 @@ class Kind:
     admin_only: bool = False  # district-wide records: only admins write them
     extra_dates: list[str] = field(default_factory=list)
     validate: Callable[[dict, object | None], None] | None = None
+    places: OnePlace | ListedPlaces = OnePlace()
 
     @property
     def writer_roles(self) -> tuple[Role, ...]:
@@ -118,7 +179,7 @@ def _not_already_designated(data: dict, record) -> None:
 KINDS = {
     "training": Kind("training", "培训", Training, "date",
                      ["date", "title", "trainer", "attendees", "street_codes",
-                      "community_codes"]),
+                      "community_codes"], places=ListedPlaces()),
     "event": Kind("event", "线下推广活动", Event, "date",
                   ["date", "title", "street_code", "community_code", "participants",
                    "signups_registered", "signups_verified"], validate=_one_place),
@@ -153,16 +214,7 @@ def _known(model, codes: list[str], field_name: str) -> list:
 
 def _places(kind: Kind, data: dict, record) -> tuple[list[Street], list[Community]]:
     """The streets and communities a record touches (validated), for the scope rule."""
-    if kind.name == "training":
-        streets = _known(Street, data.get("street_codes", record.street_codes if record
-                                          else []), "street_codes")
-        communities = _known(Community, data.get("community_codes", record.community_codes
-                                                 if record else []), "community_codes")
-        return streets, communities
-    street = data.get("street_code", getattr(record, "street_code", None))
-    community = data.get("community_code", getattr(record, "community_code", None))
-    return (_known(Street, [street], "street_code") if street else [],
-            _known(Community, [community], "community_code") if community else [])
+    return kind.places.touched(data, record)
 
 
 def _check_dates(kind: Kind, data: dict) -> None:
@@ -197,8 +249,7 @@ def _apply(kind: Kind, record, data: dict, streets, communities) -> None:
     for name, value in data.items():
         if name not in ("street_codes", "community_codes"):
             setattr(record, name, value)
-    if kind.name == "training":
-        record.streets, record.communities = streets, communities
+    kind.places.apply(record, streets, communities)
 
 
 def _prepare(kind: Kind, actor: User, data: dict, record=None):
@@ -280,29 +331,6 @@ def record_history(kind: Kind, record_id: int):
     return audit.history(kind.name, record_id)
 
 
-def _in_street(kind: Kind, street_code: str):
-    model = kind.model
-    in_street = community_codes_in(street_code)
-    if kind.name == "training":
-        return or_(
-            model.id.in_(select(training_streets.c.training_id)
-                         .where(training_streets.c.street_code == street_code)),
-            model.id.in_(select(training_communities.c.training_id)
-                         .where(training_communities.c.community_code.in_(in_street))))
-    clauses = [model.community_code.in_(in_street)]
-    if hasattr(model, "street_code"):
-        clauses.append(model.street_code == street_code)
-    return or_(*clauses)
-
-
-def _in_community(kind: Kind, community_code: str):
-    model = kind.model
-    if kind.name == "training":
-        return model.id.in_(select(training_communities.c.training_id).where(
-            training_communities.c.community_code == community_code))
-    return model.community_code == community_code
-
-
 @reader
 def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
                  street_code: str | None = None, community_code: str | None = None,
@@ -312,19 +340,16 @@ def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | N
     column = getattr(model, kind.date_field)
     query = (select(model).where(model.deleted_at.is_(None))
              .order_by(column.desc(), model.id.desc()))
-    if kind.name == "training":
-        query = query.options(selectinload(Training.streets),
-                              selectinload(Training.communities))
+    query = query.options(*kind.places.loading())
     as_value = (lambda d: d.strftime("%Y-%m")) if kind.date_field == "month" else (lambda d: d)
     if from_date:
         query = query.where(column >= as_value(from_date))
     if to_date:
         query = query.where(column <= as_value(to_date))
-    has_place = kind.name == "training" or hasattr(model, "community_code")
-    if street_code and has_place:
-        query = query.where(_in_street(kind, street_code))
-    if community_code and has_place:
-        query = query.where(_in_community(kind, community_code))
+    if street_code and kind.places.filterable(model):
+        query = query.where(kind.places.in_street(model, street_code))
+    if community_code and kind.places.filterable(model):
+        query = query.where(kind.places.in_community(model, community_code))
     return paginate(query, page, per_page)
 
 
