@@ -7,9 +7,10 @@ import click
 from flask import Flask
 
 from models import Role
-from service import accounts, demo, district, reports, user_counts
+from service import accounts, demo, district, user_counts
 from service.contracts import ensure_default_contract, load_contract, read_contract_file
 from service.errors import ServiceError
+from service.reports import calendar, files
 
 
 def _fail(error: ServiceError) -> None:
@@ -102,7 +103,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--jobs", default=2, show_default=True, help="Processes that render.")
     def weekly_reports(week, out_dir, community, jobs):
         """Write a week's workbooks: every community, every street, the district, and a zip."""
-        week = week or reports.last_complete_week()
+        week = week or calendar.last_complete_week()
 
         def progress(items):
             if not sys.stderr.isatty():
@@ -111,7 +112,7 @@ def register_commands(app: Flask) -> None:
             with click.progressbar(items, label=f"生成 {week} 周报", file=sys.stderr) as bar:
                 yield from bar
         try:
-            result = reports.generate_week(week, out_dir=Path(out_dir), community=community,
+            result = files.generate_week(week, out_dir=Path(out_dir), community=community,
                                            processes=jobs, progress=progress)
         except ServiceError as error:
             _fail(error)

@@ -6,7 +6,7 @@ from api.auth import current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.reports import RunSchema
-from service import reports
+from service.reports import downloads, ledger
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
                 description="Weekly operations spreadsheets (运营数据报表), ISO weeks")
@@ -25,36 +25,36 @@ def _download(name: str, data: bytes, mimetype: str):
 @blp.response(200, page_of(RunSchema))
 def list_runs(args):
     """Every production of weekly spreadsheets: which week, what, by whom, when."""
-    return reports.list_runs(**args)
+    return ledger.list_runs(**args)
 
 
 @blp.route(f"/{WEEK}.zip")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/zip")
 def week_zip(week):
     """All of a week's workbooks (263 communities, 15 streets, the district) in one zip."""
-    name, data = reports.zip_for(week, actor=current_user())
+    name, data = downloads.zip_for(week, actor=current_user())
     return _download(name, data, "application/zip")
 
 
 @blp.route(f"/{WEEK}/communities/{CODE}.xlsx")
-@blp.response(200, {"format": "binary", "type": "string"}, content_type=reports.XLSX)
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def community_workbook(week, code):
     """A community's workbook for the week."""
-    return _download(*reports.workbook_for(week, "community", code, actor=current_user()),
-                     reports.XLSX)
+    return _download(*downloads.workbook_for(week, "community", code, actor=current_user()),
+                     downloads.XLSX)
 
 
 @blp.route(f"/{WEEK}/streets/{CODE}.xlsx")
-@blp.response(200, {"format": "binary", "type": "string"}, content_type=reports.XLSX)
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def street_workbook(week, code):
     """A street's summary workbook for the week."""
-    return _download(*reports.workbook_for(week, "street", code, actor=current_user()),
-                     reports.XLSX)
+    return _download(*downloads.workbook_for(week, "street", code, actor=current_user()),
+                     downloads.XLSX)
 
 
 @blp.route(f"/{WEEK}/district.xlsx")
-@blp.response(200, {"format": "binary", "type": "string"}, content_type=reports.XLSX)
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def district_workbook(week):
     """The district's summary workbook for the week."""
-    return _download(*reports.workbook_for(week, "district", None, actor=current_user()),
-                     reports.XLSX)
+    return _download(*downloads.workbook_for(week, "district", None, actor=current_user()),
+                     downloads.XLSX)

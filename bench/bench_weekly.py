@@ -23,8 +23,9 @@ from bench_visits import scratch_database  # noqa: E402
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
 from models import db  # noqa: E402
-from service import demo, district, reports  # noqa: E402
+from service import demo, district  # noqa: E402
 from service.contracts import ensure_default_contract  # noqa: E402
+from service.reports import files, gathering  # noqa: E402
 
 WEEK = "2022-W40"
 
@@ -38,9 +39,9 @@ def peak_mib() -> tuple[float, float]:
 def run(app, label: str, jobs: int) -> None:
     with tempfile.TemporaryDirectory() as out, app.app_context():
         began = time.perf_counter()
-        gathered = reports.gather_week(WEEK)
+        gathered = gathering.gather_week(WEEK)
         gather_seconds = time.perf_counter() - began
-        result = reports.generate_week(WEEK, out_dir=Path(out), processes=jobs)
+        result = files.generate_week(WEEK, out_dir=Path(out), processes=jobs)
         size = sum(f.stat().st_size for f in Path(out).rglob("*") if f.is_file())
     own, children = peak_mib()
     print(f"{label:<22} {result.files:>5} files  {result.seconds:6.1f} s "

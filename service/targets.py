@@ -27,6 +27,7 @@ from models.registry import training_communities, training_streets
 from service import audit
 from service.contracts import current_contract
 from service.errors import NotFoundError
+from service.reports.ledger import weeks_with_full_reports
 from service.transaction import reader, writer
 from service.user_counts import district_totals_on
 from service.visits import count_counted_visits
@@ -140,7 +141,6 @@ def due_weeks(start: date, as_of: date) -> int:
 @register_source("weekly_reports")
 def _weekly_reports(contract, start, end):
     """Weeks whose full set of spreadsheets was produced by `end` ÷ weeks due by then."""
-    from service.reports import weeks_with_full_reports
     weeks = due_weeks(start, end)
     return round(weeks_with_full_reports(start, end) / weeks, 4) if weeks else 0.0
 

@@ -171,7 +171,7 @@ def test_bad_weeks_and_codes_are_refused(client, official_headers):
 
 def test_weekly_reports_target_counts_weeks_produced_on_time(app, client, admin_headers,
                                                              tmp_path):
-    from service.reports import generate_week
+    from service.reports.files import generate_week
     with app.app_context():
         for week, monday in [("2022-W12", date(2022, 3, 28)), ("2022-W13", date(2022, 4, 4)),
                              ("2022-W14", date(2022, 4, 20))]:

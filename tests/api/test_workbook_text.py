@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from models import Visit, db
 from service.clock import local_today
-from service.reports import week_label
+from service.reports.calendar import week_label
 
 XICHANG = "110102001000"            # 西长安街街道
 FUYOUJIE = "110102001004"           # 府右街南社区, in 西长安街

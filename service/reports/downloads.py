@@ -1,0 +1,75 @@
+"""One workbook or a whole week's zip, for download by those who may read them."""
+
+import io
+import time as clock
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from exports.weekly import render_community_workbook, render_summary_workbook
+from models import Community, Role, User, db
+from service.assignments import assigned_community_codes
+from service.clock import local_today
+from service.errors import NotFoundError, PermissionDeniedError
+from service.reports.files import _jobs, community_filename, render_all, street_filename
+from service.reports.gathering import gather_week
+from service.reports.ledger import record_run
+from service.transaction import writer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_reader(actor: User, community_code: str | None = None) -> None:
+    """Admins and officials read every workbook; a liaison only their communities'."""
+    if actor.role in (Role.ADMIN, Role.OFFICIAL):
+        return
+    if community_code is not None and db.session.scalar(
+            select(func.count()).where(Community.code == community_code,
+                                       Community.code.in_(assigned_community_codes(
+                                           actor, local_today())))):
+        return
+    raise PermissionDeniedError("只能下载自己负责社区的周报")
+
+
+@writer
+def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
+                 now: datetime | None = None) -> tuple[str, bytes]:
+    """One workbook of a week (community, street or district), for download."""
+    _require_reader(actor, code if kind == "community" else None)
+    began = clock.perf_counter()
+    reports = gather_week(label, now=now)
+    if kind == "community":
+        report = reports.communities.get(code)
+        if report is None:
+            raise NotFoundError(f"社区不存在：{code}")
+        name, data = community_filename(report), render_community_workbook(report)
+    elif kind == "street":
+        report = reports.streets.get(code)
+        if report is None:
+            raise NotFoundError(f"街道不存在：{code}")
+        name, data = street_filename(report), render_summary_workbook(report)
+    else:
+        name, data = "district.xlsx", render_summary_workbook(reports.district)
+    record_run(reports.week, kind, 1, clock.perf_counter() - began, actor, now)
+    return f"{label}_{Path(name).name}", data
+
+
+@writer
+def zip_for(label: str, *, actor: User, processes: int = 1,
+            now: datetime | None = None) -> tuple[str, bytes]:
+    """Every workbook of a week in one zip, for download (rendered in the web worker itself,
+    so that concurrent downloads do not fork more renderers than there are cores)."""
+    _require_reader(actor)
+    began = clock.perf_counter()
+    reports = gather_week(label, now=now)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        count = 0
+        for name, data in render_all(_jobs(reports, None), processes):
+            archive.writestr(name, data)
+            count += 1
+    record_run(reports.week, "all", count + 1, clock.perf_counter() - began, actor, now)
+    return f"{label}.zip", buffer.getvalue()
+

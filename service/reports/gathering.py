@@ -1,0 +1,293 @@
+"""A week's figures for every community, street and the district, gathered in a few set-based
+queries into the plain dataclasses exports.weekly renders."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from exports.weekly import (
+    ActivityFigures,
+    ActivityRow,
+    CommunityReport,
+    CountFigures,
+    ProblemRow,
+    SummaryReport,
+    SummaryRow,
+    TargetRow,
+    TrendPoint,
+    VisitRow,
+    WeekInfo,
+)
+from models import (
+    Assignment,
+    Community,
+    Event,
+    Problem,
+    Role,
+    ServiceGroup,
+    Street,
+    Training,
+    User,
+    Visit,
+    db,
+)
+from service.clock import local_date, now_utc
+from service.contracts import current_contract
+from service.problems import STATUSES as PROBLEM_STATUSES
+from service.reports.calendar import Week, parse_week, week_label
+from service.targets import target_report
+from service.user_counts import Counts, latest_counts, street_targets
+from service.visits import (
+    LOCATION_CHECKS,
+    PURPOSES,
+    STANDINGS,
+    CountingRule,
+    coverage_rows,
+)
+
+TREND_WEEKS = 12
+
+
+@dataclass
+class WeekReports:
+    week: Week
+    communities: dict[str, CommunityReport]
+    streets: dict[str, SummaryReport]
+    district: SummaryReport
+
+
+
+def _ranks(values: dict[str, int]) -> dict[str, int]:
+    ordered = sorted(values, key=lambda code: (-values[code], code))
+    return {code: rank for rank, code in enumerate(ordered, start=1)}
+
+
+def _liaisons(day: date) -> dict[str, list[str]]:
+    """Display names of the liaisons covering each community on `day`."""
+    rows = db.session.execute(
+        select(User.display_name, Assignment.street_code, Assignment.community_code)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(User.active.is_(True), User.role == Role.LIAISON,
+               Assignment.in_force_on(day))).all()
+    by_street, by_community = defaultdict(set), defaultdict(set)
+    for name, street, community in rows:
+        (by_street[street] if street else by_community[community]).add(name)
+    result = {}
+    for code, street in db.session.execute(select(Community.code, Community.street_code)):
+        result[code] = sorted(by_street[street] | by_community[code])
+    return result
+
+
+def _visits_of_week(week: Week, rule: CountingRule
+                    ) -> tuple[dict[str, list[VisitRow]], dict[str, int]]:
+    """The week's logged visits of each community, each saying whether it counts, and the
+    number that count."""
+    start, end = week.utc_range
+    rows = db.session.execute(
+        select(Visit.community_code, Visit.visited_at, User.display_name, Visit.purpose,
+               Visit.location_check, Visit.people_met, Visit.new_registrations, Visit.notes,
+               Visit.review_status, Visit.deleted_at)
+        .join(User, User.id == Visit.user_id)
+        .where(Visit.deleted_at.is_(None), Visit.visited_at >= start, Visit.visited_at < end)
+        .order_by(Visit.visited_at, Visit.id)).all()
+    visits, counted = defaultdict(list), defaultdict(int)
+    for row in rows:
+        standing = rule.standing(row)
+        counted[row.community_code] += standing == "counted"
+        visits[row.community_code].append(VisitRow(
+            row.visited_at, row.display_name, PURPOSES.get(row.purpose, row.purpose),
+            LOCATION_CHECKS.get(row.location_check, row.location_check), row.people_met,
+            row.new_registrations, row.notes, STANDINGS[standing]))
+    return visits, dict(counted)
+
+
+def _activities_of_week(week: Week, street_of: dict[str, str], names: dict[str, str]):
+    """Events and trainings of the week, listed for every community they touch."""
+    touched: dict[str, list[ActivityRow]] = defaultdict(list)
+    members = defaultdict(list)
+    for code, street in street_of.items():
+        members[street].append(code)
+    events = db.session.scalars(select(Event).where(
+        Event.deleted_at.is_(None), Event.date >= week.start, Event.date <= week.end)
+        .order_by(Event.date, Event.id))
+    for event in events:
+        codes = [event.community_code] if event.community_code else members[event.street_code]
+        row = ActivityRow(event.date, "线下推广活动", event.title,
+                          names[event.community_code or event.street_code], event.participants,
+                          event.signups_registered, event.signups_verified)
+        for code in codes:
+            touched[code].append(row)
+    trainings = db.session.scalars(
+        select(Training).options(selectinload(Training.streets),
+                                 selectinload(Training.communities))
+        .where(Training.deleted_at.is_(None), Training.date >= week.start,
+               Training.date <= week.end).order_by(Training.date, Training.id))
+    for training in trainings:
+        codes = {c.code for c in training.communities}
+        for street in training.streets:
+            codes.update(members[street.code])
+        scope = "、".join([s.name for s in training.streets] +
+                         [c.name for c in training.communities]) or "全区"
+        row = ActivityRow(training.date, "培训", training.title, scope, training.attendees,
+                          None, None)
+        for code in sorted(codes):
+            touched[code].append(row)
+    return touched
+
+
+def _active_groups(day: date, street_of: dict[str, str]) -> dict[str, int]:
+    rows = db.session.execute(select(ServiceGroup.street_code, ServiceGroup.community_code).where(
+        ServiceGroup.deleted_at.is_(None), ServiceGroup.created_on <= day,
+        or_(ServiceGroup.closed_on.is_(None), ServiceGroup.closed_on > day))).all()
+    per_street, per_community = defaultdict(int), defaultdict(int)
+    for street, community in rows:
+        if street:
+            per_street[street] += 1
+        else:
+            per_community[community] += 1
+    return {code: per_street[street] + per_community[code] for code, street in street_of.items()}
+
+
+def _problems(week: Week):
+    start, end = week.utc_range
+    rows = db.session.scalars(select(Problem).where(
+        Problem.deleted_at.is_(None), Problem.created_at < end).order_by(Problem.created_at))
+    opened, resolved, still_open = defaultdict(int), defaultdict(int), defaultdict(list)
+    for problem in rows:
+        if problem.created_at >= start:
+            opened[problem.community_code] += 1
+        if problem.resolved_at and start <= problem.resolved_at < end:
+            resolved[problem.community_code] += 1
+        if problem.resolved_at is None or problem.resolved_at >= end:
+            opened_on = local_date(problem.created_at)
+            status = "in_progress" if problem.status != "open" else "open"
+            still_open[problem.community_code].append(ProblemRow(
+                opened_on, problem.title, problem.category, PROBLEM_STATUSES[status],
+                (week.end - opened_on).days))
+    return opened, resolved, still_open
+
+
+def _trend(week: Week) -> list[tuple[str, date, dict[str, Counts]]]:
+    """Each community's counts at the end of each of the last 12 weeks (oldest first)."""
+    points = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        end = week.end - timedelta(weeks=back)
+        points.append((week_label(end), end, latest_counts(end)))
+    return points
+
+
+def _activity_total(items: list[ActivityFigures], events: int, trainings: int,
+                    groups: int) -> ActivityFigures:
+    days = [a.days_since_last_visit for a in items if a.days_since_last_visit is not None]
+    return ActivityFigures(
+        sum(a.visits_week for a in items), sum(a.visits_contract for a in items),
+        min(days) if days else None, events, trainings, groups,
+        sum(a.problems_opened for a in items), sum(a.problems_resolved for a in items),
+        sum(a.problems_open for a in items))
+
+
+def _counts_total(now: list[Counts], before: list[Counts], rank=None,
+                  share=None) -> CountFigures:
+    registered, verified = sum(c.registered for c in now), sum(c.verified for c in now)
+    return CountFigures(registered, verified, registered - sum(c.registered for c in before),
+                        verified - sum(c.verified for c in before), None, rank, share)
+
+
+def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
+    """Every community's, street's and the district's figures for one ISO week."""
+    week = parse_week(label)
+    info = WeekInfo(week.label, week.start, week.end, now or now_utc())
+    contract = current_contract()
+    communities = db.session.execute(
+        select(Community.code, Community.name, Community.street_code, Street.name)
+        .join(Community.street).order_by(Community.code)).all()
+    street_of = {code: street for code, _, street, _ in communities}
+    names = {code: name for code, name, _, _ in communities}
+    street_names = dict(db.session.execute(select(Street.code, Street.name)).all())
+    names.update(street_names)
+    trend = _trend(week)
+    now_counts, before_counts = trend[-1][2], trend[-2][2]
+    coverage = {row.community_code: row for row in coverage_rows(week.end)}
+    visits, visits_week = _visits_of_week(week, CountingRule.of(contract))
+    activities = _activities_of_week(week, street_of, names)
+    groups = _active_groups(week.end, street_of)
+    opened, resolved, still_open = _problems(week)
+    liaisons = _liaisons(week.end)
+    verified = {code: now_counts.get(code, Counts()).verified for code in street_of}
+    district_rank = _ranks(verified)
+    street_verified = defaultdict(int)
+    for code, street in street_of.items():
+        street_verified[street] += verified[code]
+    by_street = defaultdict(list)
+    for code, street in street_of.items():
+        by_street[street].append(code)
+    street_rank = {}
+    for codes in by_street.values():
+        street_rank.update(_ranks({code: verified[code] for code in codes}))
+
+    reports, rows_by_street = {}, defaultdict(list)
+    for code, name, street, street_name in communities:
+        current, previous = now_counts.get(code, Counts()), before_counts.get(code, Counts())
+        counts = CountFigures(
+            current.registered, current.verified, current.registered - previous.registered,
+            current.verified - previous.verified, street_rank[code], district_rank[code],
+            round(current.verified / street_verified[street], 4) if street_verified[street]
+            else 0.0)
+        kinds = [a.kind for a in activities[code]]
+        activity = ActivityFigures(
+            visits_week.get(code, 0), coverage[code].visits, coverage[code].days_since_last,
+            kinds.count("线下推广活动"), kinds.count("培训"), groups[code], opened[code],
+            resolved[code], len(still_open[code]))
+        reports[code] = CommunityReport(
+            info, code, name, street, street_name, liaisons[code], counts, activity,
+            visits[code], activities[code], still_open[code],
+            [TrendPoint(w, end, c.get(code, Counts()).registered, c.get(code, Counts()).verified)
+             for w, end, c in trend])
+        rows_by_street[street].append(SummaryRow(code, name, counts, activity))
+
+    targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
+                         t.status, [m["name"] for m in (t.missing or [])])
+               for t in target_report(week.end).items]
+    shares = street_targets(contract, {s: len(c) for s, c in by_street.items()})
+    district_total = sum(verified.values())
+    street_ranks = _ranks(dict(street_verified))
+    street_reports, district_rows = {}, []
+    for street in sorted(by_street):
+        codes = by_street[street]
+        street_events = {(a.date, a.title) for c in codes for a in activities[c]
+                         if a.kind == "线下推广活动"}
+        street_trainings = {(a.date, a.title) for c in codes for a in activities[c]
+                            if a.kind == "培训"}
+        counts = _counts_total([now_counts.get(c, Counts()) for c in codes],
+                               [before_counts.get(c, Counts()) for c in codes],
+                               street_ranks[street],
+                               round(street_verified[street] / district_total, 4)
+                               if district_total else 0.0)
+        total = SummaryRow(street, street_names[street], counts, _activity_total(
+            [r.activity for r in rows_by_street[street]], len(street_events),
+            len(street_trainings), sum(groups[c] for c in codes)))
+        series = [TrendPoint(w, end, sum(c.get(x, Counts()).registered for x in codes),
+                             sum(c.get(x, Counts()).verified for x in codes))
+                  for w, end, c in trend]
+        street_reports[street] = SummaryReport(info, "street", street, street_names[street],
+                                               rows_by_street[street], total, targets, series,
+                                               shares[street])
+        district_rows.append(total)
+    district_total_row = SummaryRow(
+        "110102000000", "西城区",
+        _counts_total(list(now_counts.values()), list(before_counts.values())),
+        _activity_total([r.activity for r in district_rows],
+                        sum(r.activity.events_week for r in district_rows),
+                        sum(r.activity.trainings_week for r in district_rows),
+                        sum(r.activity.service_groups for r in district_rows)))
+    target_row = contract.target("verified_users")
+    district = SummaryReport(
+        info, "district", "district", "西城区", district_rows, district_total_row, targets,
+        [TrendPoint(w, end, sum(x.registered for x in c.values()),
+                    sum(x.verified for x in c.values())) for w, end, c in trend],
+        int(target_row.target) if target_row else 0)
+    return WeekReports(week, reports, street_reports, district)
+
