@@ -24,6 +24,18 @@ class SeedResult:
     changed: int
 
 
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+
+
+def the_district(data_dir: Path = DATA_DIR) -> District:
+    """The district itself (its statistical code and name), from the shipped data."""
+    row = _read_csv(data_dir / "xicheng_district.csv")[0]
+    return District(row["district_code"], row["district_name"])
+
+
 def _optional_float(text: str) -> float | None:
     return float(text) if text.strip() else None
 

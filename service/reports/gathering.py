@@ -36,6 +36,7 @@ from models import (
 )
 from service.clock import local_date, now_utc
 from service.contracts import current_contract
+from service.district import the_district
 from service.problems import STATUSES as PROBLEM_STATUSES
 from service.reports.calendar import Week, parse_week, week_label
 from service.targets import target_report
@@ -196,98 +197,145 @@ def _counts_total(now: list[Counts], before: list[Counts], rank=None,
                         verified - sum(c.verified for c in before), None, rank, share)
 
 
+@dataclass
+class _Week:
+    """Everything gathered for a week, before it is shaped by level."""
+
+    info: WeekInfo
+    week: Week
+    communities: list  # (code, name, street code, street name), in code order
+    street_names: dict[str, str]
+    by_street: dict[str, list[str]]
+    now_counts: dict[str, Counts]
+    before_counts: dict[str, Counts]
+    trend: list[tuple[str, date, dict[str, Counts]]]
+    activities: dict[str, list[ActivityRow]]
+    groups: dict[str, int]
+    targets: list[TargetRow]
+
+
 def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
     """Every community's, street's and the district's figures for one ISO week."""
     week = parse_week(label)
-    info = WeekInfo(week.label, week.start, week.end, now or now_utc())
     contract = current_contract()
+    gathered = _gather(week, WeekInfo(week.label, week.start, week.end, now or now_utc()),
+                       contract)
+    communities, rows_by_street = _community_reports(gathered, contract)
+    streets = _street_reports(gathered, contract, rows_by_street)
+    district = _district_report(gathered, contract, [s.totals for s in streets.values()])
+    return WeekReports(week, communities, streets, district)
+
+
+def _gather(week: Week, info: WeekInfo, contract) -> _Week:
     communities = db.session.execute(
         select(Community.code, Community.name, Community.street_code, Street.name)
         .join(Community.street).order_by(Community.code)).all()
     street_of = {code: street for code, _, street, _ in communities}
+    by_street = defaultdict(list)
+    for code, street in street_of.items():
+        by_street[street].append(code)
     names = {code: name for code, name, _, _ in communities}
     street_names = dict(db.session.execute(select(Street.code, Street.name)).all())
     names.update(street_names)
     trend = _trend(week)
-    now_counts, before_counts = trend[-1][2], trend[-2][2]
+    targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
+                         t.status, [m["name"] for m in (t.missing or [])])
+               for t in target_report(week.end).items]
+    return _Week(info, week, communities, street_names, dict(by_street), trend[-1][2],
+                 trend[-2][2], trend, _activities_of_week(week, street_of, names),
+                 _active_groups(week.end, street_of), targets)
+
+
+def _community_reports(data: _Week, contract) -> tuple[dict, dict[str, list[SummaryRow]]]:
+    """Each community's report, and each street's rows of communities."""
+    week = data.week
     coverage = {row.community_code: row for row in coverage_rows(week.end)}
     visits, visits_week = _visits_of_week(week, CountingRule.of(contract))
-    activities = _activities_of_week(week, street_of, names)
-    groups = _active_groups(week.end, street_of)
     opened, resolved, still_open = _problems(week)
     liaisons = _liaisons(week.end)
-    verified = {code: now_counts.get(code, Counts()).verified for code in street_of}
+    verified = {code: data.now_counts.get(code, Counts()).verified
+                for code, _, _, _ in data.communities}
     district_rank = _ranks(verified)
-    street_verified = defaultdict(int)
-    for code, street in street_of.items():
-        street_verified[street] += verified[code]
-    by_street = defaultdict(list)
-    for code, street in street_of.items():
-        by_street[street].append(code)
+    street_verified = _street_totals(data, verified)
     street_rank = {}
-    for codes in by_street.values():
+    for codes in data.by_street.values():
         street_rank.update(_ranks({code: verified[code] for code in codes}))
-
     reports, rows_by_street = {}, defaultdict(list)
-    for code, name, street, street_name in communities:
-        current, previous = now_counts.get(code, Counts()), before_counts.get(code, Counts())
+    for code, name, street, street_name in data.communities:
+        current = data.now_counts.get(code, Counts())
+        previous = data.before_counts.get(code, Counts())
         counts = CountFigures(
             current.registered, current.verified, current.registered - previous.registered,
             current.verified - previous.verified, street_rank[code], district_rank[code],
             round(current.verified / street_verified[street], 4) if street_verified[street]
             else 0.0)
-        kinds = [a.kind for a in activities[code]]
+        kinds = [a.kind for a in data.activities[code]]
         activity = ActivityFigures(
             visits_week.get(code, 0), coverage[code].visits, coverage[code].days_since_last,
-            kinds.count("线下推广活动"), kinds.count("培训"), groups[code], opened[code],
+            kinds.count("线下推广活动"), kinds.count("培训"), data.groups[code], opened[code],
             resolved[code], len(still_open[code]))
         reports[code] = CommunityReport(
-            info, code, name, street, street_name, liaisons[code], counts, activity,
-            visits[code], activities[code], still_open[code],
+            data.info, code, name, street, street_name, liaisons[code], counts, activity,
+            visits[code], data.activities[code], still_open[code],
             [TrendPoint(w, end, c.get(code, Counts()).registered, c.get(code, Counts()).verified)
-             for w, end, c in trend])
+             for w, end, c in data.trend])
         rows_by_street[street].append(SummaryRow(code, name, counts, activity))
+    return reports, rows_by_street
 
-    targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
-                         t.status, [m["name"] for m in (t.missing or [])])
-               for t in target_report(week.end).items]
-    shares = street_targets(contract, {s: len(c) for s, c in by_street.items()})
+
+def _street_totals(data: _Week, verified: dict[str, int]) -> dict[str, int]:
+    totals = defaultdict(int)
+    for code, _, street, _ in data.communities:
+        totals[street] += verified[code]
+    return totals
+
+
+def _street_reports(data: _Week, contract,
+                    rows_by_street: dict[str, list[SummaryRow]]) -> dict[str, SummaryReport]:
+    """Each street's report: its communities' rows, its total, its trend and target."""
+    verified = {code: data.now_counts.get(code, Counts()).verified
+                for code, _, _, _ in data.communities}
+    street_verified = _street_totals(data, verified)
     district_total = sum(verified.values())
     street_ranks = _ranks(dict(street_verified))
-    street_reports, district_rows = {}, []
-    for street in sorted(by_street):
-        codes = by_street[street]
-        street_events = {(a.date, a.title) for c in codes for a in activities[c]
-                         if a.kind == "线下推广活动"}
-        street_trainings = {(a.date, a.title) for c in codes for a in activities[c]
-                            if a.kind == "培训"}
-        counts = _counts_total([now_counts.get(c, Counts()) for c in codes],
-                               [before_counts.get(c, Counts()) for c in codes],
+    shares = street_targets(contract, {s: len(c) for s, c in data.by_street.items()})
+    reports = {}
+    for street in sorted(data.by_street):
+        codes = data.by_street[street]
+        events = {(a.date, a.title) for c in codes for a in data.activities[c]
+                  if a.kind == "线下推广活动"}
+        trainings = {(a.date, a.title) for c in codes for a in data.activities[c]
+                     if a.kind == "培训"}
+        counts = _counts_total([data.now_counts.get(c, Counts()) for c in codes],
+                               [data.before_counts.get(c, Counts()) for c in codes],
                                street_ranks[street],
                                round(street_verified[street] / district_total, 4)
                                if district_total else 0.0)
-        total = SummaryRow(street, street_names[street], counts, _activity_total(
-            [r.activity for r in rows_by_street[street]], len(street_events),
-            len(street_trainings), sum(groups[c] for c in codes)))
+        total = SummaryRow(street, data.street_names[street], counts, _activity_total(
+            [r.activity for r in rows_by_street[street]], len(events), len(trainings),
+            sum(data.groups[c] for c in codes)))
         series = [TrendPoint(w, end, sum(c.get(x, Counts()).registered for x in codes),
                              sum(c.get(x, Counts()).verified for x in codes))
-                  for w, end, c in trend]
-        street_reports[street] = SummaryReport(info, "street", street, street_names[street],
-                                               rows_by_street[street], total, targets, series,
-                                               shares[street])
-        district_rows.append(total)
-    district_total_row = SummaryRow(
-        "110102000000", "西城区",
-        _counts_total(list(now_counts.values()), list(before_counts.values())),
-        _activity_total([r.activity for r in district_rows],
-                        sum(r.activity.events_week for r in district_rows),
-                        sum(r.activity.trainings_week for r in district_rows),
-                        sum(r.activity.service_groups for r in district_rows)))
-    target_row = contract.target("verified_users")
-    district = SummaryReport(
-        info, "district", "district", "西城区", district_rows, district_total_row, targets,
-        [TrendPoint(w, end, sum(x.registered for x in c.values()),
-                    sum(x.verified for x in c.values())) for w, end, c in trend],
-        int(target_row.target) if target_row else 0)
-    return WeekReports(week, reports, street_reports, district)
+                  for w, end, c in data.trend]
+        reports[street] = SummaryReport(data.info, "street", street, data.street_names[street],
+                                        rows_by_street[street], total, data.targets, series,
+                                        shares[street])
+    return reports
 
+
+def _district_report(data: _Week, contract, street_rows: list[SummaryRow]) -> SummaryReport:
+    """The district's report: a row per street, its total, its trend and target."""
+    district = the_district()
+    total = SummaryRow(
+        district.code, district.name,
+        _counts_total(list(data.now_counts.values()), list(data.before_counts.values())),
+        _activity_total([r.activity for r in street_rows],
+                        sum(r.activity.events_week for r in street_rows),
+                        sum(r.activity.trainings_week for r in street_rows),
+                        sum(r.activity.service_groups for r in street_rows)))
+    target_row = contract.target("verified_users")
+    return SummaryReport(
+        data.info, "district", "district", district.name, street_rows, total, data.targets,
+        [TrendPoint(w, end, sum(x.registered for x in c.values()),
+                    sum(x.verified for x in c.values())) for w, end, c in data.trend],
+        int(target_row.target) if target_row else 0)
