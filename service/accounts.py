@@ -22,11 +22,10 @@ from service.errors import (
     RuleViolationError,
     ServiceError,
     TooManyAttemptsError,
-    conflicts_as,
     field_error,
 )
 from service.pagination import Page, paginate
-from service.transaction import lock_for_writing, reader, writer
+from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 # Failed logins tolerated in the window before further attempts are refused with 429. Counted
 # per address and per username at one address, never per username alone: failures from

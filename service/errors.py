@@ -1,8 +1,5 @@
 """Errors the use cases raise; the HTTP edge maps them to status codes in one place."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 
 class ServiceError(Exception):
     """Base class: a message for people (Chinese) and, optionally, the fields at fault."""
@@ -49,19 +46,3 @@ class TooManyAttemptsError(ServiceError):
 def field_error(field: str, message: str) -> RuleViolationError:
     """A rule violation that names one field, shaped like a validation error."""
     return RuleViolationError(message, {field: [message]})
-
-
-@contextmanager
-def conflicts_as(message: str, field: str | None = None) -> Iterator[None]:
-    """Turn a unique-constraint violation met in the block into a ConflictError, after rolling
-    back: the database, not a prior check, decides. The block's changes are flushed at its
-    end, so a violation is met here and not at the use case's commit."""
-    from sqlalchemy.exc import IntegrityError
-
-    from models import db
-    try:
-        yield
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ConflictError(message, {field: [message]} if field else None) from None

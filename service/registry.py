@@ -33,12 +33,11 @@ from service.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
-    conflicts_as,
     field_error,
 )
 from service.pagination import Page, paginate
 from service.rules import require_one_place
-from service.transaction import reader, writer
+from service.transaction import conflicts_as, reader, writer
 
 
 class OnePlace:
@@ -204,6 +203,9 @@ KINDS = {
 
 
 def _known(model, codes: list[str], field_name: str) -> list:
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise field_error(field_name, f"编码重复：{', '.join(repeated)}")
     found = {obj.code: obj for obj in db.session.scalars(
         select(model).where(model.code.in_(codes)))} if codes else {}
     unknown = [c for c in codes if c not in found]

@@ -221,9 +221,10 @@ def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetS
     else:  # count, cumulative_sum: records in the period so far
         actual = float(source(contract, start, end)) if source and as_of >= start else 0.0
         expected = target.target * fraction
+    expected = round(expected, 2)  # the status judges the figure the reader is shown
     return TargetStatus(target.key, target.name, target.measure, target.target, actual,
                         round(actual / target.target, 4) if target.target else 0.0,
-                        round(expected, 2), _status(actual, target.target, expected), missing)
+                        expected, _status(actual, target.target, expected), missing)
 
 
 @reader

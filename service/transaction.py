@@ -13,12 +13,16 @@ computes first and writes last. PostgreSQL locks rows, not the file: there a use
 plain transaction.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from models import db
 from models.locking import take_write_lock
+from service.errors import ConflictError
 
 READ = "read"
 WRITE = "write"
@@ -76,7 +80,30 @@ def _declared(function: Callable[P, R], mode: str) -> Callable[P, R]:
 
 
 def lock_for_writing() -> None:
-    """Take the write lock now, in a writer, before the reads its writes must agree with
-    (e.g. "one active admin remains"). On SQLite the reads so far end with their read
-    transaction; on other databases such reads lock their rows (SELECT … FOR UPDATE)."""
+    """Take SQLite's write lock now, in a writer, before the reads its writes must agree with
+    (e.g. "one active admin remains"); the reads so far end with their read transaction.
+    Other databases lock rows, not the file: there such reads say so themselves
+    (SELECT … FOR UPDATE, `with_for_update`), and this does nothing."""
     take_write_lock(db.session.connection())
+
+
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """The enclosed writes in a savepoint: if they fail, only they are undone, not what the
+    use case (or the use case calling it) wrote before. On SQLite the write lock is taken
+    first: the read transaction ends at the first write, and a savepoint begun in it would
+    end with it."""
+    lock_for_writing()
+    with db.session.begin_nested():
+        yield
+
+
+@contextmanager
+def conflicts_as(message: str, field: str | None = None) -> Iterator[None]:
+    """A unique-constraint violation met in the block becomes a ConflictError; the block's
+    writes are undone, nothing else: the database, not a prior check, decides."""
+    try:
+        with savepoint():
+            yield
+    except IntegrityError:
+        raise ConflictError(message, {field: [message]} if field else None) from None

@@ -28,6 +28,7 @@ from service.contracts import current_contract
 from service.district import community_codes_in
 from service.errors import RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
+from service.transaction import reader, writer
 
 TARGET_KEY = "verified_users"
 # An import records its totals in 32-bit integer columns (PostgreSQL's integer).
@@ -130,10 +131,10 @@ def store_counts(*, actor: User | None, day: date, items: list[CountItem], sourc
     db.session.add(record)
     db.session.flush()
     _replace(day, items, record, whole_date)
-    db.session.commit()
     return record
 
 
+@writer
 def post_counts(*, actor: User, day: date, items: list[dict]) -> UserCountImport:
     """Counts sent over the API: each named community's count on the date is replaced."""
     known = set(db.session.scalars(select(Community.code)))
@@ -221,12 +222,15 @@ def _differences(day: date, items: list[CountItem]) -> list[dict]:
             if before.get(i.community_code) != Counts(i.registered, i.verified)]
 
 
+@writer
 def import_file(*, actor: User | None, data: bytes, filename: str, day: date | None = None,
                 dry_run: bool = False, source: str = "file",
                 progress: Callable[[Iterable], Iterable] = iter,
                 now: datetime | None = None) -> ImportResult:
     """Check a platform export and, unless it has any bad row or this is a dry run, store it
-    as the date's counts. All or nothing: a dry run refuses exactly what an import would."""
+    as the date's counts. All or nothing: a dry run refuses exactly what an import would.
+    The file is read, matched and compared before anything is written: the write lock is
+    held only for storing the rows."""
     try:
         parsed = parse_user_count_file(data, filename)
     except UnreadableFileError as error:
@@ -257,6 +261,7 @@ def import_file(*, actor: User | None, data: bytes, filename: str, day: date | N
     return result
 
 
+@reader
 def list_imports(*, page: int = 1, per_page: int = 50) -> Page:
     query = select(UserCountImport).order_by(UserCountImport.at.desc(), UserCountImport.id.desc())
     return paginate(query, page, per_page)
@@ -357,6 +362,7 @@ def _projected_date(verified: int, target: int, growth_4w: int, as_of: date) -> 
     return as_of + timedelta(days=-(-(target - verified) * 28 // growth_4w))
 
 
+@reader
 def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
     """Where the district stands on verified users against the target, how fast it moves,
     and every street with its communities ranked. Without as_of: today, or the contract's
@@ -418,6 +424,7 @@ def _daily_changes(to_date: date, community_codes) -> list[tuple[date, int, int]
     return [(day, int(r), int(v)) for day, r, v in db.session.execute(query)]
 
 
+@reader
 def users_series(*, today: date, from_date: date | None = None, to_date: date | None = None,
                  step: str = "day", street_code: str | None = None,
                  community_code: str | None = None) -> list[dict]:

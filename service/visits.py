@@ -39,7 +39,7 @@ from service.errors import (
 from service.geo import check_location
 from service.pagination import Page, paginate
 from service.rules import require_whole_position
-from service.transaction import reader, writer
+from service.transaction import reader, savepoint, writer
 
 log = logging.getLogger(__name__)
 
@@ -239,15 +239,15 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
     row = visit_row(owner=owner, actor=actor, client_id=client_id, community=community,
                     values=values, now=now)
     try:
-        # Core INSERT … RETURNING id on the session's connection: the phones' hot path, and
-        # several times cheaper than the ORM's unit of work or its bulk insert. The write lock
-        # is taken here, after every read and computation above.
-        visit_id = db.session.connection().execute(_INSERT_VISIT, row).scalar_one()
-        audit.record("visit", visit_id, "create", actor,
-                     {name: audit.plain(row[name]) for name in AUDIT_FIELDS}, now=now)
+        # The write lock is taken here, after every read and computation above. Core
+        # INSERT … RETURNING id on the session's connection: the phones' hot path, several
+        # times cheaper than the ORM's unit of work or its bulk insert.
+        with savepoint():
+            visit_id = db.session.connection().execute(_INSERT_VISIT, row).scalar_one()
+            audit.record("visit", visit_id, "create", actor,
+                         {name: audit.plain(row[name]) for name in AUDIT_FIELDS}, now=now)
     except IntegrityError:
         # A concurrent retry stored the same client_id first: answer as a retry.
-        db.session.rollback()
         existing = _existing(client_id)
         if existing is None:
             raise
