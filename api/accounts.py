@@ -11,7 +11,7 @@ from api.schemas.accounts import (
     UserUpdateSchema,
 )
 from api.schemas.common import page_of
-from service import accounts
+from service.district import accounts
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, and who am I")
 users_blp = Blueprint("users", __name__, url_prefix="/api/v1/users",

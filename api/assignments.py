@@ -2,8 +2,8 @@ from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.accounts import AssignmentCreateSchema, AssignmentListArgs, AssignmentSchema
 from api.schemas.common import page_of
-from service import assignments
 from service.clock import local_today
+from service.district import assignments
 
 blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",
                 description="Liaisons' streets and communities, with their periods")

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from models import Role, User
-from service import accounts
+from service.district import accounts
 from service.errors import AuthenticationError, PermissionDeniedError
 
 # Endpoints anyone may call without a token.

@@ -7,9 +7,11 @@ import click
 from flask import Flask
 
 from models import Role
-from service import accounts, demo, district, user_counts
-from service.contracts import ensure_default_contract, load_contract, read_contract_file
+from service import demo
+from service.district import accounts, places
+from service.district.contracts import ensure_default_contract, load_contract, read_contract_file
 from service.errors import ServiceError
+from service.progress import user_counts
 from service.reports import calendar, files
 
 
@@ -23,7 +25,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("seed-district")
     def seed_district():
         """Load the district's streets and communities and the default contract (idempotent)."""
-        result = district.seed_district()
+        result = places.seed_district()
         contract = ensure_default_contract()
         click.echo(f"streets: {result.streets}, communities: {result.communities}, "
                    f"changed: {result.changed}; contract: {contract.key}")

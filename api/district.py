@@ -9,8 +9,9 @@ from api.schemas.district import (
     StreetSchema,
     SuggestedLocationSchema,
 )
-from service import district, visits
 from service.clock import local_today
+from service.district import places
+from service.fieldwork import visits
 
 blp = Blueprint("district", __name__, url_prefix="/api/v1",
                 description="The district's 15 streets and 263 communities")
@@ -21,7 +22,7 @@ blp = Blueprint("district", __name__, url_prefix="/api/v1",
 @blp.response(200, page_of(StreetSchema))
 def list_streets(args):
     """Streets with their number of communities."""
-    return district.list_streets(**args)
+    return places.list_streets(**args)
 
 
 @blp.route("/communities")
@@ -29,14 +30,14 @@ def list_streets(args):
 @blp.response(200, page_of(CommunitySchema))
 def list_communities(args):
     """Communities, by street and by part of the name (coordinates are WGS-84)."""
-    return district.list_communities(**args)
+    return places.list_communities(**args)
 
 
 @blp.route("/communities/<string(length=12):code>")
 @blp.response(200, CommunityDetailSchema)
 def get_community(code):
     """One community with the liaisons assigned to it today."""
-    return district.community_detail(code, today=local_today())
+    return places.community_detail(code, today=local_today())
 
 
 @blp.route("/communities/<string(length=12):code>", methods=["PATCH"])
@@ -45,7 +46,7 @@ def get_community(code):
 @blp.response(200, CommunitySchema)
 def update_community(data, code):
     """Set a community's point (WGS-84) and its check radius in metres (admins)."""
-    return district.update_community(code, actor=current_user(), **data)
+    return places.update_community(code, actor=current_user(), **data)
 
 
 @blp.route("/communities/<string(length=12):code>/suggested-location")

@@ -4,8 +4,8 @@ from api.auth import admin_only, current_user, require_role
 from api.blueprint import Blueprint
 from api.schemas import registry as schemas
 from api.schemas.common import AuditEntrySchema, page_of
-from service import registry
-from service.registry import KINDS
+from service.progress import registry
+from service.progress.registry import KINDS
 
 
 def crud_blueprint(kind_key: str, url: str, create_schema, item_schema,

@@ -8,8 +8,9 @@ from api.schemas.targets import (
     TargetReportSchema,
     TargetUpdateSchema,
 )
-from service import contracts, targets
 from service.clock import local_today
+from service.district import contracts
+from service.progress import targets
 
 blp = Blueprint("targets", __name__, url_prefix="/api/v1",
                 description="The contract's targets with progress and pace")

@@ -13,8 +13,8 @@ from api.schemas.user_counts import (
     SeriesArgs,
     SeriesSchema,
 )
-from service import user_counts
 from service.clock import local_today
+from service.progress import user_counts
 
 blp = Blueprint("user_counts", __name__, url_prefix="/api/v1",
                 description="Registered and verified users per community (实名认证用户数)")

@@ -18,8 +18,8 @@ from api.schemas.visits import (
     VisitSchema,
     VisitUpdateSchema,
 )
-from service import problems, visits
 from service.clock import local_today
+from service.fieldwork import problems, visits
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
                 description="Field visits (社区实地走访); positions are WGS-84")

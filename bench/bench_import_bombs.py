@@ -243,7 +243,7 @@ def child(database_url: str, path: str, filename: str, form: dict) -> None:
 
     from api import create_app
     from api.config import for_tests
-    from service import accounts
+    from service.district import accounts
 
     app = create_app({**for_tests(database_url), "TESTING": False,
                       "MAX_CONTENT_LENGTH": UPLOAD_LIMIT})
@@ -319,8 +319,8 @@ def main() -> None:
     from api.config import for_tests
     from exports.user_count_file import MAX_ROWS
     from models import Community, Street, db
-    from service import accounts, district
-    from service.contracts import ensure_default_contract
+    from service.district import accounts, places
+    from service.district.contracts import ensure_default_contract
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
@@ -328,7 +328,7 @@ def main() -> None:
         with app.app_context():
             db.drop_all()
             db.create_all()
-            district.seed_district()
+            places.seed_district()
             ensure_default_contract()
             accounts.create_user(username="bench-admin", password="bench-pass-1", role="admin")
             names = db.session.execute(select(Street.name, Community.name)

@@ -27,8 +27,8 @@ from bench_visits import scratch_database  # noqa: E402
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
 from models import Community, Street, UserCount, db  # noqa: E402
-from service import accounts, district  # noqa: E402
-from service.contracts import ensure_default_contract  # noqa: E402
+from service.district import accounts, places  # noqa: E402
+from service.district.contracts import ensure_default_contract  # noqa: E402
 
 START = date(2022, 3, 15)
 DAYS = 365
@@ -142,7 +142,7 @@ def main() -> None:
                           "MAX_CONTENT_LENGTH": 10 * 1024 * 1024})
         with app.app_context():
             db.create_all()
-            district.seed_district()
+            places.seed_district()
             ensure_default_contract()
             accounts.create_user(username="bench-admin", password="bench-pass-1", role="admin")
             began = time.perf_counter()

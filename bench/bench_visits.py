@@ -64,7 +64,7 @@ def prepare(env: dict) -> None:
     flask("seed-district")
     flask("create-user", "bench", "--role", "liaison", "--password-stdin", stdin="bench-pass-1\n")
     code = ("from datetime import date\nfrom api import create_app\n"
-            "from service import assignments\n"
+            "from service.district import assignments\n"
             "app = create_app()\nwith app.app_context():\n"
             "    assignments.create_assignment(actor=None, username='bench',"
             " street_code='110102001000',"

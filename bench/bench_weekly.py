@@ -23,8 +23,9 @@ from bench_visits import scratch_database  # noqa: E402
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
 from models import db  # noqa: E402
-from service import demo, district  # noqa: E402
-from service.contracts import ensure_default_contract  # noqa: E402
+from service import demo  # noqa: E402
+from service.district import places  # noqa: E402
+from service.district.contracts import ensure_default_contract  # noqa: E402
 from service.reports import files, gathering  # noqa: E402
 
 WEEK = "2022-W40"
@@ -59,7 +60,7 @@ def main() -> None:
         app = create_app({**for_tests(url), "TESTING": False})
         with app.app_context():
             db.create_all()
-            district.seed_district()
+            places.seed_district()
             ensure_default_contract()
             demo.build_demo_data()
         print(f"database: {url.split(':')[0]}, {os.cpu_count()} cores, {args.jobs} render "

@@ -64,7 +64,7 @@ class Visit(InCommunity, db.Model):
     community: Mapped[Community] = relationship()
 
     # Not stored: whether the visit counts toward the contract, as the contract's rule says
-    # (service.visits.CountingRule); set by the use cases that answer with visits.
+    # (service.fieldwork.visits.CountingRule); set by the use cases that answer with visits.
     standing = None
 
     @property

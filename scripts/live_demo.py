@@ -22,14 +22,15 @@ def demo_server():
     from api import create_app
     from api.config import for_tests
     from models import db
-    from service import demo, district
-    from service.contracts import ensure_default_contract
+    from service import demo
+    from service.district import places
+    from service.district.contracts import ensure_default_contract
     with tempfile.TemporaryDirectory() as tmp:
         config = {**for_tests(f"sqlite:///{tmp}/demo.db"), "TESTING": False}
         app = create_app(config)
         with app.app_context():
             db.create_all()
-            district.seed_district()
+            places.seed_district()
             ensure_default_contract()
             demo.build_demo_data()
         server = make_server("127.0.0.1", 0, app, threaded=True)

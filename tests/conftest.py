@@ -11,8 +11,8 @@ from sqlalchemy import text
 from api import create_app
 from api.config import for_tests
 from models import db
-from service import accounts, assignments, district
-from service.contracts import ensure_default_contract
+from service.district import accounts, assignments, places
+from service.district.contracts import ensure_default_contract
 
 DEFAULT_PASSWORD = "correct-horse-1"
 
@@ -50,7 +50,7 @@ def fresh_database(app):
     """Every test starts from the seeded district and the default contract, nothing else."""
     with app.app_context():
         _wipe(app)
-        district.seed_district()
+        places.seed_district()
         ensure_default_contract()
     yield
 

@@ -3,8 +3,8 @@ from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
 from models import Role
-from service.accounts import MIN_PASSWORD_LENGTH
 from service.clock import local_today
+from service.district.accounts import MIN_PASSWORD_LENGTH
 
 ROLES = [r.value for r in Role]
 username_field = fields.String(

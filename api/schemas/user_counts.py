@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
-from service.user_counts import MAX_COUNT
+from service.progress.user_counts import MAX_COUNT
 
 # The same range as a count in an imported file (a larger one is a row error there).
 COUNT_RANGE = validate.Range(min=0, max=MAX_COUNT, error=f"应在 0 至 {MAX_COUNT:,} 之间")

@@ -2,8 +2,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict, code
-from service.problems import STATUSES as PROBLEM_STATUSES
-from service.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, STANDINGS
+from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
+from service.fieldwork.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, STANDINGS
 
 MAX_NOTES = 2000
 MAX_SYNC = 200

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from exports.weekly import render_community_workbook, render_summary_workbook
 from models import Community, Role, User, db
-from service.assignments import assigned_community_codes
 from service.clock import local_today
+from service.district.assignments import assigned_community_codes
 from service.errors import NotFoundError, PermissionDeniedError
 from service.reports.files import _jobs, community_filename, render_all, street_filename
 from service.reports.gathering import gather_week

@@ -35,19 +35,19 @@ from models import (
     db,
 )
 from service.clock import local_date, now_utc
-from service.contracts import current_contract
-from service.district import the_district
-from service.problems import STATUSES as PROBLEM_STATUSES
-from service.reports.calendar import Week, parse_week, week_label
-from service.targets import target_report
-from service.user_counts import Counts, latest_counts, street_targets
-from service.visits import (
+from service.district.contracts import current_contract
+from service.district.places import the_district
+from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
+from service.fieldwork.visits import (
     LOCATION_CHECKS,
     PURPOSES,
     STANDINGS,
     CountingRule,
     coverage_rows,
 )
+from service.progress.targets import target_report
+from service.progress.user_counts import Counts, latest_counts, street_targets
+from service.reports.calendar import Week, parse_week, week_label
 
 TREND_WEEKS = 12
 

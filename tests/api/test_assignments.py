@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from models import Community, User, db
-from service.assignments import may_act_in, may_act_in_street
+from service.district.assignments import may_act_in, may_act_in_street
 
 GUANG_AN_MEN_WAI = "110102020000"
 IN_GUANG_AN_MEN_WAI = "110102020036"  # 荣丰南

@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from service import accounts
+from service.district import accounts
 
 # Hash methods far costlier than the tests' own, so that hashing dominates a login's time.
 COSTLY_METHOD = "pbkdf2:sha256:50000"  # about 12 ms

@@ -56,7 +56,7 @@ def test_unexpected_errors_are_logged_json_500_without_internals(app, client, ad
                                                                  monkeypatch, caplog):
     def explode(**_kwargs):
         raise RuntimeError("secret internal detail")
-    monkeypatch.setattr("service.district.list_communities", explode)
+    monkeypatch.setattr("service.district.places.list_communities", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.testing = False
     try:

@@ -6,8 +6,8 @@ from sqlalchemy import event, func, select, text
 from api import create_app
 from api.config import for_tests
 from models import Problem, db
-from service import accounts, district
-from service.contracts import ensure_default_contract
+from service.district import accounts, places
+from service.district.contracts import ensure_default_contract
 
 FUYOUJIE = "110102001004"
 EXPECTED = {
@@ -41,7 +41,7 @@ def full_disk_app(tmp_path):
     app = create_app(for_tests(f"sqlite:///{tmp_path / 'full.db'}"))
     with app.app_context():
         db.create_all()
-        district.seed_district()
+        places.seed_district()
         ensure_default_contract()
         admin = accounts.create_user(username="boss", password="Xicheng-ops-2022!",
                                      role="admin")

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from exports.user_count_file import MAX_CELL_CHARS, MAX_ROWS
 from models import Community, UserCount, UserCountImport, db
-from service.user_counts import MAX_COUNT, MAX_LISTED_ERRORS, apportion
+from service.progress.user_counts import MAX_COUNT, MAX_LISTED_ERRORS, apportion
 
 FUYOUJIE, XIJIAO, LIUBUKOU = "110102001004", "110102001007", "110102001012"
 XICHANG = "110102001000"

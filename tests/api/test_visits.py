@@ -63,7 +63,7 @@ def test_a_fix_outside_the_street_is_kept_and_flagged_far(client, liaison_header
 
 def test_a_fix_just_outside_the_edge_passes_within_accuracy_plus_margin(app, client,
                                                                         liaison_headers):
-    from service.geo import distance_to_street_edge_m
+    from service.fieldwork.geo import distance_to_street_edge_m
     # Walk west from the centroid until just outside 西长安街's boundary.
     lat, lon = INSIDE_XICHANG
     while distance_to_street_edge_m(XICHANG, lat, lon) == 0:

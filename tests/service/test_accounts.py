@@ -2,7 +2,7 @@
 
 import pytest
 
-from service import accounts
+from service.district import accounts
 from service.errors import ConflictError
 
 

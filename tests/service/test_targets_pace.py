@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from models import User, db
-from service import registry, targets, visits
-from service.targets import due_weeks
+from service.fieldwork import visits
+from service.progress import registry, targets
+from service.progress.targets import due_weeks
 
 XICHANG = "110102001000"            # 西长安街街道
 FUYOUJIE = "110102001004"           # 府右街南社区, in 西长安街

@@ -14,9 +14,11 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from models import AuditEntry, Community, Event, Problem, Training, User, db
-from service import accounts, problems, registry
-from service.contracts import current_contract
+from service.district import accounts
+from service.district.contracts import current_contract
 from service.errors import ConflictError, RuleViolationError
+from service.fieldwork import problems
+from service.progress import registry
 from service.transaction import (
     READ,
     WRITE,

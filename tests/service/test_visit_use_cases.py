@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, User, Visit, db
-from service import visits
-from service.contracts import current_contract
+from service.district.contracts import current_contract
 from service.errors import ConflictError, PermissionDeniedError, RuleViolationError
+from service.fieldwork import visits
+from service.fieldwork.visits import CountingRule
 from service.transaction import writer
-from service.visits import CountingRule
 
 XICHANG = "110102001000"            # 西长安街街道
 FUYOUJIE = "110102001004"           # 府右街南社区, in 西长安街

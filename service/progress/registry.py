@@ -25,10 +25,10 @@ from models import (
 )
 from models.registry import training_communities, training_streets
 from service import audit
-from service.assignments import may_act_in, may_act_in_street
 from service.clock import now_utc
-from service.contracts import current_contract
-from service.district import community_codes_in
+from service.district.assignments import may_act_in, may_act_in_street
+from service.district.contracts import current_contract
+from service.district.places import community_codes_in
 from service.errors import (
     ConflictError,
     NotFoundError,

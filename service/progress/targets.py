@@ -25,12 +25,12 @@ from models import (
 )
 from models.registry import training_communities, training_streets
 from service import audit
-from service.contracts import current_contract
+from service.district.contracts import current_contract
 from service.errors import NotFoundError
+from service.fieldwork.visits import count_counted_visits
+from service.progress.user_counts import district_totals_on
 from service.reports.ledger import weeks_with_full_reports
 from service.transaction import reader, writer
-from service.user_counts import district_totals_on
-from service.visits import count_counted_visits
 
 
 @dataclass

@@ -15,15 +15,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Community, Contract, Role, User, Visit, db
 from service import audit
-from service.accounts import get_user_by_username
-from service.assignments import (
+from service.clock import SHANGHAI, local_date, now_utc
+from service.district.accounts import get_user_by_username
+from service.district.assignments import (
     assigned_community_codes,
     covers_community,
     require_may_act_in,
 )
-from service.clock import SHANGHAI, local_date, now_utc
-from service.contracts import current_contract
-from service.district import (
+from service.district.contracts import current_contract
+from service.district.places import (
     community_codes_in,
     get_community,
     get_street,
@@ -36,7 +36,7 @@ from service.errors import (
     ServiceError,
     field_error,
 )
-from service.geo import check_location
+from service.fieldwork.geo import check_location
 from service.pagination import Page, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, savepoint, writer

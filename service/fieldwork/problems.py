@@ -7,13 +7,13 @@ from sqlalchemy.orm import selectinload
 
 from models import Community, Problem, Role, User, db
 from service import audit
-from service.assignments import assigned_community_codes, require_may_act_in
 from service.clock import local_date, local_today, now_utc
-from service.district import community_codes_in, referenced_community
+from service.district.assignments import assigned_community_codes, require_may_act_in
+from service.district.places import community_codes_in, referenced_community
 from service.errors import NotFoundError, PermissionDeniedError, field_error
+from service.fieldwork.visits import visible_visit
 from service.pagination import Page, paginate
 from service.transaction import reader, writer
-from service.visits import visible_visit
 
 STATUSES = {"open": "待处理", "in_progress": "处理中", "resolved": "已解决"}
 # Problems move forward only: open → in_progress → resolved.

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from models import Assignment, Community, Role, User, db
 from service import audit
-from service.accounts import get_user_by_username
 from service.clock import local_today
-from service.district import get_community, referenced_community, referenced_street
+from service.district.accounts import get_user_by_username
+from service.district.places import get_community, referenced_community, referenced_street
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.rules import require_one_place

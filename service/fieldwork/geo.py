@@ -15,7 +15,7 @@ from geopy.distance import geodesic
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
-BOUNDARIES_FILE = (Path(__file__).resolve().parent.parent
+BOUNDARIES_FILE = (Path(__file__).resolve().parents[2]
                    / "data" / "district" / "xicheng_streets_osm.geojson")
 STALE_AFTER = timedelta(minutes=15)
 STREET_EDGE_MARGIN_M = 200.0

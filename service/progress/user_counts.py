@@ -24,8 +24,8 @@ from exports.user_count_file import (
 )
 from models import Community, Contract, Street, User, UserCount, UserCountImport, db
 from service.clock import now_utc
-from service.contracts import current_contract
-from service.district import community_codes_in
+from service.district.contracts import current_contract
+from service.district.places import community_codes_in
 from service.errors import RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 from service.transaction import reader, writer

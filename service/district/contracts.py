@@ -10,7 +10,7 @@ from models import Contract, ContractTarget, db
 from service.errors import NotFoundError, field_error
 from service.transaction import reader, writer
 
-DEFAULT_CONTRACT_FILE = (Path(__file__).resolve().parent.parent
+DEFAULT_CONTRACT_FILE = (Path(__file__).resolve().parents[2]
                          / "data" / "contracts" / "xicheng-2022.yaml")
 
 

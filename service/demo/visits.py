@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from models import Community, Problem, Visit, db
 from service import audit
 from service.clock import SHANGHAI
-from service.geo import random_point_in_street
-from service.visits import AUDIT_FIELDS, PURPOSES, visit_row
+from service.fieldwork.geo import random_point_in_street
+from service.fieldwork.visits import AUDIT_FIELDS, PURPOSES, visit_row
 
 VISITS_PER_COMMUNITY = (3, 6)
 PROBLEM_CATEGORIES = ["账号注册", "实名认证", "功能使用", "议事协商", "信息发布", "其他"]

@@ -14,7 +14,7 @@ from service.pagination import Page, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "district"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "district"
 
 
 @dataclass

@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import select
 
 from models import Role, Street, User, db
-from service import accounts, assignments
-from service.contracts import current_contract
+from service.district import accounts, assignments
+from service.district.contracts import current_contract
 from service.transaction import writer
 
 DEMO_PASSWORD = "xicheng2022"
@@ -61,9 +61,9 @@ def create_demo_people(ctx: DemoContext) -> None:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
-    from service.demo_counts import create_demo_counts
-    from service.demo_registry import create_demo_registry, create_demo_report_runs
-    from service.demo_visits import create_demo_visits
+    from service.demo.counts import create_demo_counts
+    from service.demo.registry import create_demo_registry, create_demo_report_runs
+    from service.demo.visits import create_demo_visits
     return [create_demo_people, create_demo_visits, create_demo_counts, create_demo_registry,
             create_demo_report_runs]
 

@@ -1,0 +1,2 @@
+"""Field work: liaisons' visits with their location check (`geo`), and the problems taken from
+communities."""

@@ -1,0 +1,2 @@
+"""Progress against the contract: the platform's user counts, the registry of promotion work,
+and the targets computed from both."""
