@@ -2,11 +2,14 @@
 starts near 150,000 verified users and ends above 350,000, uneven streets, some communities
 stalling, a few late or missing exports."""
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from models import Community, UserCount, UserCountImport, db
+from models import Community, UserCount, db
+from service.clock import SHANGHAI
+from service.progress.user_counts import post_counts
 
 START_VERIFIED = 150_000
 END_VERIFIED = 362_000
@@ -29,7 +32,7 @@ def create_demo_counts(ctx) -> None:
     missing = set(rng.sample(range(1, days), MISSING_EXPORT_DAYS))
     stall_from = {c.code: rng.randint(days // 3, days) for c in communities
                   if rng.random() < 0.08}
-    rows = []
+    by_day = defaultdict(list)
     for community in communities:
         verified = START_VERIFIED * size[community.code] / size_total
         daily = (END_VERIFIED - START_VERIFIED) * pace[community.code] / pace_total / days
@@ -39,10 +42,11 @@ def create_demo_counts(ctx) -> None:
                 continue  # the platform's export was late or missing that day
             if offset < stall_from.get(community.code, days):
                 verified += daily * rng.uniform(0.3, 1.7)
-            rows.append({"community_code": community.code,
-                         "date": ctx.start + timedelta(days=offset),
-                         "registered": int(verified * ratio), "verified": int(verified)})
-    db.session.execute(insert(UserCount), rows)
-    db.session.add(UserCountImport(date=ctx.end, source="demo", filename=None,
-                                   rows=len(rows), registered=0, verified=0))
-    ctx.summary["user_count_rows"] = len(rows)
+            by_day[ctx.start + timedelta(days=offset)].append({
+                "community_code": community.code, "registered": int(verified * ratio),
+                "verified": int(verified)})
+    # Each day's export arrives the next morning, as the platform's would.
+    for day, items in sorted(by_day.items()):
+        post_counts(actor=ctx.admin, day=day, items=items, source="demo",
+                    now=datetime.combine(day + timedelta(days=1), time(8), tzinfo=SHANGHAI))
+    ctx.summary["user_count_rows"] = sum(len(items) for items in by_day.values())

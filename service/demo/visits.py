@@ -5,11 +5,11 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from models import Community, Problem, Visit, db
-from service import audit
+from models import Community, Visit, db
 from service.clock import SHANGHAI
 from service.fieldwork.geo import random_point_in_street
-from service.fieldwork.visits import AUDIT_FIELDS, PURPOSES, visit_row
+from service.fieldwork.problems import create_problem, update_problem
+from service.fieldwork.visits import PURPOSES, log_visit, review_visit
 
 VISITS_PER_COMMUNITY = (3, 6)
 PROBLEM_CATEGORIES = ["账号注册", "实名认证", "功能使用", "议事协商", "信息发布", "其他"]
@@ -41,7 +41,8 @@ def _fix_for(ctx, rng, community: Community, visited_at: datetime, other_streets
 
 
 def create_demo_visits(ctx) -> None:
-    """About four visits per community over the year, a few far, stale or without a fix."""
+    """About four visits per community over the year, a few far, stale or without a fix, each
+    logged, reviewed and followed up through the same use cases as a phone and an admin."""
     if db.session.scalar(select(func.count()).select_from(Visit)):
         ctx.summary["visits"] = 0
         return
@@ -60,18 +61,12 @@ def create_demo_visits(ctx) -> None:
                       "people_met": rng.randint(1, 12),
                       "new_registrations": rng.choice([0, 0, 1, 2, 3, 5, 8]),
                       **_fix_for(ctx, rng, community, visited_at, others)}
-            visit = Visit(**visit_row(
-                owner=liaison, actor=liaison, community=community, values=values,
-                client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                now=visited_at + timedelta(minutes=rng.randint(1, 30))))
-            visit.user = liaison
+            visit = log_visit(actor=liaison,
+                              client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                              now=visited_at + timedelta(minutes=rng.randint(1, 30)),
+                              **values).visit
             _review(ctx, rng, visit, now)
             visits.append(visit)
-    db.session.add_all(visits)
-    db.session.flush()
-    for visit in visits:
-        audit.record("visit", visit.id, "create", visit.user,
-                     audit.snapshot(visit, AUDIT_FIELDS), now=visit.created_at)
     ctx.summary["visits"] = len(visits)
     _create_demo_problems(ctx, visits)
 
@@ -79,35 +74,29 @@ def create_demo_visits(ctx) -> None:
 def _review(ctx, rng, visit: Visit, now: datetime) -> None:
     if visit.location_check == "ok" or rng.random() < 0.2:
         return
-    visit.review_status = "approved" if rng.random() < 0.7 else "rejected"
-    visit.review_reason = None if visit.review_status == "approved" else "定位与社区不符"
-    visit.reviewed_by_id = ctx.admin.id
-    visit.reviewed_at = min(visit.created_at + timedelta(days=rng.randint(1, 7)), now)
+    approved = rng.random() < 0.7
+    review_visit(visit.id, actor=ctx.admin, status="approved" if approved else "rejected",
+                 reason=None if approved else "定位与社区不符",
+                 now=min(visit.created_at + timedelta(days=rng.randint(1, 7)), now))
 
 
 def _create_demo_problems(ctx, visits: list[Visit]) -> None:
     rng = ctx.rng
     sources = [v for v in visits if v.purpose == "issue_followup"]
-    problems = []
+    count = 0
     for visit in rng.sample(sources, min(len(sources), 160)):
         opened = visit.created_at
-        problem = Problem(community_code=visit.community_code, visit_id=visit.id,
-                          title=rng.choice(PROBLEM_TITLES), description=visit.notes,
-                          category=rng.choice(PROBLEM_CATEGORIES), status="open",
-                          created_by_id=visit.user_id, created_at=opened, updated_at=opened)
+        liaison = ctx.liaisons[visit.community.street_code]
+        problem = create_problem(actor=liaison, visit_id=visit.id,
+                                 title=rng.choice(PROBLEM_TITLES), description=visit.notes,
+                                 category=rng.choice(PROBLEM_CATEGORIES), now=opened)
         roll = rng.random()
         if roll < 0.6:
-            problem.status, problem.resolution = "resolved", "已协助社区解决"
-            problem.resolved_at = problem.updated_at = opened + timedelta(
-                days=rng.randint(1, 30))
+            update_problem(problem.id, actor=liaison, status="resolved",
+                           resolution="已协助社区解决",
+                           now=opened + timedelta(days=rng.randint(1, 30)))
         elif roll < 0.8:
-            problem.status = "in_progress"
-            problem.updated_at = opened + timedelta(days=rng.randint(1, 10))
-        problems.append(problem)
-    db.session.add_all(problems)
-    db.session.flush()
-    for problem in problems:
-        audit.record("problem", problem.id, "create", None,
-                     audit.snapshot(problem, ["community_code", "title", "status"]),
-                     now=problem.created_at)
-    ctx.summary["problems"] = len(problems)
+            update_problem(problem.id, actor=liaison, status="in_progress",
+                           now=opened + timedelta(days=rng.randint(1, 10)))
+        count += 1
+    ctx.summary["problems"] = count

@@ -135,7 +135,7 @@ def _utc(value):
     return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
-def visit_row(*, owner: User, actor: User, client_id: str, community: Community,
+def _visit_row(*, owner: User, actor: User, client_id: str, community: Community,
               values: dict, now: datetime) -> dict:
     """The column values of a new visit, its location check computed."""
     return {"client_id": client_id, "content_hash": _content_hash(values),
@@ -236,7 +236,7 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
         require_may_act_in(owner, context.community, local_date(visited_at),
                            allowed=context.in_scope)
     community = context.community
-    row = visit_row(owner=owner, actor=actor, client_id=client_id, community=community,
+    row = _visit_row(owner=owner, actor=actor, client_id=client_id, community=community,
                     values=values, now=now)
     try:
         # The write lock is taken here, after every read and computation above. Core

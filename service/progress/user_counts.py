@@ -135,8 +135,10 @@ def store_counts(*, actor: User | None, day: date, items: list[CountItem], sourc
 
 
 @writer
-def post_counts(*, actor: User, day: date, items: list[dict]) -> UserCountImport:
-    """Counts sent over the API: each named community's count on the date is replaced."""
+def post_counts(*, actor: User, day: date, items: list[dict], source: str = "api",
+                now: datetime | None = None) -> UserCountImport:
+    """Counts sent over the API (or made for the demo year): each named community's count on
+    the date is replaced."""
     known = set(db.session.scalars(select(Community.code)))
     errors, seen = {}, set()
     for index, item in enumerate(items):
@@ -153,7 +155,7 @@ def post_counts(*, actor: User, day: date, items: list[dict]) -> UserCountImport
     counts = [CountItem(i["community_code"], i["registered"], i["verified"]) for i in items]
     if message := _total_error(counts):
         raise field_error("items", message)
-    return store_counts(actor=actor, day=day, source="api", items=counts)
+    return store_counts(actor=actor, day=day, source=source, items=counts, now=now)
 
 
 # ---------------------------------------------------------------- importing files
