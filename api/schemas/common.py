@@ -70,11 +70,18 @@ class Strict(ma.Schema):
         unknown = ma.RAISE
         ordered = True
 
+    def _fields_by_data_key(self) -> dict[str, fields.Field]:
+        # Built once per schema instance: one instance serves every request of an endpoint.
+        if "_by_data_key" not in self.__dict__:
+            self._by_data_key = {field.data_key or name: field
+                                 for name, field in self.load_fields.items()}
+        return self._by_data_key
+
     @ma.pre_load
     def refuse_unstorable_input(self, data, **_kwargs):
         if not isinstance(data, Mapping):
             return data
-        by_key = {field.data_key or name: field for name, field in self.load_fields.items()}
+        by_key = self._fields_by_data_key()
         errors = {}
         for key, raw in data.items():
             field = by_key.get(key)
