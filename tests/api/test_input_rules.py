@@ -15,16 +15,6 @@ from tests.api.test_visits import FUYOUJIE, XICHANG, visit_body
 CONTROL_TEXTS = ["a\x00b", "bell\x07", "esc\x1b[31m", "del\x7f", "lone\ud800surrogate"]
 
 
-@pytest.fixture
-def liaison(make_user):
-    return make_user("liaison", "li", streets=[XICHANG])
-
-
-@pytest.fixture
-def liaison_headers(liaison, auth_headers):
-    return auth_headers(liaison)
-
-
 def send_json(client, method, url, body, headers=None):
     """JSON as a phone would send it, lone surrogates escaped (json.dumps writes \\ud800)."""
     return client.open(url, method=method, data=json.dumps(body),

@@ -13,12 +13,11 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
 from models import User, db
-from tests.api.test_visits import XICHANG, visit_body
+from tests.api.test_visits import visit_body
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "2022-W20"
@@ -36,11 +35,6 @@ def timed_visit_posts(client, headers, count: int, pause: float = 0.02) -> list[
         answers.append((response.status_code, time.perf_counter() - began))
         time.sleep(pause)
     return answers
-
-
-@pytest.fixture
-def liaison_headers(make_user, auth_headers):
-    return auth_headers(make_user("liaison", "li", streets=[XICHANG]))
 
 
 def test_visits_are_answered_at_once_while_the_weekly_set_is_written(

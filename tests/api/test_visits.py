@@ -18,16 +18,6 @@ INSIDE_XICHANG = (39.909589, 116.377581)   # the street's centroid
 FAR_AWAY = (39.88, 116.33)                 # 广安门外, kilometres away
 
 
-@pytest.fixture
-def liaison(make_user):
-    return make_user("liaison", "li", streets=[XICHANG])
-
-
-@pytest.fixture
-def liaison_headers(liaison, auth_headers):
-    return auth_headers(liaison)
-
-
 def visit_body(**overrides):
     body = {"client_id": str(uuid.uuid4()), "community_code": FUYOUJIE,
             "visited_at": "2022-05-16T10:30:00+08:00", "latitude": INSIDE_XICHANG[0],

@@ -22,11 +22,6 @@ FORMULA = '=HYPERLINK("http://evil.example/","click")'
 
 
 @pytest.fixture
-def liaison_headers(make_user, auth_headers):
-    return auth_headers(make_user("liaison", "li", streets=[XICHANG]))
-
-
-@pytest.fixture
 def official_headers(make_user, auth_headers):
     return auth_headers(make_user("official", "guan"))
 
