@@ -10,19 +10,20 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
-from models import User, db
+from models import User, Visit, db
+from service.clock import local_date
+from service.reports.calendar import week_label
 from tests.api.test_visits import visit_body
 
 ROOT = Path(__file__).resolve().parents[2]
-WEEK = "2022-W20"
-
-
 def timed_visit_posts(client, headers, count: int, pause: float = 0.02) -> list[tuple]:
     """(status, seconds) of `count` visit POSTs, one after the other."""
     answers = []
@@ -37,19 +38,40 @@ def timed_visit_posts(client, headers, count: int, pause: float = 0.02) -> list[
     return answers
 
 
+def busiest_week() -> str:
+    """The ISO week (Asia/Shanghai) with the most visits."""
+    weeks = Counter(week_label(local_date(moment))
+                    for moment in db.session.scalars(select(Visit.visited_at)))
+    return weeks.most_common(1)[0][0]
+
+
+@pytest.fixture
+def demo_year(app, runner, client):
+    """The demo year, its busiest week, and the headers of its liaison01 (who covers
+    110102001004) and admin."""
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        week = busiest_week()
+
+    def headers(username):
+        token = client.post("/api/v1/auth/login", json={
+            "username": username, "password": "xicheng2022"}).get_json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+    return week, headers("liaison01"), headers("admin")
+
+
 def test_visits_are_answered_at_once_while_the_weekly_set_is_written(
-        app, client, liaison_headers, database_url, tmp_path):
-    # Something to gather: a week of visits already there.
-    assert {s for s, _ in timed_visit_posts(client, liaison_headers, 20, pause=0)} == {201}
+        app, client, demo_year, database_url, tmp_path):
+    week, liaison01, _admin = demo_year
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x"}
     report = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "weekly-reports", "--week", WEEK,
+        [sys.executable, "-m", "flask", "--app", "wsgi", "weekly-reports", "--week", week,
          "--out", str(tmp_path), "--jobs", "1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         time.sleep(2.0)  # started, and gathering or rendering
         assert report.poll() is None, report.stdout.read()
-        answers = timed_visit_posts(client, liaison_headers, 50)
+        answers = timed_visit_posts(client, liaison01, 50)
         still_rendering = report.poll() is None
     finally:
         output, _ = report.communicate(timeout=300)
@@ -57,6 +79,22 @@ def test_visits_are_answered_at_once_while_the_weekly_set_is_written(
     assert {status for status, _ in answers} == {201}
     assert max(seconds for _, seconds in answers) < 1.0, answers
     assert still_rendering, "the report ended before the visits: nothing was measured"
+
+
+def test_visits_are_answered_at_once_while_a_zip_renders_in_a_web_worker(app, client, demo_year):
+    week, liaison01, admin_headers = demo_year
+    statuses = []
+    download = threading.Thread(target=lambda: statuses.append(app.test_client().get(
+        f"/api/v1/reports/weekly/{week}.zip", headers=admin_headers).status_code))
+    download.start()
+    time.sleep(1.0)  # gathering or rendering
+    answers = timed_visit_posts(client, liaison01, 30)
+    still_rendering = download.is_alive()
+    download.join()
+    assert statuses == [200]
+    assert {status for status, _ in answers} == {201}
+    assert max(seconds for _, seconds in answers) < 1.0, answers
+    assert still_rendering, "the download ended before the visits: nothing was measured"
 
 
 def test_visits_are_answered_at_once_during_a_burst_of_logins(app, client, make_user,
