@@ -3,6 +3,7 @@
 
 import errno
 import logging
+import re
 
 import marshmallow as ma
 from flask import Flask, g, jsonify
@@ -61,6 +62,53 @@ def error_body(status: int, message: str | None = None, errors: dict | None = No
     return body
 
 
+# marshmallow's own messages, said in Chinese (every message a user reads is).
+_VALIDATION_MESSAGES = [(re.compile(pattern), chinese) for pattern, chinese in [
+    (r"^Unknown field\.$", "未知字段"),
+    (r"^Missing data for required field\.$", "必填"),
+    (r"^Field may not be null\.$", "不能为空值"),
+    (r"^Not a valid integer\.$", "应为整数"),
+    (r"^Not a valid number\.$", "应为数字"),
+    (r"^Not a valid string\.$", "应为文本"),
+    (r"^Not a valid boolean\.$", "应为 true 或 false"),
+    (r"^Not a valid date\.$", "日期格式应为 YYYY-MM-DD"),
+    (r"^Not a valid datetime\.$", "时间格式应为 ISO 8601，例如 2022-05-16T10:30:00+08:00"),
+    (r"^Not a valid aware datetime\.$", "时间应带时区，例如 2022-05-16T10:30:00+08:00"),
+    (r"^Not a valid UUID\.$", "应为 UUID"),
+    (r"^Not a valid list\.$", "应为列表"),
+    (r"^Not a valid mapping type\.$", "应为对象"),
+    (r"^Not a valid URL\.$", "应为有效网址"),
+    (r"^Invalid input type\.$", "类型错误，应为 JSON 对象"),
+    (r"^Invalid value\.$", "取值无效"),
+    (r"^Number too large\.$", "数值过大"),
+    (r"^Special numeric values \(nan or infinity\) are not permitted\.$",
+     "不能为 NaN 或 Infinity"),
+    (r"^Length must be between (\d+) and (\d+)\.$", r"长度应为 \1–\2 个字符"),
+    (r"^Shorter than minimum length (\d+)\.$", r"至少 \1 个字符"),
+    (r"^Longer than maximum length (\d+)\.$", r"最多 \1 个字符"),
+    (r"^Length must be (\d+)\.$", r"长度应为 \1"),
+    (r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$",
+     r"应在 \1 至 \2 之间"),
+    (r"^Must be greater than or equal to (\S+)\.$", r"应不小于 \1"),
+    (r"^Must be less than or equal to (\S+)\.$", r"应不大于 \1"),
+    (r"^Must be one of: (.*)\.$", r"应为以下之一：\1"),
+    (r"^String does not match expected pattern\.$", "格式不正确"),
+]]
+
+
+def in_chinese(errors):
+    """The field errors with marshmallow's English messages said in Chinese."""
+    if isinstance(errors, dict):
+        return {key: in_chinese(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [in_chinese(item) for item in errors]
+    if isinstance(errors, str):
+        for pattern, chinese in _VALIDATION_MESSAGES:
+            if pattern.match(errors):
+                return pattern.sub(chinese, errors)
+    return errors
+
+
 def _first_field_message(errors: dict, path: str = "") -> str | None:
     """'field: message' for the first field at fault in a (nested) marshmallow error dict."""
     for key, value in errors.items():
@@ -96,7 +144,7 @@ class JsonApi(Api):
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
-        errors = data.get("errors") or data.get("messages")
+        errors = in_chinese(data.get("errors") or data.get("messages"))
         message = data.get("message")
         if errors and not message:
             message = _first_field_message(errors)

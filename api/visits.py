@@ -2,6 +2,7 @@ from marshmallow import ValidationError
 
 from api.auth import admin_only, current_user, field_workers
 from api.blueprint import Blueprint
+from api.errors import in_chinese
 from api.schemas.common import UNSTORABLE, AuditEntrySchema, page_of
 from api.schemas.visits import (
     CoverageArgs,
@@ -60,7 +61,7 @@ def _queued(item) -> visits.QueuedVisit:
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {
             "_schema": error.messages}
-        return visits.QueuedVisit(client_id, None, messages)
+        return visits.QueuedVisit(client_id, None, in_chinese(messages))
 
 
 @blp.route("")

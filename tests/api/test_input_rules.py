@@ -288,3 +288,15 @@ def test_a_fresh_uuid_is_still_taken_once(client, liaison_headers):
     body = visit_body(client_id=str(uuid.uuid4()))
     assert send_json(client, "POST", "/api/v1/visits", body, liaison_headers).status_code == 201
     assert send_json(client, "POST", "/api/v1/visits", body, liaison_headers).status_code == 200
+
+
+def test_validation_messages_are_in_chinese(client, liaison_headers):
+    body = {**visit_body(people_met="三"), "colour": "red"}
+    del body["purpose"]
+    errors = send_json(client, "POST", "/api/v1/visits", body, liaison_headers).get_json()[
+        "errors"]["json"]
+    assert errors == {"purpose": ["必填"], "people_met": ["应为整数"], "colour": ["未知字段"]}
+    item = send_json(client, "POST", "/api/v1/visits/sync",
+                     {"visits": [{**visit_body(), "visited_at": "昨天"}]},
+                     liaison_headers).get_json()["results"][0]
+    assert item["errors"] == {"visited_at": ["时间格式应为 ISO 8601，例如 2022-05-16T10:30:00+08:00"]}
