@@ -299,4 +299,5 @@ def test_validation_messages_are_in_chinese(client, liaison_headers):
     item = send_json(client, "POST", "/api/v1/visits/sync",
                      {"visits": [{**visit_body(), "visited_at": "昨天"}]},
                      liaison_headers).get_json()["results"][0]
-    assert item["errors"] == {"visited_at": ["时间格式应为 ISO 8601，例如 2022-05-16T10:30:00+08:00"]}
+    assert item["errors"] == {
+        "visited_at": ["时间格式应为 ISO 8601，例如 2022-05-16T10:30:00+08:00"]}
