@@ -116,6 +116,15 @@ def get_user_by_username(username: str, field: str = "username") -> User:
     return user
 
 
+def referenced_user(username: str, field: str = "username") -> User:
+    """A user named in a request's body: an unknown name is a fault of that field (422), not a
+    missing resource (404)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise field_error(field, f"未知用户：{username}")
+    return user
+
+
 @reader
 def list_users(*, role: str | None = None, active: bool | None = None,
                page: int = 1, per_page: int = 50) -> Page:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from models import Assignment, Community, Role, User, db
 from service import audit
 from service.clock import local_today
-from service.district.accounts import get_user_by_username
+from service.district.accounts import referenced_user
 from service.district.places import get_community, referenced_community, referenced_street
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
@@ -23,7 +23,7 @@ def create_assignment(*, actor: User | None, username: str, start_date: date,
                       street_code: str | None = None, community_code: str | None = None,
                       end_date: date | None = None) -> Assignment:
     """Assign a liaison to a street or to a community for a period."""
-    user = get_user_by_username(username)
+    user = referenced_user(username)
     if user.role != Role.LIAISON:
         raise field_error("username", "只能为联络员分配街道或社区")
     require_one_place(street_code, community_code)

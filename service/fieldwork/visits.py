@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models import Community, Contract, Role, User, Visit, db
 from service import audit
 from service.clock import SHANGHAI, local_date, now_utc
-from service.district.accounts import get_user_by_username
+from service.district.accounts import get_user_by_username, referenced_user
 from service.district.assignments import (
     assigned_community_codes,
     covers_community,
@@ -126,7 +126,7 @@ def _owner_for(actor: User, username: str | None) -> User:
         return actor
     if actor.role != Role.ADMIN:
         raise PermissionDeniedError("只能以自己的名义记录走访")
-    owner = get_user_by_username(username)
+    owner = referenced_user(username)
     if owner.role != Role.LIAISON:
         raise field_error("username", "只能代联络员记录走访")
     return owner

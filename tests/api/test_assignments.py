@@ -59,7 +59,7 @@ def test_a_liaison_lists_only_their_own_assignments(client, make_user, auth_head
     ({"username": "li", "community_code": "110102999999", "start_date": "2022-03-15"},
      "community_code", 422),
     ({"username": "nobody", "street_code": GUANG_AN_MEN_WAI, "start_date": "2022-03-15"},
-     "username", 404),
+     "username", 422),
     ({"username": "li", "street_code": GUANG_AN_MEN_WAI, "start_date": "2022-05-01",
       "end_date": "2022-04-01"}, "end_date", 422),
     ({"username": "li", "street_code": GUANG_AN_MEN_WAI, "start_date": "15/03/2022"},

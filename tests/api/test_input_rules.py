@@ -301,3 +301,13 @@ def test_validation_messages_are_in_chinese(client, liaison_headers):
                      liaison_headers).get_json()["results"][0]
     assert item["errors"] == {
         "visited_at": ["时间格式应为 ISO 8601，例如 2022-05-16T10:30:00+08:00"]}
+
+
+def test_an_unknown_user_named_in_a_body_is_422_naming_it(client, admin_headers):
+    response = send_json(client, "POST", "/api/v1/visits", visit_body(username="nobody"),
+                         admin_headers)
+    assert response.status_code == 422 and "username" in error_fields(response)
+    response = send_json(client, "POST", "/api/v1/assignments", {
+        "username": "nobody", "street_code": XICHANG, "start_date": "2022-03-15"},
+        admin_headers)
+    assert response.status_code == 422 and "username" in error_fields(response)
