@@ -1,0 +1,1 @@
+"""Keeping the service itself: backups (and, next, jobs and schedules)."""
