@@ -2,11 +2,13 @@
 clean database with the real district before every test, users and their tokens."""
 
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.config import for_tests
@@ -53,6 +55,23 @@ def fresh_database(app):
         places.seed_district()
         ensure_default_contract()
     yield
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """An empty database of the suite's kind (a new file, or a new PostgreSQL database dropped
+    afterwards), for migrating or restoring into."""
+    if not database_url.startswith("postgresql"):
+        yield "sqlite:///" + str(tmp_path / "empty.db")
+        return
+    name = f"empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture

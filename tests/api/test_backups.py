@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -18,22 +17,6 @@ from api.config import for_tests
 from models import db
 from service.operations.backups import to_keep
 from tests.api.test_visits import visit_body
-
-
-@pytest.fixture
-def empty_target(database_url, tmp_path):
-    """An empty database of the same kind as the suite's, to restore into."""
-    if not database_url.startswith("postgresql"):
-        yield "sqlite:///" + str(tmp_path / "restored.db")
-        return
-    name = f"restored_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def restore_into(url: str, backup: Path):
@@ -58,7 +41,7 @@ def the_backup(folder: Path) -> Path:
 
 
 def test_a_backup_under_load_holds_every_visit_acknowledged_before_it(
-        app, runner, liaison_headers, empty_target, tmp_path):
+        app, runner, liaison_headers, empty_database_url, tmp_path):
     acknowledged, stop = [], threading.Event()
 
     def phone():
@@ -90,13 +73,13 @@ def test_a_backup_under_load_holds_every_visit_acknowledged_before_it(
 
     verified = runner.invoke(args=["backup", "--verify", str(backup)])
     assert verified.exit_code == 0, verified.output
-    restored = restore_into(empty_target, backup)
+    restored = restore_into(empty_database_url, backup)
     assert restored.exit_code == 0, restored.output
-    assert before <= client_ids_in(empty_target)
+    assert before <= client_ids_in(empty_database_url)
 
 
 def test_a_backup_with_one_byte_changed_is_refused(runner, liaison_headers, client,
-                                                   empty_target, tmp_path):
+                                                   empty_database_url, tmp_path):
     assert client.post("/api/v1/visits", json=visit_body(),
                        headers=liaison_headers).status_code == 201
     assert runner.invoke(args=["backup", "--out", str(tmp_path)]).exit_code == 0
@@ -105,11 +88,11 @@ def test_a_backup_with_one_byte_changed_is_refused(runner, liaison_headers, clie
     data[len(data) // 2] ^= 0x01
     backup.write_bytes(bytes(data))
     for result in (runner.invoke(args=["backup", "--verify", str(backup)]),
-                   restore_into(empty_target, backup)):
+                   restore_into(empty_database_url, backup)):
         assert result.exit_code != 0
         assert "校验和" in result.output
-    assert not Path(make_url(empty_target).database).exists() or \
-        client_ids_in(empty_target) == set()
+    assert not Path(make_url(empty_database_url).database).exists() or \
+        client_ids_in(empty_database_url) == set()
 
 
 def test_restoring_into_a_database_that_is_not_empty_is_refused(runner, tmp_path,
