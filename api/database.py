@@ -28,10 +28,18 @@ def _track_use_cases(engine: Engine) -> None:
     if not event.contains(Session, "after_begin", _tag_with_the_use_case):
         event.listen(Session, "after_begin", _tag_with_the_use_case)
 
+    locks_the_file = engine.dialect.name == "sqlite"
+
     @event.listens_for(engine, "before_cursor_execute")
-    def refuse_writes_in_readers(connection, _cursor, statement, _params, context, _many):
-        if connection.info.get(MODE) == READ and _is_write(statement, context):
+    def before_a_write(connection, _cursor, statement, _params, context, _many):
+        """A reader that writes is refused. On SQLite a transaction takes the write lock at
+        its first write, not before (models/locking.py says why)."""
+        if not _is_write(statement, context):
+            return
+        if connection.info.get(MODE) == READ:
             raise WriteInReaderError(f"a reader use case tried to write: {statement[:60]}")
+        if locks_the_file:
+            take_write_lock(connection)
 
 
 def _tag_with_the_use_case(session, _transaction, connection) -> None:
@@ -55,14 +63,6 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     def begin_as_a_reader(connection):
         # A read transaction takes no lock and blocks nobody.
         connection.connection.dbapi_connection.execute("BEGIN")
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def lock_at_the_first_write(connection, _cursor, statement, _params, context, _many):
-        """A transaction takes the write lock at its first write, not before. Its reads so far
-        ran in a read transaction, which ends here: one that has read cannot be upgraded
-        safely while another writer commits (SQLITE_BUSY_SNAPSHOT, no waiting)."""
-        if _is_write(statement, context):
-            take_write_lock(connection)
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:

@@ -1,5 +1,8 @@
 """Errors the use cases raise; the HTTP edge maps them to status codes in one place."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class ServiceError(Exception):
     """Base class: a message for people (Chinese) and, optionally, the fields at fault."""
@@ -46,3 +49,13 @@ class TooManyAttemptsError(ServiceError):
 def field_error(field: str, message: str) -> RuleViolationError:
     """A rule violation that names one field, shaped like a validation error."""
     return RuleViolationError(message, {field: [message]})
+
+
+@contextmanager
+def named_in_body(field: str) -> Iterator[None]:
+    """A record that a request's body names but that does not exist is a fault of that field
+    (422 naming it), not a missing resource (404) as when the path names it."""
+    try:
+        yield
+    except NotFoundError as error:
+        raise field_error(field, error.message) from None

@@ -16,6 +16,13 @@ class Page:
     per_page: int
 
 
+def page_of_rows(rows: list, page: int, per_page: int) -> Page:
+    """One page of rows already computed in full (ordered in Python, or few and aggregated)."""
+    start = (page - 1) * per_page
+    return Page(items=rows[start:start + per_page], total=len(rows), page=page,
+                per_page=per_page)
+
+
 def paginate(query: Select, page: int, per_page: int) -> Page:
     """Run `query` (already ordered) for one page, with the total count of matching rows."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -108,22 +108,15 @@ def lock_for_writing() -> None:
 
 
 @contextmanager
-def savepoint() -> Iterator[None]:
-    """The enclosed writes in a savepoint: if they fail, only they are undone, not what the
-    use case (or the use case calling it) wrote before. On SQLite the write lock is taken
+def conflicts_as(message: str, field: str | None = None) -> Iterator[None]:
+    """A unique-constraint violation met in the block becomes a ConflictError: the database,
+    not a prior check, decides. The block runs in a savepoint, so only its writes are undone,
+    not what the use case (or one calling it) wrote before. On SQLite the write lock is taken
     first: the read transaction ends at the first write, and a savepoint begun in it would
     end with it."""
     lock_for_writing()
-    with db.session.begin_nested():
-        yield
-
-
-@contextmanager
-def conflicts_as(message: str, field: str | None = None) -> Iterator[None]:
-    """A unique-constraint violation met in the block becomes a ConflictError; the block's
-    writes are undone, nothing else: the database, not a prior check, decides."""
     try:
-        with savepoint():
+        with db.session.begin_nested():
             yield
     except IntegrityError:
         raise ConflictError(message, {field: [message]} if field else None) from None

@@ -23,6 +23,7 @@ from service.errors import (
     ServiceError,
     TooManyAttemptsError,
     field_error,
+    named_in_body,
 )
 from service.pagination import Page, paginate
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
@@ -39,7 +40,6 @@ MIN_PASSWORD_SCORE = 3
 # zxcvbn refuses longer input (its matching slows down fast); the first 72 characters decide.
 ZXCVBN_MAX_LENGTH = 72
 TOKEN_SALT = "access-token"
-
 
 
 def _hash_method() -> str:
@@ -117,12 +117,9 @@ def get_user_by_username(username: str, field: str = "username") -> User:
 
 
 def referenced_user(username: str, field: str = "username") -> User:
-    """A user named in a request's body: an unknown name is a fault of that field (422), not a
-    missing resource (404)."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise field_error(field, f"未知用户：{username}")
-    return user
+    """A user named in a request's body (an unknown name is a fault of that field)."""
+    with named_in_body(field):
+        return get_user_by_username(username, field)
 
 
 @reader

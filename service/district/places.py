@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, or_, select
 
 from models import Assignment, Community, Street, User, db
 from service import audit
-from service.errors import NotFoundError, field_error
-from service.pagination import Page, paginate
+from service.errors import NotFoundError, named_in_body
+from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
 
@@ -103,10 +103,8 @@ def list_streets(*, page: int = 1, per_page: int = 50) -> Page:
                     func.coalesce(counts.c.n, 0))
              .outerjoin(counts, counts.c.street_code == Street.code)
              .order_by(Street.code))
-    rows = [StreetRow(*row) for row in db.session.execute(query)]
-    start = (page - 1) * per_page
-    return Page(items=rows[start:start + per_page], total=len(rows), page=page,
-                per_page=per_page)
+    return page_of_rows([StreetRow(*row) for row in db.session.execute(query)], page,
+                        per_page)
 
 
 def get_street(code: str) -> Street:
@@ -124,20 +122,15 @@ def get_community(code: str) -> Community:
 
 
 def referenced_street(code: str, field: str = "street_code") -> Street:
-    """A street named in a request's body: an unknown code is a fault of that field (422)."""
-    street = db.session.get(Street, code)
-    if street is None:
-        raise field_error(field, f"未知街道编码：{code}")
-    return street
+    """A street named in a request's body (an unknown code is a fault of that field)."""
+    with named_in_body(field):
+        return get_street(code)
 
 
 def referenced_community(code: str, field: str = "community_code") -> Community:
-    """A community named in a request's body: an unknown code is a fault of that field (422),
-    not a missing resource (404)."""
-    community = db.session.get(Community, code)
-    if community is None:
-        raise field_error(field, f"未知社区编码：{code}")
-    return community
+    """A community named in a request's body (an unknown code is a fault of that field)."""
+    with named_in_body(field):
+        return get_community(code)
 
 
 def community_codes_in(street_code: str) -> Select:

@@ -10,7 +10,7 @@ from service import audit
 from service.clock import local_date, local_today, now_utc
 from service.district.assignments import assigned_community_codes, require_may_act_in
 from service.district.places import community_codes_in, referenced_community
-from service.errors import NotFoundError, PermissionDeniedError, field_error
+from service.errors import NotFoundError, PermissionDeniedError, field_error, named_in_body
 from service.fieldwork.visits import visible_visit
 from service.pagination import Page, paginate
 from service.transaction import reader, writer
@@ -35,10 +35,8 @@ def create_problem(*, actor: User, title: str, category: str, community_code: st
     """Open a problem in a community, optionally from a visit (which gives the community)."""
     now = now or now_utc()
     if visit_id is not None:
-        try:
+        with named_in_body("visit_id"):
             visit = visible_visit(visit_id, actor)
-        except NotFoundError:
-            raise field_error("visit_id", f"走访记录不存在：{visit_id}") from None
         if community_code and community_code != visit.community_code:
             raise field_error("community_code", "社区与走访记录的社区不一致")
         community_code = visit.community_code

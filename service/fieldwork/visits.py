@@ -38,7 +38,7 @@ from service.errors import (
     field_error,
 )
 from service.fieldwork.geo import check_location
-from service.pagination import Page, paginate
+from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
 
@@ -246,8 +246,8 @@ def log_visit(*, actor: User, client_id: str, community_code: str, visited_at: d
     # ON CONFLICT DO NOTHING RETURNING id on the session's connection: the phones' hot path,
     # several times cheaper than the ORM's unit of work, and a concurrent retry that stored
     # the same client_id first is no error to undo (nothing returned) but a retry to answer.
-    dialect = db.session.connection().dialect.name
-    visit_id = db.session.connection().execute(_INSERT_VISIT[dialect], row).scalar()
+    connection = db.session.connection()
+    visit_id = connection.execute(_INSERT_VISIT[connection.dialect.name], row).scalar()
     if visit_id is None:
         return _as_retry(_existing(client_id), owner, values, context.rule)
     audit.record("visit", visit_id, "create", actor,
@@ -534,10 +534,8 @@ def coverage(*, actor: User, as_of: date, street_code: str | None = None,
         username = actor.username
     codes = (assigned_community_codes(get_user_by_username(username), as_of)
              if username else None)
-    rows = coverage_rows(as_of, street_code=street_code, community_codes=codes)
-    start = (page - 1) * per_page
-    return Page(items=rows[start:start + per_page], total=len(rows), page=page,
-                per_page=per_page)
+    return page_of_rows(coverage_rows(as_of, street_code=street_code, community_codes=codes),
+                        page, per_page)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -228,8 +228,8 @@ def _check_dates(kind: Kind, data: dict) -> None:
                                     f"{contract.end_date.isoformat()}）")
 
 
-def _require_writer(kind: Kind, actor: User, streets, communities, day: date) -> None:
-    kind.require_writer_role(actor)
+def _require_in_scope(kind: Kind, actor: User, streets, communities, day: date) -> None:
+    """A liaison writes only in their streets and communities (the role was checked first)."""
     if actor.role == Role.ADMIN:
         return
     if not streets and not communities:
@@ -255,14 +255,13 @@ def _apply(kind: Kind, record, data: dict, streets, communities) -> None:
 
 
 def _prepare(kind: Kind, actor: User, data: dict, record=None):
-    kind.require_writer_role(actor)
     if kind.validate:
         kind.validate(data, record)
     _check_dates(kind, data)
     streets, communities = _places(kind, data, record)
     merged_day = _record_day(kind, data) if data.get(kind.date_field) else (
         _record_day(kind, record) if record is not None else None)
-    _require_writer(kind, actor, streets, communities, merged_day or now_utc().date())
+    _require_in_scope(kind, actor, streets, communities, merged_day or now_utc().date())
     return streets, communities
 
 
@@ -270,6 +269,7 @@ def _prepare(kind: Kind, actor: User, data: dict, record=None):
 def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None = None):
     """Create a record of a kind (scoped, validated, recorded)."""
     now = now or now_utc()
+    kind.require_writer_role(actor)
     streets, communities = _prepare(kind, actor, data)
     record = kind.model(created_by_id=actor.id, created_at=now, updated_at=now)
     with conflicts_as(f"与已有的{kind.label}冲突", kind.date_field):
@@ -303,7 +303,7 @@ def update_record(kind: Kind, record_id: int, *, actor: User, data: dict,
     if not data:
         raise field_error("_schema", "请至少修改一个字段")
     record = _live_record(kind, record_id)
-    _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
+    _require_in_scope(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     streets, communities = _prepare(kind, actor, data, record)
     before = audit.snapshot(record, kind.fields)
     with conflicts_as(f"与已有的{kind.label}冲突", kind.date_field):
@@ -322,7 +322,7 @@ def delete_record(kind: Kind, record_id: int, *, actor: User,
     now = now or now_utc()
     kind.require_writer_role(actor)
     record = _live_record(kind, record_id)
-    _require_writer(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
+    _require_in_scope(kind, actor, *_places(kind, {}, record), _record_day(kind, record))
     record.deleted_at = now
     audit.record(kind.name, record.id, "delete", actor, {}, now=now)
 
@@ -361,7 +361,8 @@ def post_interactions(*, actor: User, days: list[dict],
     """Daily interaction totals; a date posted again replaces its figures. All or nothing."""
     kind = KINDS["interaction"]
     now = now or now_utc()
-    _require_writer(kind, actor, [], [], now.date())
+    kind.require_writer_role(actor)
+    _require_in_scope(kind, actor, [], [], now.date())
     seen = set()
     for index, day in enumerate(days):
         if day["date"] in seen:

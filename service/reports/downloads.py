@@ -8,12 +8,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from exports.weekly import render_community_workbook, render_summary_workbook
 from models import Community, Role, User, db
 from service.clock import local_today
 from service.district.assignments import assigned_community_codes
 from service.errors import NotFoundError, PermissionDeniedError
-from service.reports.files import _jobs, community_filename, render_all, street_filename
+from service.reports.files import (
+    community_filename,
+    render_all,
+    render_job,
+    street_filename,
+    workbook_jobs,
+)
 from service.reports.gathering import gather_week
 from service.reports.ledger import record_run
 from service.transaction import writer
@@ -33,6 +38,12 @@ def _require_reader(actor: User, community_code: str | None = None) -> None:
     raise PermissionDeniedError("只能下载自己负责社区的周报")
 
 
+def _one_job(report, missing: str, filename) -> tuple[str, object]:
+    if report is None:
+        raise NotFoundError(missing)
+    return filename(report), report
+
+
 @writer
 def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
                  now: datetime | None = None) -> tuple[str, bytes]:
@@ -41,17 +52,12 @@ def workbook_for(label: str, kind: str, code: str | None, *, actor: User,
     began = clock.perf_counter()
     reports = gather_week(label, now=now)
     if kind == "community":
-        report = reports.communities.get(code)
-        if report is None:
-            raise NotFoundError(f"社区不存在：{code}")
-        name, data = community_filename(report), render_community_workbook(report)
+        job = _one_job(reports.communities.get(code), f"社区不存在：{code}", community_filename)
     elif kind == "street":
-        report = reports.streets.get(code)
-        if report is None:
-            raise NotFoundError(f"街道不存在：{code}")
-        name, data = street_filename(report), render_summary_workbook(report)
+        job = _one_job(reports.streets.get(code), f"街道不存在：{code}", street_filename)
     else:
-        name, data = "district.xlsx", render_summary_workbook(reports.district)
+        job = ("district.xlsx", reports.district)
+    name, data = render_job(job)
     record_run(reports.week, kind, 1, clock.perf_counter() - began, actor, now)
     return f"{label}_{Path(name).name}", data
 
@@ -67,7 +73,7 @@ def zip_for(label: str, *, actor: User, processes: int = 1,
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         count = 0
-        for name, data in render_all(_jobs(reports, None), processes):
+        for name, data in render_all(workbook_jobs(reports, None), processes):
             archive.writestr(name, data)
             count += 1
     record_run(reports.week, "all", count + 1, clock.perf_counter() - began, actor, now)

@@ -47,14 +47,15 @@ def street_filename(report: SummaryReport) -> str:
     return f"streets/{report.code}_{_safe(report.name)}.xlsx"
 
 
-def _render(job: tuple[str, object]) -> tuple[str, bytes]:
+def render_job(job: tuple[str, object]) -> tuple[str, bytes]:
+    """A workbook's file name and bytes, by the kind of report it renders."""
     name, report = job
     render = render_community_workbook if isinstance(report, CommunityReport) else \
         render_summary_workbook
     return name, render(report)
 
 
-def _jobs(reports: WeekReports, community: str | None) -> list[tuple[str, object]]:
+def workbook_jobs(reports: WeekReports, community: str | None) -> list[tuple[str, object]]:
     if community:
         report = reports.communities.get(community)
         if report is None:
@@ -69,10 +70,10 @@ def render_all(jobs: list[tuple[str, object]], processes: int,
                progress: Callable[[Iterable], Iterable] = iter) -> Iterable[tuple[str, bytes]]:
     """Render workbooks, on several processes when asked (openpyxl is CPU-bound)."""
     if processes <= 1 or len(jobs) < 8:
-        yield from progress(map(_render, jobs))
+        yield from progress(map(render_job, jobs))
         return
     with get_context("fork").Pool(processes) as pool:
-        yield from progress(pool.imap(_render, jobs, chunksize=8))
+        yield from progress(pool.imap(render_job, jobs, chunksize=8))
 
 
 
@@ -133,7 +134,7 @@ def generate_week(label: str, *, out_dir: Path, actor: User | None = None,
     began = clock.perf_counter()
     reports = gather_week(label, now=now)
     directory = out_dir / reports.week.label
-    jobs = _jobs(reports, community)
+    jobs = workbook_jobs(reports, community)
     # closing(): on a failure the renderers' pool is shut down at once, not when collected.
     with closing(render_all(jobs, processes, progress)) as rendered:
         if community:

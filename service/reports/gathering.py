@@ -24,6 +24,7 @@ from exports.weekly import (
 from models import (
     Assignment,
     Community,
+    Contract,
     Event,
     Problem,
     Role,
@@ -203,6 +204,7 @@ class _Week:
 
     info: WeekInfo
     week: Week
+    contract: Contract
     communities: list  # (code, name, street code, street name), in code order
     street_names: dict[str, str]
     by_street: dict[str, list[str]]
@@ -212,6 +214,8 @@ class _Week:
     activities: dict[str, list[ActivityRow]]
     groups: dict[str, int]
     targets: list[TargetRow]
+    verified: dict[str, int]  # each community's verified users at the week's end
+    street_verified: dict[str, int]  # and each street's
 
 
 def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
@@ -220,9 +224,9 @@ def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
     contract = current_contract()
     gathered = _gather(week, WeekInfo(week.label, week.start, week.end, now or now_utc()),
                        contract)
-    communities, rows_by_street = _community_reports(gathered, contract)
-    streets = _street_reports(gathered, contract, rows_by_street)
-    district = _district_report(gathered, contract, [s.totals for s in streets.values()])
+    communities, rows_by_street = _community_reports(gathered)
+    streets = _street_reports(gathered, rows_by_street)
+    district = _district_report(gathered, [s.totals for s in streets.values()])
     return WeekReports(week, communities, streets, district)
 
 
@@ -241,22 +245,24 @@ def _gather(week: Week, info: WeekInfo, contract) -> _Week:
     targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
                          t.status, [m["name"] for m in (t.missing or [])])
                for t in target_report(week.end).items]
-    return _Week(info, week, communities, street_names, dict(by_street), trend[-1][2],
+    now_counts = trend[-1][2]
+    verified = {code: now_counts.get(code, Counts()).verified for code in street_of}
+    street_verified = defaultdict(int)
+    for code, street in street_of.items():
+        street_verified[street] += verified[code]
+    return _Week(info, week, contract, communities, street_names, dict(by_street), now_counts,
                  trend[-2][2], trend, _activities_of_week(week, street_of, names),
-                 _active_groups(week.end, street_of), targets)
+                 _active_groups(week.end, street_of), targets, verified, dict(street_verified))
 
 
-def _community_reports(data: _Week, contract) -> tuple[dict, dict[str, list[SummaryRow]]]:
+def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
     """Each community's report, and each street's rows of communities."""
-    week = data.week
+    week, verified, street_verified = data.week, data.verified, data.street_verified
     coverage = {row.community_code: row for row in coverage_rows(week.end)}
-    visits, visits_week = _visits_of_week(week, CountingRule.of(contract))
+    visits, visits_week = _visits_of_week(week, CountingRule.of(data.contract))
     opened, resolved, still_open = _problems(week)
     liaisons = _liaisons(week.end)
-    verified = {code: data.now_counts.get(code, Counts()).verified
-                for code, _, _, _ in data.communities}
     district_rank = _ranks(verified)
-    street_verified = _street_totals(data, verified)
     street_rank = {}
     for codes in data.by_street.values():
         street_rank.update(_ranks({code: verified[code] for code in codes}))
@@ -283,22 +289,13 @@ def _community_reports(data: _Week, contract) -> tuple[dict, dict[str, list[Summ
     return reports, rows_by_street
 
 
-def _street_totals(data: _Week, verified: dict[str, int]) -> dict[str, int]:
-    totals = defaultdict(int)
-    for code, _, street, _ in data.communities:
-        totals[street] += verified[code]
-    return totals
-
-
-def _street_reports(data: _Week, contract,
+def _street_reports(data: _Week,
                     rows_by_street: dict[str, list[SummaryRow]]) -> dict[str, SummaryReport]:
     """Each street's report: its communities' rows, its total, its trend and target."""
-    verified = {code: data.now_counts.get(code, Counts()).verified
-                for code, _, _, _ in data.communities}
-    street_verified = _street_totals(data, verified)
-    district_total = sum(verified.values())
-    street_ranks = _ranks(dict(street_verified))
-    shares = street_targets(contract, {s: len(c) for s, c in data.by_street.items()})
+    street_verified = data.street_verified
+    district_total = sum(data.verified.values())
+    street_ranks = _ranks(street_verified)
+    shares = street_targets(data.contract, {s: len(c) for s, c in data.by_street.items()})
     reports = {}
     for street in sorted(data.by_street):
         codes = data.by_street[street]
@@ -323,7 +320,7 @@ def _street_reports(data: _Week, contract,
     return reports
 
 
-def _district_report(data: _Week, contract, street_rows: list[SummaryRow]) -> SummaryReport:
+def _district_report(data: _Week, street_rows: list[SummaryRow]) -> SummaryReport:
     """The district's report: a row per street, its total, its trend and target."""
     district = the_district()
     total = SummaryRow(
@@ -333,7 +330,7 @@ def _district_report(data: _Week, contract, street_rows: list[SummaryRow]) -> Su
                         sum(r.activity.events_week for r in street_rows),
                         sum(r.activity.trainings_week for r in street_rows),
                         sum(r.activity.service_groups for r in street_rows)))
-    target_row = contract.target("verified_users")
+    target_row = data.contract.target("verified_users")
     return SummaryReport(
         data.info, "district", "district", district.name, street_rows, total, data.targets,
         [TrendPoint(w, end, sum(x.registered for x in c.values()),

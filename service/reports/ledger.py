@@ -21,7 +21,6 @@ def record_run(week: Week, scope: str, files: int, seconds: float, actor: User |
     return run
 
 
-
 @reader
 def list_runs(*, page: int = 1, per_page: int = 50) -> Page:
     query = select(WeeklyReportRun).order_by(WeeklyReportRun.generated_at.desc(),
