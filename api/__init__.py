@@ -99,6 +99,7 @@ def _register_blueprints(api: JsonApi) -> None:
         assignments,
         district,
         health,
+        jobs,
         registry,
         reports,
         targets,
@@ -108,7 +109,7 @@ def _register_blueprints(api: JsonApi) -> None:
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, reports.blp, *registry.blueprints()):
+                      targets.blp, reports.blp, jobs.blp, *registry.blueprints()):
         api.register_blueprint(blueprint)
 
 
@@ -147,6 +148,8 @@ def create_app(config: dict | None = None) -> Flask:
             render_as_batch=True, compare_type=True)
     with app.app_context():
         configure_engine(app, db.engine)
+    from service.jobs import queue
+    queue.init_app(app)
 
     api = JsonApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})

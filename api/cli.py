@@ -13,7 +13,7 @@ from service.district.contracts import ensure_default_contract, load_contract, r
 from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
-from service.reports import calendar, files
+from service.reports import calendar, runs
 
 
 def _fail(error: ServiceError) -> None:
@@ -100,23 +100,24 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("weekly-reports")
     @click.option("--week", default=None, help="ISO week, e.g. 2022-W20 (default: last week).")
-    @click.option("--out", "out_dir", default="reports", show_default=True,
-                  type=click.Path(file_okay=False))
-    @click.option("--community", default=None, help="Only this community's workbook.")
+    @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+                  help="Folder of the weekly sets (default: REPORTS_DIR, instance/reports, "
+                       "which downloads serve).")
     @click.option("--jobs", default=2, show_default=True, help="Processes that render.")
-    def weekly_reports(week, out_dir, community, jobs):
-        """Write a week's workbooks: every community, every street, the district, and a zip."""
+    def weekly_reports(week, out_dir, jobs):
+        """Make a week's set here (every community, street, the district, and a zip), as the
+        queue's consumers would, recorded as a job."""
         week = week or calendar.last_complete_week()
 
-        def progress(items):
+        def progress(parts):
             if not sys.stderr.isatty():
-                yield from items
+                yield from parts
                 return
-            with click.progressbar(items, label=f"生成 {week} 周报", file=sys.stderr) as bar:
+            with click.progressbar(parts, label=f"生成 {week} 周报", file=sys.stderr) as bar:
                 yield from bar
         try:
-            result = files.generate_week(week, out_dir=Path(out_dir), community=community,
-                                           processes=jobs, progress=progress)
+            made = runs.make_set_here(week, processes=jobs, progress=progress,
+                                      root=Path(out_dir) if out_dir else None)
         except ServiceError as error:
             _fail(error)
         except OSError as error:
@@ -126,7 +127,22 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(
                 f"无法写入周报文件{f' {path}' if path else ''}：{error.strerror or error}；"
                 f"未写完的文件已删除") from None
-        click.echo(f"{result.files} files in {result.directory} ({result.seconds:.1f} s)")
+        click.echo(f"{made.files} files in {made.directory} ({made.seconds:.1f} s)")
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True,
+                  help="Tasks run at once by this consumer.")
+    @click.option("--worker-type", type=click.Choice(["process", "thread"]), default="process",
+                  show_default=True, help="Processes use every core (rendering is CPU-bound).")
+    @click.option("--no-periodic", is_flag=True,
+                  help="Leave the schedule to other consumers.")
+    def worker(workers, worker_type, no_periodic):
+        """Run a consumer of the job queue (weekly sets, backups, the schedule) until Ctrl-C."""
+        queue = app.extensions["jobs"]
+        click.echo(f"consumer: {workers} {worker_type} workers on the {queue.storage_kind} "
+                   f"queue {queue.huey.name}" + ("" if no_periodic else ", with the schedule"))
+        queue.consumer(workers=workers, worker_type=worker_type,
+                       periodic=not no_periodic).run()
 
     @app.cli.command("backup")
     @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -30,12 +31,29 @@ def from_environment(instance_path: str) -> dict:
         "SQLITE_BUSY_TIMEOUT": float(os.environ.get("SQLITE_BUSY_TIMEOUT", 5.0)),
         # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none trusted).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # The job queue: Redis when REDIS_URL is set (consumers on several machines), else a
+        # SQLite file beside the database that needs nothing installed.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "JOBS_SQLITE_PATH": os.environ.get(
+            "JOBS_SQLITE_PATH", str(Path(instance_path) / "jobs.db")),
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "xicheng"),
+        "REPORTS_DIR": os.environ.get("REPORTS_DIR", str(Path(instance_path) / "reports")),
+        "BACKUPS_DIR": os.environ.get("BACKUPS_DIR", str(Path(instance_path) / "backups")),
     }
 
 
-def for_tests(database_url: str) -> dict:
-    """Settings for the test suite: a given database and a cheap password hash."""
+def for_tests(database_url: str, files_dir: str | None = None) -> dict:
+    """Settings for the test suite: a given database, a cheap password hash, and the queue
+    and files under `files_dir` (a new temporary folder by default; the queue on Redis when
+    TEST_REDIS_URL names one)."""
+    files_dir = files_dir or tempfile.mkdtemp(prefix="xicheng-test-")
     return {
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
+        "JOBS_SQLITE_PATH": str(Path(files_dir) / "jobs.db"),
+        # Each run its own queue, so that runs sharing a Redis never take each other's tasks.
+        "JOBS_QUEUE_NAME": f"xicheng-test-{secrets.token_hex(4)}",
+        "REPORTS_DIR": str(Path(files_dir) / "reports"),
+        "BACKUPS_DIR": str(Path(files_dir) / "backups"),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",

@@ -20,6 +20,7 @@ from service.errors import (
     RuleViolationError,
     ServiceError,
     TooManyAttemptsError,
+    UnavailableError,
     UnreadableInputError,
 )
 
@@ -33,6 +34,7 @@ STATUS_OF = {
     ConflictError: 409,
     RuleViolationError: 422,
     TooManyAttemptsError: 429,
+    UnavailableError: 503,
 }
 
 MESSAGES = {
@@ -180,7 +182,7 @@ def register_error_handlers(app: Flask) -> None:
     def service_error(error: ServiceError):
         status = next(code for cls, code in STATUS_OF.items() if isinstance(error, cls))
         headers = {}
-        if isinstance(error, TooManyAttemptsError):
+        if isinstance(error, TooManyAttemptsError | UnavailableError):
             headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, AuthenticationError):
             headers["WWW-Authenticate"] = "Bearer"

@@ -1,60 +1,76 @@
-import io
+from flask import send_file, url_for
 
-from flask import send_file
-
-from api.auth import current_user
+from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
-from api.schemas.reports import RunSchema
-from service.reports import downloads, ledger
+from api.schemas.jobs import JobSchema
+from api.schemas.reports import WeekStatusSchema
+from service.reports import downloads, runs
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
-                description="Weekly operations spreadsheets (运营数据报表), ISO weeks")
+                description="Weekly operations spreadsheets (运营数据报表), ISO weeks: made as "
+                            "jobs by the queue's consumers, then downloaded as stored files")
 WEEK = "<regex('[0-9]{4}-W[0-9]{2}'):week>"
 CODE = "<regex('[0-9]{12}'):code>"
 
 
-def _download(name: str, data: bytes, mimetype: str):
-    # send_file writes the Chinese file name as RFC 5987 filename*=UTF-8''…
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=name)
+def _send(week: str, kind: str, code: str | None = None):
+    path, name, mimetype = downloads.stored_download(week, kind, code, actor=current_user())
+    # send_file writes the Chinese file name as RFC 5987 filename*=UTF-8''…, and answers
+    # conditional and range requests from the file itself.
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                     conditional=True, max_age=0)
 
 
 @blp.route("")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200, page_of(RunSchema))
-def list_runs(args):
-    """Every production of weekly spreadsheets: which week, what, by whom, when."""
-    return ledger.list_runs(**args)
+@blp.response(200, page_of(JobSchema))
+def list_sets(args):
+    """Every set of weekly spreadsheets made or being made: which week, by whom, how it went."""
+    return runs.list_sets(**args)
+
+
+@blp.route(f"/{WEEK}")
+@blp.response(200, WeekStatusSchema)
+def week_status(week):
+    """A week's sets: the latest finished one (which downloads serve), one being made, and
+    whether records changed since (stale: the set should be made again)."""
+    return runs.week_status(week)
+
+
+@blp.route(f"/{WEEK}/runs", methods=["POST"])
+@admin_only
+@blp.response(202, JobSchema)
+def request_set(week):
+    """Queue the making of the week's full set (admins). While one is queued or running,
+    that one is answered instead of a second."""
+    job, _new = runs.request_set(week, actor=current_user())
+    return job, 202, {"Location": url_for("reports.week_status", week=week)}
 
 
 @blp.route(f"/{WEEK}.zip")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/zip")
 def week_zip(week):
     """All of a week's workbooks (263 communities, 15 streets, the district) in one zip."""
-    name, data = downloads.zip_for(week, actor=current_user())
-    return _download(name, data, "application/zip")
+    return _send(week, "zip")
 
 
 @blp.route(f"/{WEEK}/communities/{CODE}.xlsx")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def community_workbook(week, code):
     """A community's workbook for the week."""
-    return _download(*downloads.workbook_for(week, "community", code, actor=current_user()),
-                     downloads.XLSX)
+    return _send(week, "community", code)
 
 
 @blp.route(f"/{WEEK}/streets/{CODE}.xlsx")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def street_workbook(week, code):
     """A street's summary workbook for the week."""
-    return _download(*downloads.workbook_for(week, "street", code, actor=current_user()),
-                     downloads.XLSX)
+    return _send(week, "street", code)
 
 
 @blp.route(f"/{WEEK}/district.xlsx")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
 def district_workbook(week):
     """The district's summary workbook for the week."""
-    return _download(*downloads.workbook_for(week, "district", None, actor=current_user()),
-                     downloads.XLSX)
+    return _send(week, "district")

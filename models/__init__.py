@@ -5,6 +5,7 @@ from models.audit import AuditEntry
 from models.base import db
 from models.contract import Contract, ContractTarget
 from models.district import Community, Street
+from models.job import Job, JobStatus
 from models.registry import (
     Article,
     Case,
@@ -15,7 +16,6 @@ from models.registry import (
     Topic,
     Training,
 )
-from models.report import WeeklyReportRun
 from models.user import LoginAttempt, Role, User
 from models.user_count import UserCount, UserCountImport
 from models.visit import Problem, Visit
@@ -26,6 +26,8 @@ __all__ = [
     "DemoCommunity",
     "Event",
     "InteractionDay",
+    "Job",
+    "JobStatus",
     "ServiceGroup",
     "Topic",
     "Training",
@@ -42,6 +44,5 @@ __all__ = [
     "UserCount",
     "UserCountImport",
     "Visit",
-    "WeeklyReportRun",
     "db",
 ]

@@ -60,3 +60,14 @@ def take_write_lock(connection: Connection) -> None:
         # As SQLAlchemy reports driver errors, so the error handlers recognise it.
         raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
     connection.info[WRITE_LOCKED] = True
+
+
+def serialize_on(connection: Connection, name: str) -> None:
+    """Until the transaction ends, other transactions that serialize on the same name wait:
+    for "create unless one exists" where no row exists yet to lock. SQLite's write lock
+    already serializes every writer; PostgreSQL takes a transaction-scoped advisory lock."""
+    if connection.dialect.name == "sqlite":
+        take_write_lock(connection)
+    else:
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(name)s))",
+                                   {"name": name})

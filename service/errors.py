@@ -40,6 +40,13 @@ class AuthenticationError(ServiceError):
     pass
 
 
+class UnavailableError(ServiceError):
+    """A service this one depends on (the job queue) cannot be reached now; nothing was lost
+    and the request can be sent again later."""
+
+    retry_after = 30
+
+
 class TooManyAttemptsError(ServiceError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from models import Community, Street, Training, WeeklyReportRun, db
+from models import Community, Job, Street, Training, db
 from service.clock import SHANGHAI
 from service.progress.registry import KINDS, create_record, post_interactions
-from service.reports.calendar import parse_week, week_label
-from service.reports.ledger import record_run
+from service.reports.calendar import week_label
+from service.reports.runs import record_delivered_set
 
 TOPICS = ["实名认证宣传月", "社区议事厅", "线上办事指南", "邻里互助", "垃圾分类", "老旧小区改造",
           "志愿服务", "平安社区", "冬季供暖", "文明养犬", "便民服务", "新春走基层", "学雷锋"]
@@ -86,8 +86,8 @@ def create_demo_registry(ctx) -> None:
 
 def create_demo_report_runs(ctx) -> None:
     """The history of weekly spreadsheet deliveries: most weeks on Monday morning, a few late
-    and two missed (the files themselves are made on demand by `weekly-reports`)."""
-    if db.session.scalar(select(func.count()).select_from(WeeklyReportRun)):
+    and two missed (their files are not kept; `demo-data` queues the last week's set)."""
+    if db.session.scalar(select(func.count()).select_from(Job)):
         return
     rng = ctx.rng
     sunday = ctx.start + timedelta(days=7 - ctx.start.isoweekday())
@@ -97,8 +97,8 @@ def create_demo_report_runs(ctx) -> None:
         if index not in missed:
             late = timedelta(days=rng.choice([1, 1, 1, 1, 2, 3]))
             generated = datetime.combine(sunday + late, time(1, rng.randint(0, 59)), tzinfo=UTC)
-            record_run(parse_week(week_label(sunday)), "all", 280,
-                       round(rng.uniform(3, 6), 1), ctx.admin, generated)
+            record_delivered_set(week_label(sunday), actor=ctx.admin, finished_at=generated,
+                                 seconds=round(rng.uniform(3, 6), 1), files=280)
             runs += 1
         sunday += timedelta(days=7)
         index += 1

@@ -1,0 +1,56 @@
+"""Whether a week's figures changed after its spreadsheets were made: a late offline visit, a
+corrected count, a record added or edited for a day of the week or before it (figures are
+cumulative, so a change before the week changes the week's totals too)."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, or_, select
+
+from models import (
+    Article,
+    Assignment,
+    Case,
+    DemoCommunity,
+    Event,
+    InteractionDay,
+    Problem,
+    ServiceGroup,
+    Topic,
+    Training,
+    UserCountImport,
+    Visit,
+    db,
+)
+from service.reports.calendar import Week
+
+# A write that was under way when the figures were read may carry a time just before the
+# snapshot yet not be in it; changes this close before the snapshot count as after it.
+IN_FLIGHT = timedelta(seconds=2)
+
+# Each record kind's day (what week it falls in) and when it was last written.
+_REGISTRY_DAYS = [(Training, Training.date), (Event, Event.date),
+                  (ServiceGroup, ServiceGroup.created_on), (Case, Case.published_on),
+                  (Article, Article.published_on), (DemoCommunity, DemoCommunity.designated_on),
+                  (InteractionDay, InteractionDay.date), (Topic, None)]
+
+
+def _changes(week: Week, since: datetime) -> list:
+    week_ends = week.utc_range[1]
+    conditions = [
+        exists().where(Visit.updated_at > since, Visit.visited_at < week_ends),
+        exists().where(Problem.updated_at > since, Problem.created_at < week_ends),
+        exists().where(UserCountImport.at > since, UserCountImport.date <= week.end),
+        exists().where(Assignment.created_at > since, Assignment.start_date <= week.end),
+    ]
+    for model, day in _REGISTRY_DAYS:
+        changed = model.updated_at > since
+        conditions.append(exists().where(changed, day <= week.end) if day is not None
+                          else exists().where(changed))
+    return conditions
+
+
+def changed_since(week: Week, snapshot_at: datetime) -> bool:
+    """True when records that the week's spreadsheets show were written after `snapshot_at`
+    (in the caller's transaction)."""
+    since = snapshot_at - IN_FLIGHT
+    return bool(db.session.scalar(select(or_(*_changes(week, since)))))

@@ -1,0 +1,310 @@
+"""A week's full set of spreadsheets as a job: asked for (by an admin, the Monday schedule or
+the CLI), made by the queue's consumers, kept on disk and served from there.
+
+One consumer reads the week's figures in one transaction (every workbook of a set shows the
+same moment) and splits the workbooks into parts, per street and at most PART_SIZE each; the
+parts render on whichever consumers are free (huey's chord), and when the last one is done a
+final step writes the zip, marks the job done and removes the week's older sets."""
+
+import shutil
+import time as clock
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+
+from flask import current_app
+from huey.api import group
+from huey.constants import EmptyData
+from huey.utils import Error
+from sqlalchemy import select
+
+from models import Contract, Job, JobStatus, User, db
+from models.locking import serialize_on
+from service.clock import local_today, now_utc
+from service.errors import NotFoundError, UnavailableError, field_error
+from service.jobs import records
+from service.jobs.queue import step, the_queue
+from service.pagination import Page, paginate
+from service.reports.calendar import Week, parse_week
+from service.reports.files import replacing, workbook_parts, write_part
+from service.reports.freshness import changed_since
+from service.reports.gathering import gather_week
+from service.transaction import reader, writer
+
+KIND = "weekly_set"
+
+
+@dataclass
+class WeekStatus:
+    week: str
+    start: date
+    end: date
+    in_contract: bool
+    latest: Job | None  # the latest finished set, the one downloads serve
+    active: Job | None  # a set being made now
+    stale: bool
+    runs: list[Job]
+
+    @property
+    def generated(self) -> bool:
+        return self.latest is not None
+
+
+def reports_root() -> Path:
+    return Path(current_app.config["REPORTS_DIR"])
+
+
+def run_directory(job: Job, root: Path | None = None) -> Path:
+    return (root or reports_root()) / job.subject / f"run-{job.id}"
+
+
+# -- asking for a set ------------------------------------------------------------------------
+
+def _startable_week(label: str, today: date | None = None) -> Week:
+    week = parse_week(label)
+    if week.start > (today or local_today()):
+        raise field_error("week", f"{label} 尚未开始，不能生成周报")
+    return week
+
+
+def request_set(label: str, *, actor: User | None, trigger: str = "request",
+                dedupe_key: str | None = None) -> tuple[Job | None, bool]:
+    """Queue the making of a week's set. While one is queued or running, that one is the
+    answer (asking twice makes one set). Returns (job, whether it is new)."""
+    week = _startable_week(label)
+    job, new = _create_unless_active(week, actor, trigger, dedupe_key)
+    if new:
+        _enqueue(job.id, "weekly_set.prepare")
+    return job, new
+
+
+@writer
+def _create_unless_active(week: Week, actor: User | None, trigger: str,
+                          dedupe_key: str | None) -> tuple[Job | None, bool]:
+    serialize_on(db.session.connection(), f"{KIND}:{week.label}")
+    active = db.session.scalars(records.jobs_query(KIND, subject=week.label)
+                                .where(Job.status.in_(JobStatus.ACTIVE)).limit(1)).first()
+    if active is not None:
+        return active, False
+    job = records.create_job(KIND, week.label, trigger=trigger, actor=actor,
+                             period_end=week.end, dedupe_key=dedupe_key)
+    return job, job is not None  # None: the same schedule already fired
+
+
+def _enqueue(job_id: int, name: str) -> None:
+    try:
+        the_queue().enqueue(name, job_id)
+    except Exception as error:  # Redis down, the queue's file unwritable: say so, keep nothing
+        records.fail(job_id, f"无法加入任务队列：{error}")
+        raise UnavailableError("任务队列暂时不可用，请稍后重试") from error
+
+
+# -- the steps -------------------------------------------------------------------------------
+
+def _plan(job_id: int, root: Path) -> tuple[Job, Path, list[list]] | None:
+    """Start an attempt: read the week once and split its workbooks into parts."""
+    job = records.start_attempt(job_id)
+    if job is None:
+        return None
+    snapshot_at = now_utc()
+    reports = read_week(job.subject)
+    parts = workbook_parts(reports)
+    directory = run_directory(job, root)
+    shutil.rmtree(directory, ignore_errors=True)  # what an earlier attempt left
+    directory.mkdir(parents=True)
+    records.set_plan(job_id, total=sum(map(len, parts)) + 1, snapshot_at=snapshot_at)
+    return job, directory, parts
+
+
+@reader
+def read_week(label: str):
+    return gather_week(label)
+
+
+@step("weekly_set.prepare")
+def prepare(job_id: int) -> None:
+    planned = _plan(job_id, reports_root())
+    if planned is None:
+        return
+    job, directory, parts = planned
+    queue = the_queue()
+    renders = [queue.signature("weekly_set.render", job_id, str(directory), part)
+               for part in parts]
+    queue.huey.enqueue(group(renders).then(queue.tasks["weekly_set.finish"], job_id))
+
+
+@step("weekly_set.render")
+def render(job_id: int, directory: str, part: list) -> None:
+    records.advance(job_id, write_part(Path(directory), part))
+
+
+@step("weekly_set.finish")
+def finish(job_id: int, outcomes: list) -> None:
+    failed = [o for o in outcomes if isinstance(o, Error) or o is EmptyData]
+    if failed:
+        reason = failed[0].metadata.get("error") if isinstance(failed[0], Error) else None
+        records.fail(job_id, f"部分工作簿生成失败：{reason or '已跳过'}")
+        return
+    _assemble(job_id, run_directory(records.get_job(job_id)))
+
+
+def _assemble(job_id: int, directory: Path) -> Job:
+    """The zip of every workbook written, the job done, the week's older sets removed."""
+    label = directory.parent.name
+    names = ordered_files(directory)
+    with replacing(directory / f"{label}.zip") as handle, \
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.write(directory / name, name)
+    records.advance(job_id, 1)
+    done = records.finish(job_id, {
+        "directory": str(directory), "files": len(names) + 1,
+        "zip_bytes": (directory / f"{label}.zip").stat().st_size})
+    _remove_older_sets(done)
+    return done
+
+
+def ordered_files(directory: Path) -> list[str]:
+    """The workbooks of a set in the zip's order: communities, streets, the district."""
+    found = [p.relative_to(directory).as_posix() for p in directory.rglob("*.xlsx")
+             if not p.name.startswith(".")]
+    order = {"communities": 0, "streets": 1}
+    return sorted(found, key=lambda name: (order.get(name.split("/")[0], 2), name))
+
+
+def _remove_older_sets(latest: Job) -> None:
+    """Only the latest finished set of a week is served; the folders of earlier ones go."""
+    older = _older_finished_sets(latest)
+    for job in older:
+        directory = job.result.get("directory")
+        if directory:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+@reader
+def _older_finished_sets(latest: Job) -> list[Job]:
+    return list(db.session.scalars(records.jobs_query(KIND, subject=latest.subject).where(
+        Job.id != latest.id, Job.status.in_((JobStatus.DONE, JobStatus.FAILED)))))
+
+
+# -- the same steps in this process (the CLI) ------------------------------------------------
+
+@dataclass
+class MadeHere:
+    job: Job
+    directory: Path
+    files: int
+    seconds: float
+
+
+def _write_one(args: tuple[str, list]) -> int:
+    directory, part = args
+    return write_part(Path(directory), part)
+
+
+def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
+                  progress: Callable[[Iterable], Iterable] = iter) -> MadeHere:
+    """Make a week's set in this process and its children (the CLI), through the same plan,
+    parts and assembly as the consumers, recorded as a job like theirs."""
+    began = clock.perf_counter()
+    week = _startable_week(label)
+    root = root or reports_root()
+    job = records.create_job(KIND, week.label, trigger="cli", period_end=week.end)
+    try:
+        job, directory, parts = _plan(job.id, root)
+        work = [(str(directory), part) for part in parts]
+        if processes <= 1:
+            written = map(_write_one, work)
+        else:
+            pool = get_context("fork").Pool(processes)
+            written = pool.imap_unordered(_write_one, work)
+        try:
+            for count in progress(written):
+                records.advance(job.id, count)
+        finally:
+            if processes > 1:
+                pool.terminate()
+        done = _assemble(job.id, directory)
+    except BaseException as error:
+        records.fail_with(job.id, error)
+        raise
+    return MadeHere(done, directory, done.result["files"], clock.perf_counter() - began)
+
+
+@writer
+def record_delivered_set(label: str, *, actor: User | None, finished_at: datetime,
+                         seconds: float, files: int) -> Job:
+    """A set made in the past whose files are not kept (the demo year's history)."""
+    week = parse_week(label)
+    started = finished_at - timedelta(seconds=seconds)
+    job = Job(kind=KIND, subject=week.label, period_end=week.end, trigger="schedule",
+              status=JobStatus.DONE, progress_done=files, progress_total=files, attempts=1,
+              result={"files": files}, requested_by_id=actor.id if actor else None,
+              requested_at=started, started_at=started, snapshot_at=started,
+              finished_at=finished_at, heartbeat_at=finished_at)
+    db.session.add(job)
+    return job
+
+
+# -- what people see -------------------------------------------------------------------------
+
+@reader
+def list_sets(*, page: int = 1, per_page: int = 50) -> Page:
+    return paginate(records.jobs_query(KIND), page, per_page)
+
+
+def _latest_done(label: str) -> Job | None:
+    return db.session.scalars(records.jobs_query(KIND, JobStatus.DONE, label)
+                              .order_by(None).order_by(Job.finished_at.desc(), Job.id.desc())
+                              .limit(1)).first()
+
+
+def _in_a_contract(week: Week) -> bool:
+    return bool(db.session.scalar(select(Contract.id).where(
+        Contract.start_date <= week.end, Contract.end_date >= week.start).limit(1)))
+
+
+@reader
+def in_a_contract(label: str) -> bool:
+    """Whether the week overlaps a contract's period (the schedule makes sets only then)."""
+    return _in_a_contract(parse_week(label))
+
+
+@reader
+def week_status(label: str) -> WeekStatus:
+    week = parse_week(label)
+    latest = _latest_done(week.label)
+    runs = list(db.session.scalars(records.jobs_query(KIND, subject=week.label).limit(20)))
+    active = next((job for job in runs if job.status in JobStatus.ACTIVE), None)
+    stale = bool(latest and latest.snapshot_at and changed_since(week, latest.snapshot_at))
+    return WeekStatus(week.label, week.start, week.end, _in_a_contract(week), latest, active,
+                      stale, runs)
+
+
+@reader
+def stored_set(label: str) -> Path:
+    """The folder of the week's latest finished set."""
+    week = parse_week(label)
+    latest = _latest_done(week.label)
+    directory = Path(latest.result.get("directory", "")) if latest else None
+    if latest is None or not directory or not directory.is_dir():
+        raise NotFoundError(f"{week.label} 的周报尚未生成，请管理员在“周报”中生成后再下载")
+    return directory
+
+
+def stored_file(directory: Path, kind: str, code: str | None) -> Path:
+    """One file of a stored set: the zip, the district's, a street's or a community's."""
+    if kind == "zip":
+        return directory / f"{directory.parent.name}.zip"
+    if kind == "district":
+        return directory / "district.xlsx"
+    folder, missing = {"street": ("streets", "街道不存在"),
+                       "community": ("communities", "社区不存在")}[kind]
+    found = sorted((directory / folder).glob(f"{code}_*.xlsx"))
+    if not found:
+        raise NotFoundError(f"{missing}：{code}")
+    return found[0]
+
