@@ -54,6 +54,7 @@ def for_tests(database_url: str, files_dir: str | None = None) -> dict:
         "JOBS_QUEUE_NAME": f"xicheng-test-{secrets.token_hex(4)}",
         "REPORTS_DIR": str(Path(files_dir) / "reports"),
         "BACKUPS_DIR": str(Path(files_dir) / "backups"),
+        "JOBS_RETRY_DELAY": 0,  # a failing step is retried at once: tests wait for its end
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",

@@ -2,7 +2,10 @@
 clean database with the real district before every test, users and their tokens."""
 
 import os
+import shutil
+import signal
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +18,7 @@ from api.config import for_tests
 from models import db
 from service.district import accounts, assignments, places
 from service.district.contracts import ensure_default_contract
+from service.reports import runs
 
 DEFAULT_PASSWORD = "correct-horse-1"
 
@@ -26,15 +30,49 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(for_tests(database_url))
+def app(database_url, tmp_path_factory):
+    app = create_app(for_tests(database_url, str(tmp_path_factory.mktemp("files"))))
     with app.app_context():
         db.drop_all()
         db.create_all()
     yield app
+    app.extensions["jobs"].huey.flush()  # what this run left in a shared Redis
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@contextmanager
+def running_consumer(app, workers: int = 2, periodic: bool = False):
+    """A real huey consumer of the app's queue (thread workers in this process), stopped
+    when the block ends, after the task it is running."""
+    consumer = app.extensions["jobs"].consumer(workers=workers, worker_type="thread",
+                                               periodic=periodic)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM,
+                                                        signal.SIGHUP)}
+    consumer.start()
+    for sig, handler in handlers.items():  # the consumer's handlers are for its own process
+        signal.signal(sig, handler)
+    try:
+        yield consumer
+    finally:
+        consumer.stop(graceful=True)
+
+
+@pytest.fixture
+def consumer(app):
+    with running_consumer(app) as running:
+        yield running
+
+
+@pytest.fixture
+def make_set(app):
+    """Make a week's full set of spreadsheets in this process, as `flask weekly-reports`
+    does, so that downloads have stored files to serve."""
+    def make(week: str):
+        with app.app_context():
+            return runs.make_set_here(week, processes=1)
+    return make
 
 
 def _wipe(app) -> None:
@@ -49,7 +87,10 @@ def _wipe(app) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_database(app):
-    """Every test starts from the seeded district and the default contract, nothing else."""
+    """Every test starts from the seeded district and the default contract, nothing else:
+    no task waiting in the queue, no stored spreadsheets."""
+    app.extensions["jobs"].huey.flush()
+    shutil.rmtree(app.config["REPORTS_DIR"], ignore_errors=True)
     with app.app_context():
         _wipe(app)
         places.seed_district()

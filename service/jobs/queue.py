@@ -102,7 +102,9 @@ class JobQueue:
         if declared.when is not None:
             return self.huey.periodic_task(declared.when, name=declared.name)(
                 lambda: run())
-        return self.huey.task(retries=declared.retries, retry_delay=declared.retry_delay,
+        delay = app.config.get("JOBS_RETRY_DELAY")
+        return self.huey.task(retries=declared.retries,
+                              retry_delay=declared.retry_delay if delay is None else delay,
                               context=True, name=declared.name)(run)
 
     def enqueue(self, name: str, *args) -> None:

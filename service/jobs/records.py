@@ -80,6 +80,8 @@ def describe(error: BaseException) -> str:
     """The reason people read: our own messages as they are, anything else named plainly."""
     if isinstance(error, ServiceError):
         return error.message
+    if isinstance(error, OSError) and error.strerror:
+        return f"无法读写文件 {error.filename2 or error.filename or ''}：{error.strerror}"
     return f"内部错误：{type(error).__name__}: {error}"[:2000]
 
 
