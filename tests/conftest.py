@@ -71,7 +71,7 @@ def make_set(app):
     does, so that downloads have stored files to serve."""
     def make(week: str):
         with app.app_context():
-            return runs.make_set_here(week, processes=1)
+            return runs.make_set_here(week, processes=2)
     return make
 
 

@@ -246,3 +246,24 @@ def test_the_worker_command_runs_a_consumer_in_its_own_process(app, client, admi
     assert "consumer: 2 process workers" in output
     with app.app_context():
         assert db.session.get(Job, job["id"]).result["files"] == 280
+
+
+def test_an_unreachable_queue_is_503_and_the_job_shows_why(database_url, tmp_path):
+    config = {**for_tests(database_url, str(tmp_path)), "REDIS_URL": "redis://127.0.0.1:1/0"}
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        admin = headers_for(app, "admin", "boss")
+        refused = client.post(f"/api/v1/reports/weekly/{WEEK}/runs", headers=admin)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+        assert refused.get_json()["message"] == "任务队列暂时不可用，请稍后重试"
+        jobs = client.get("/api/v1/jobs", headers=admin).get_json()
+        assert jobs["pending"] is None  # the page still answers
+        failed = jobs["items"][0]
+        assert failed["status"] == "failed" and "无法加入任务队列" in failed["error"]
+        # Asking again is possible: the failed job does not stand in the way.
+        assert client.post(f"/api/v1/reports/weekly/{WEEK}/runs",
+                           headers=admin).status_code == 503
+    finally:
+        with app.app_context():
+            db.engine.dispose()
