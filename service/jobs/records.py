@@ -1,7 +1,9 @@
 """What people see of the queue's work: each job's status, progress, attempts and reason.
 
 Every transition is its own short writer, so a step holds SQLite's write lock only for the
-moment it records something, never while it renders."""
+moment it records something, never while it renders. Jobs are changed by UPDATE statements
+(parts finishing together must all count), and objects stay readable after a commit, so a
+job is read back with populate_existing: never the state this session saw before."""
 
 from datetime import date, datetime, timedelta
 
@@ -51,7 +53,7 @@ def start_attempt(job_id: int) -> Job | None:
         update(Job).where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))
         .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, heartbeat_at=now,
                 error=None, started_at=db.func.coalesce(Job.started_at, now))).rowcount
-    return db.session.get(Job, job_id) if changed else None
+    return db.session.get(Job, job_id, populate_existing=True) if changed else None
 
 
 @writer
@@ -70,7 +72,7 @@ def advance(job_id: int, files: int) -> None:
 
 @writer
 def finish(job_id: int, result: dict) -> Job:
-    job = db.session.get(Job, job_id)
+    job = db.session.get(Job, job_id, populate_existing=True)
     job.status, job.result, job.error = JobStatus.DONE, result, None
     job.finished_at = job.heartbeat_at = now_utc()
     return job
@@ -124,7 +126,7 @@ def requested_since(kind: str, subject: str, moment: datetime) -> bool:
 
 @reader
 def get_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
+    job = db.session.get(Job, job_id, populate_existing=True)
     if job is None:
         raise NotFoundError(f"任务不存在：{job_id}")
     return job

@@ -177,11 +177,8 @@ def ordered_files(directory: Path) -> list[str]:
 
 def _remove_older_sets(latest: Job) -> None:
     """Only the latest finished set of a week is served; the folders of earlier ones go."""
-    older = _older_finished_sets(latest)
-    for job in older:
-        directory = job.result.get("directory")
-        if directory:
-            shutil.rmtree(directory, ignore_errors=True)
+    for job in _older_finished_sets(latest):
+        shutil.rmtree(job.result.get("directory") or run_directory(job), ignore_errors=True)
 
 
 @reader
@@ -256,10 +253,13 @@ def list_sets(*, page: int = 1, per_page: int = 50) -> Page:
     return paginate(records.jobs_query(KIND), page, per_page)
 
 
-def _latest_done(label: str) -> Job | None:
-    return db.session.scalars(records.jobs_query(KIND, JobStatus.DONE, label)
-                              .order_by(None).order_by(Job.finished_at.desc(), Job.id.desc())
-                              .limit(1)).first()
+def _latest_stored(label: str) -> Job | None:
+    """The latest finished set of the week whose files are on disk (sets recorded without
+    files, like the demo year's history, count for the target but serve nothing)."""
+    finished = db.session.scalars(records.jobs_query(KIND, JobStatus.DONE, label)
+                                  .order_by(None).order_by(Job.finished_at.desc(), Job.id.desc()))
+    return next((job for job in finished
+                 if job.result.get("directory") and Path(job.result["directory"]).is_dir()), None)
 
 
 def _in_a_contract(week: Week) -> bool:
@@ -276,7 +276,7 @@ def in_a_contract(label: str) -> bool:
 @reader
 def week_status(label: str) -> WeekStatus:
     week = parse_week(label)
-    latest = _latest_done(week.label)
+    latest = _latest_stored(week.label)
     runs = list(db.session.scalars(records.jobs_query(KIND, subject=week.label).limit(20)))
     active = next((job for job in runs if job.status in JobStatus.ACTIVE), None)
     stale = bool(latest and latest.snapshot_at and changed_since(week, latest.snapshot_at))
@@ -288,11 +288,10 @@ def week_status(label: str) -> WeekStatus:
 def stored_set(label: str) -> Path:
     """The folder of the week's latest finished set."""
     week = parse_week(label)
-    latest = _latest_done(week.label)
-    directory = Path(latest.result.get("directory", "")) if latest else None
-    if latest is None or not directory or not directory.is_dir():
+    latest = _latest_stored(week.label)
+    if latest is None:
         raise NotFoundError(f"{week.label} 的周报尚未生成，请管理员在“周报”中生成后再下载")
-    return directory
+    return Path(latest.result["directory"])
 
 
 def stored_file(directory: Path, kind: str, code: str | None) -> Path:

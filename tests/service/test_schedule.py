@@ -1,7 +1,7 @@
 """The schedule in Asia/Shanghai time: which occurrence is due, which comes next, and that
 each occurrence makes one job however often and by however many consumers it is looked at."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from models import Job
 from service.clock import SHANGHAI
@@ -63,3 +63,18 @@ def test_a_set_asked_for_after_the_occurrence_stands_for_it(app):
         schedule.queue_due_work(at(MONDAY, 7))
     assert [j for j in jobs(app) if j[0] == "weekly_set"] == [
         ("weekly_set", "2022-W30", "request")]
+
+
+def test_a_running_job_left_untouched_for_half_an_hour_is_failed_with_the_reason(app):
+    from service.jobs import records
+
+    with app.app_context():
+        job = records.create_job("backup", "2022-08-01", trigger="schedule")
+        records.start_attempt(job.id)
+        touched = records.get_job(job.id).heartbeat_at
+        assert records.sweep_abandoned(touched + timedelta(minutes=29)) == 0
+        assert records.sweep_abandoned(touched + timedelta(minutes=31)) == 1
+        swept = records.get_job(job.id)
+        assert swept.status == "failed" and "30 分钟" in swept.error
+        # An ended job is not started again by a task delivered late.
+        assert records.start_attempt(job.id) is None
