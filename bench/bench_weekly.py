@@ -1,4 +1,5 @@
-"""Seconds and peak memory to produce a full week of spreadsheets: the demo district
+"""Seconds and peak memory to produce a full week of spreadsheets in process (as
+`flask weekly-reports` does; bench_jobs.py measures the job queue): the demo district
 (263 + 15 + 1 workbooks and the zip) and a synthetic city of 3,400 communities.
 
     .venv/bin/python bench/bench_weekly.py [--jobs 2] [--database-url ...]
@@ -26,7 +27,7 @@ from models import db  # noqa: E402
 from service import demo  # noqa: E402
 from service.district import places  # noqa: E402
 from service.district.contracts import ensure_default_contract  # noqa: E402
-from service.reports import files, gathering  # noqa: E402
+from service.reports import gathering, runs  # noqa: E402
 
 WEEK = "2022-W40"
 
@@ -42,7 +43,7 @@ def run(app, label: str, jobs: int) -> None:
         began = time.perf_counter()
         gathered = gathering.gather_week(WEEK)
         gather_seconds = time.perf_counter() - began
-        result = files.generate_week(WEEK, out_dir=Path(out), processes=jobs)
+        result = runs.make_set_here(WEEK, processes=jobs, root=Path(out))
         size = sum(f.stat().st_size for f in Path(out).rglob("*") if f.is_file())
     own, children = peak_mib()
     print(f"{label:<22} {result.files:>5} files  {result.seconds:6.1f} s "
