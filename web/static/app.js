@@ -75,6 +75,7 @@ const num = (n) => (n ?? 0).toLocaleString("zh-CN");
 const pct = (x) => `${((x || 0) * 100).toFixed(1)}%`;
 const localTime = (iso) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+const shanghaiMinute = (iso) => new Date(iso).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
 
 // ---------------------------------------------------------------- session
 
@@ -120,6 +121,7 @@ const OFFICIAL_TABS = [["overview", "总览"], ["problems", "问题"]];
 function tabsFor(role) { return role === "liaison" ? LIAISON_TABS : OFFICIAL_TABS; }
 
 async function render() {
+  stopWeekWatch();
   if (!state.token || !state.me) return renderLogin();
   $("#who").textContent = state.me.display_name;
   $("#logout").hidden = false;
@@ -393,14 +395,11 @@ function lineChart(points, target, projected) {
 async function renderOverview() {
   const [board, series, targets] = await Promise.all([
     api("/api/v1/dashboard/users"), api("/api/v1/dashboard/users/series?step=week"), api("/api/v1/targets")]);
-  const lastWeek = (() => { const d = new Date(Date.now() - 7 * 864e5); const t = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
-    const day = t.getUTCDay() || 7; t.setUTCDate(t.getUTCDate() + 4 - day); const start = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
-    return `${t.getUTCFullYear()}-W${String(Math.ceil(((t - start) / 864e5 + 1) / 7)).padStart(2, "0")}`; })();
   view.innerHTML = `
     <section class="card"><h2>实名认证用户数</h2>
       <div class="big" id="verified">${num(board.verified)}</div>
       <div class="muted">目标 <span id="target">${num(board.target)}</span> · 完成 ${pct(board.progress)} · 注册用户 ${num(board.registered)}</div>
-      <div class="progress" aria-label="完成进度"><div style="width:${Math.min(100, (board.progress || 0) * 100)}%"></div></div>
+      <div class="progress" aria-label="完成进度"><div id="board-progress"></div></div>
       <div class="muted">近一周 +${num(board.growth_1w)} · 近四周 +${num(board.growth_4w)} · 合同期内每周还需 ${board.needed_weekly === null ? "—" : num(board.needed_weekly)}</div>
       ${lineChart(series.items, board.target, board.projected_date)}
     </section>
@@ -412,25 +411,174 @@ async function renderOverview() {
       ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}${t.missing && t.missing.length ? `<div class="muted">尚未培训：${t.missing.map((m) => esc(m.name)).join("、")}</div>` : ""}</td>
         <td>${num(t.actual)}</td><td>${num(t.target)}</td><td><span class="tag ${t.status}" data-status="${t.status}">${TARGET_STATUS[t.status]}</span></td></tr>`).join("")}
     </tbody></table></section>
-    <section class="card"><h2>每周运营数据报表</h2>
-      <label for="week">周次</label><input id="week" type="week" value="${lastWeek}">
-      <div class="row" style="margin-top:.6rem"><button class="secondary" data-file="district.xlsx">全区汇总</button><button class="secondary" data-file="zip">全部（压缩包）</button></div>
-    </section>`;
+    ${weeklySection()}`;
+  // The policy refuses style attributes in markup; widths are set through the DOM instead.
+  $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
   view.querySelectorAll("tr.street").forEach((row) => row.addEventListener("click", () => {
     view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
   }));
-  view.querySelectorAll("[data-file]").forEach((b) => b.addEventListener("click", async () => {
-    const week = $("#week").value;
-    const path = b.dataset.file === "zip" ? `/api/v1/reports/weekly/${week}.zip` : `/api/v1/reports/weekly/${week}/${b.dataset.file}`;
-    toast("正在生成，请稍候…");
+  wireWeeklySection();
+}
+
+// ---------------------------------------------------------------- weekly spreadsheets
+// A week's full set is made by the job queue's consumers (admins ask for it); the page shows
+// whether it is made, follows one being made every 2 s, and downloads the stored files.
+
+const WEEK_POLL_MS = 2000;
+const WEEK_FILES = { "district.xlsx": (week) => [`/api/v1/reports/weekly/${week}/district.xlsx`, `${week}_全区汇总.xlsx`],
+  zip: (week) => [`/api/v1/reports/weekly/${week}.zip`, `${week}.zip`] };
+// What is being watched: the week, its last status, and a generation that changes whenever the
+// week or the screen changes, so that late answers and timers of the old one are dropped.
+const weekWatch = { generation: 0, timer: null, week: null, status: null };
+
+function stopWeekWatch() {
+  weekWatch.generation += 1;
+  clearTimeout(weekWatch.timer);
+  weekWatch.timer = null; weekWatch.status = null;
+}
+
+function isoWeek(date) {
+  const t = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const first = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
+  return `${t.getUTCFullYear()}-W${String(Math.ceil(((t - first) / 864e5 + 1) / 7)).padStart(2, "0")}`;
+}
+// Today in Shanghai as a UTC date, so that the week does not depend on the phone's time zone.
+const shanghaiToday = () => new Date(`${today()}T00:00:00Z`);
+
+function weeklySection() {
+  const now = shanghaiToday();
+  const lastWeek = isoWeek(new Date(now.getTime() - 7 * 864e5));
+  return `<section class="card" id="weekly"><h2>每周运营数据报表</h2>
+      <label for="week">周次</label><input id="week" type="week" value="${lastWeek}" max="${isoWeek(now)}">
+      <p id="week-status" class="week-status" role="status" aria-live="polite">正在查询…</p>
+      <div class="progress" id="week-progress" role="progressbar" aria-label="生成进度" hidden><div></div></div>
+      <p id="week-note" class="muted" hidden></p>
+      <p id="week-stale" class="warning" hidden>本周数据在生成后有变动，建议重新生成</p>
+      <div class="row spaced"><button class="secondary" data-file="district.xlsx" disabled>全区汇总</button><button class="secondary" data-file="zip" disabled>全部（压缩包）</button></div>
+      ${state.me.role === "admin" ? '<button id="make-week" class="wide" type="button" hidden>生成本周报表</button>' : ""}
+    </section>`;
+}
+
+function madeText(job) {
+  const took = job.seconds == null ? "" : `，用时 ${job.seconds < 10 ? job.seconds.toFixed(1) : Math.round(job.seconds)} 秒`;
+  return `${shanghaiMinute(job.finished_at)}${took}`;
+}
+
+function progressText(job) {
+  if (job.status === "queued") return "正在生成：排队等候中…";
+  if (job.progress_total == null) return "正在生成：正在读取本周数据…";
+  return `正在生成：已完成 ${job.progress_done} / ${job.progress_total} 个文件`;
+}
+
+// Nothing of the previous week stays usable while the chosen one is being looked up.
+function showWeekPending(text) {
+  $("#week-status").textContent = text;
+  $("#week-status").classList.remove("failed");
+  $("#week-progress").hidden = true; $("#week-note").hidden = true; $("#week-stale").hidden = true;
+  view.querySelectorAll("#weekly [data-file]").forEach((b) => { b.disabled = true; });
+  const make = $("#make-week");
+  if (make) make.hidden = true;
+}
+
+function showWeek(status) {
+  const { latest, active } = status;
+  const failed = !active && status.runs.length && status.runs[0].status === "failed" ? status.runs[0] : null;
+  const admin = state.me.role === "admin";
+  const line = $("#week-status");
+  line.textContent = active ? progressText(active) : failed ? `生成失败：${failed.error || "原因不明"}`
+    : latest ? `已生成（${madeText(latest)}）` : "尚未生成";
+  line.classList.toggle("failed", Boolean(failed));
+  const bar = $("#week-progress");
+  bar.hidden = !(active && active.progress_total);
+  if (!bar.hidden) {
+    bar.setAttribute("aria-valuemax", active.progress_total); bar.setAttribute("aria-valuenow", active.progress_done);
+    bar.firstElementChild.style.width = `${Math.min(100, (100 * active.progress_done) / active.progress_total)}%`;
+  }
+  const notes = [];
+  if (active && active.error) notes.push(active.error);
+  if ((active || failed) && latest) notes.push(`目前可下载 ${madeText(latest)} 生成的版本`);
+  if (!latest && !active && !admin) notes.push("请联系管理员生成");
+  if (!status.in_contract) notes.push("该周不在合同期内");
+  $("#week-note").textContent = notes.join("；");
+  $("#week-note").hidden = !notes.length;
+  $("#week-stale").hidden = !(status.stale && !active);
+  view.querySelectorAll("#weekly [data-file]").forEach((b) => { b.disabled = !status.generated; });
+  const make = $("#make-week");
+  if (make) {
+    make.hidden = false;
+    make.disabled = Boolean(active);
+    make.textContent = status.generated || status.stale ? "重新生成" : "生成本周报表";
+  }
+}
+
+async function loadWeek(week, generation) {
+  const current = () => generation === weekWatch.generation && document.contains($("#weekly"));
+  let status;
+  try {
+    status = await api(`/api/v1/reports/weekly/${week}`);
+  } catch (error) {
+    if (!current()) return;
+    const following = weekWatch.status && weekWatch.status.active;
+    if (following && (error instanceof NetworkError || error.status >= 500)) {
+      $("#week-note").textContent = "网络不佳，稍后自动刷新进度"; $("#week-note").hidden = false;
+      weekWatch.timer = setTimeout(() => loadWeek(week, generation), WEEK_POLL_MS);
+      return;
+    }
+    showWeekPending(error instanceof NetworkError ? "网络不可用，无法查询报表状态" : error.message);
+    return;
+  }
+  if (!current()) return;
+  weekWatch.status = status;
+  showWeek(status);
+  if (status.active) weekWatch.timer = setTimeout(() => loadWeek(week, generation), WEEK_POLL_MS);
+}
+
+function watchWeek(week) {
+  stopWeekWatch();
+  weekWatch.week = week;
+  if (!/^\d{4}-W\d{2}$/.test(week)) { showWeekPending("请选择周次"); return; }
+  showWeekPending("正在查询…");
+  loadWeek(week, weekWatch.generation);
+}
+
+function wireWeeklySection() {
+  const input = $("#week");
+  input.addEventListener("change", () => watchWeek(input.value));
+  watchWeek(input.value);
+  view.querySelectorAll("#weekly [data-file]").forEach((b) => b.addEventListener("click", async () => {
+    const week = weekWatch.week;
+    const [path, name] = WEEK_FILES[b.dataset.file](week);
+    b.disabled = true;
     try {
       const response = await api(path, { raw: true, timeout: 120000 });
       const link = document.createElement("a");
       link.href = URL.createObjectURL(await response.blob());
-      link.download = b.dataset.file === "zip" ? `${week}.zip` : `${week}_全区汇总.xlsx`;
+      link.download = name;
       link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
     } catch (error) { toast(error.message); }
+    finally { b.disabled = !(weekWatch.week === week && weekWatch.status && weekWatch.status.generated); }
   }));
+  $("#make-week")?.addEventListener("click", async (event) => {
+    const week = weekWatch.week;
+    const generation = weekWatch.generation;
+    event.target.disabled = true;
+    try {
+      const job = await api(`/api/v1/reports/weekly/${week}/runs`, { method: "POST" });
+      if (generation !== weekWatch.generation) return;
+      // The queued job shows at once; its progress follows from the week's status.
+      clearTimeout(weekWatch.timer);
+      const before = weekWatch.status || { generated: false, stale: false, in_contract: true, latest: null, runs: [] };
+      weekWatch.status = { ...before, active: job, runs: [job, ...before.runs.filter((r) => r.id !== job.id)] };
+      showWeek(weekWatch.status);
+      weekWatch.timer = setTimeout(() => loadWeek(week, generation), WEEK_POLL_MS);
+    } catch (error) {
+      toast(error.message);
+      if (generation === weekWatch.generation) event.target.disabled = false;
+    }
+  });
 }
 
 // ---------------------------------------------------------------- start
