@@ -1,23 +1,38 @@
 """The browser client: one page for liaisons and officials, its service worker, served by the
 app itself (no build step)."""
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template
 
 blp = Blueprint("web", __name__, template_folder="templates")
 
-# Bumped when the shell changes, so that phones drop the old cached copy.
-SHELL_VERSION = "2026-11-25.1"
+# The files of the app shell that the service worker keeps for offline use.
+SHELL_FILES = ["app.js", "queue.js", "app.css", "icon.svg", "sw.js"]
+
+
+@cache
+def shell_version(static_folder: str) -> str:
+    """A digest of the shell's files: any change to them is a new version, so the service
+    worker's bytes change, phones install it, and it drops the old cached copy (a version
+    bumped by hand was forgotten once)."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        digest.update((Path(static_folder) / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @blp.route("/")
 def index():
-    return render_template("index.html", version=SHELL_VERSION)
+    return render_template("index.html", version=shell_version(current_app.static_folder))
 
 
 @blp.route("/sw.js")
 def service_worker():
-    # Served from the root so that it may control every page of the app.
-    response = send_from_directory(current_app.static_folder, "sw.js",
-                                   mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # Served from the root so that it may control every page of the app, with the shell's
+    # version in its cache's name.
+    source = (Path(current_app.static_folder) / "sw.js").read_text()
+    body = source.replace("__SHELL_VERSION__", shell_version(current_app.static_folder))
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
