@@ -17,9 +17,9 @@ BIN = Path(sys.executable).parent
 WEEK = "2022-W30"
 
 
-def flask(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+def flask(env: dict, *args: str) -> str:
+    return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True).stdout
 
 
 def pages(pdf: Path) -> int:
@@ -33,12 +33,13 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/check.db", "SECRET_KEY": "x",
-               "HOME": tmp}
+               "HOME": tmp, "JOBS_SQLITE_PATH": f"{tmp}/jobs.db", "REPORTS_DIR": f"{tmp}/reports"}
         flask(env, "db", "upgrade")
         flask(env, "seed-district")
         flask(env, "demo-data")
-        flask(env, "weekly-reports", "--week", WEEK, "--out", f"{tmp}/out")
-        folder = Path(tmp) / "out" / WEEK
+        # The set goes to its own folder, out/<week>/run-<job id>/, which the command names.
+        made = flask(env, "weekly-reports", "--week", WEEK, "--out", f"{tmp}/out")
+        folder = Path(re.search(r"^\d+ files in (.+) \(", made, re.MULTILINE).group(1))
         workbooks = [next((folder / "communities").glob("*.xlsx")), folder / "district.xlsx"]
         for workbook in workbooks:
             load_workbook(workbook)  # also opens with openpyxl

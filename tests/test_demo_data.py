@@ -1,4 +1,5 @@
-"""`flask demo-data` builds a seeded year and can run twice."""
+"""`flask demo-data` builds a seeded year and can run twice; the weekly sets made from it count
+visits as the API does."""
 
 import io
 import zipfile
@@ -6,7 +7,7 @@ import zipfile
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models import Assignment, Problem, Role, User, Visit, db
+from models import Assignment, Job, JobStatus, Problem, Role, User, Visit, db
 
 
 def test_demo_data_builds_a_year_and_is_repeatable(app, runner):
@@ -28,6 +29,13 @@ def test_demo_data_builds_a_year_and_is_repeatable(app, runner):
     assert liaisons == 15 and len(streets_covered) == 15
     assert 1000 <= visits <= 1300 and communities_visited == 263
     assert "user_count_rows: 9" in first.output and "registry_records: 140" in first.output
+    # The year's weekly deliveries (two weeks missed) are finished sets without files.
+    assert "weekly_report_runs: 50" in first.output
+    with app.app_context():
+        delivered = db.session.scalars(select(Job).where(Job.kind == "weekly_set")).all()
+    assert len(delivered) == 50 and len({job.subject for job in delivered}) == 50
+    assert {(job.status, job.trigger) for job in delivered} == {(JobStatus.DONE, "schedule")}
+    assert all("directory" not in job.result for job in delivered)
     assert checks["ok"] > 0.8 * visits and checks["far"] > 0 and checks["stale"] > 0
     assert checks["unknown"] > 0
     assert set(problems) == {"open", "in_progress", "resolved"}
@@ -42,12 +50,13 @@ def _column(sheet, title: str) -> list:
 
 
 def test_one_rule_for_what_counts_gives_one_number_everywhere(app, runner, client,
-                                                             admin_headers):
+                                                             admin_headers, make_set):
     """On the demo year (far, stale and unknown visits, some approved, some rejected): the
     workbooks, the coverage and the contract target count the same visits."""
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     for week, end in [("2022-W20", "2022-05-22"), ("2022-W40", "2022-10-09"),
                       ("2022-W52", "2023-01-01")]:
+        make_set(week)
         district = load_workbook(io.BytesIO(client.get(
             f"/api/v1/reports/weekly/{week}/district.xlsx", headers=admin_headers).data))
         in_workbooks = sum(_column(district["汇总"], "累计走访（计入合同）"))

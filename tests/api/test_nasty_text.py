@@ -77,6 +77,7 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/user-counts"): {"date": "2022-05-15", "items": [
             {"community_code": FUYOUJIE, "registered": 10, "verified": 5}]},
         ("patch", "/api/v1/targets/{key}"): {"target": 16},
+        ("post", "/api/v1/reports/weekly/{week}/runs"): None,
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -162,8 +163,9 @@ def resources(client, admin_headers, make_user):
     def values(path: str, method: str) -> dict:
         if "{" not in path:
             return {}
-        if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/")):
-            return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings"}
+        if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/",
+                            "/api/v1/reports/")):
+            return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}
         collection = "/".join(path.split("/")[:4])
         name = path.split("{")[1].split("}")[0]
         return {name: (to_delete if method == "delete" else kept)[collection]}
@@ -216,6 +218,10 @@ def test_every_write_endpoint_takes_any_text_without_breaking(app, client, admin
 
 
 def assert_the_week_renders(client, admin_headers, runner, tmp_path):
+    result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(next((tmp_path / WEEK).glob(f"run-*/{WEEK}.zip"))) as archive:
+        assert len(archive.namelist()) == 263 + 15 + 1
     for url in (f"/api/v1/reports/weekly/{WEEK}/communities/{FUYOUJIE}.xlsx",
                 f"/api/v1/reports/weekly/{WEEK}/district.xlsx"):
         response = client.get(url, headers=admin_headers)
@@ -224,7 +230,3 @@ def assert_the_week_renders(client, admin_headers, runner, tmp_path):
         formulas = [c.coordinate for sheet in workbook for row in sheet.iter_rows()
                     for c in row if c.data_type == "f"]
         assert formulas == [], f"{url}: live formulas at {formulas[:5]}"
-    result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(tmp_path / WEEK / f"{WEEK}.zip") as archive:
-        assert len(archive.namelist()) == 263 + 15 + 1

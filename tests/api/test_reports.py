@@ -1,13 +1,24 @@
-"""Weekly spreadsheets from a seeded demo year: the command writes the full set, the API
-serves them, and every number equals what the API says for the same week."""
+"""Weekly spreadsheets from a seeded demo year: the command makes the full set (recorded as a
+job), the API serves its stored files, and every number equals what the API says for the same
+week. Nothing is rendered on download: before a set is made there is nothing to serve."""
 
 import io
+import re
+import shutil
+import time as clock
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
+
+from models import Job, db
+from service.jobs import records
+from service.reports import runs
+from service.reports.freshness import IN_FLIGHT
 
 WEEK, WEEK_END = "2022-W30", date(2022, 7, 31)
 STATUS = {"done": "已完成", "on_track": "按进度", "behind": "落后"}
@@ -37,18 +48,33 @@ def table(sheet) -> list[list]:
     return rows
 
 
+def made_by_the_command(output: str) -> Path:
+    """The folder the command says it wrote: "280 files in <folder> (x.x s)"."""
+    match = re.search(r"^280 files in (.+) \(\d+\.\d s\)$", output, re.MULTILINE)
+    assert match, output
+    return Path(match.group(1))
+
+
 def test_the_command_writes_the_full_set_and_it_equals_the_api(demo_year, runner, client,
                                                               official_headers, tmp_path):
     result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "280 files" in result.output
-    folder = tmp_path / WEEK
+    folder = made_by_the_command(result.output)
+    # Recorded as a job like the consumers' sets, in a folder of its own under the week's.
+    made = client.get("/api/v1/reports/weekly", headers=official_headers).get_json()["items"][0]
+    assert (made["subject"], made["trigger"], made["status"]) == (WEEK, "cli", "done")
+    assert made["progress_done"] == made["progress_total"] == 280
+    assert made["result"]["files"] == 280
+    assert folder == tmp_path / WEEK / f"run-{made['id']}"
     communities = sorted((folder / "communities").glob("*.xlsx"))
     streets = sorted((folder / "streets").glob("*.xlsx"))
     assert len(communities) == 263 and len(streets) == 15
     assert (folder / "district.xlsx").exists()
     with zipfile.ZipFile(folder / f"{WEEK}.zip") as archive:
         assert len(archive.namelist()) == 279
+    # Downloads serve these very files.
+    assert client.get(f"/api/v1/reports/weekly/{WEEK}/district.xlsx",
+                      headers=official_headers).data == (folder / "district.xlsx").read_bytes()
 
     def api(url):
         response = client.get(url, headers=official_headers)
@@ -109,20 +135,77 @@ def test_the_command_writes_the_full_set_and_it_equals_the_api(demo_year, runner
         assert (row[6] or "") == "、".join(m["name"] for m in item["missing"] or [])
 
 
-def test_output_is_deterministic_but_for_the_timestamp(demo_year, runner, tmp_path):
-    for out in ("a", "b"):
-        result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out",
-                                     str(tmp_path / out), "--community", "110102001004"])
-        assert result.exit_code == 0, result.output
-    name = next((tmp_path / "a" / WEEK / "communities").glob("*.xlsx")).name
-    books = [load_workbook(tmp_path / out / WEEK / "communities" / name) for out in ("a", "b")]
-    for sheet in books[0].sheetnames:
-        first = [[c.value for c in row] for row in books[0][sheet].iter_rows(min_row=3)]
-        second = [[c.value for c in row] for row in books[1][sheet].iter_rows(min_row=3)]
-        assert first == second
+def sheets(path: Path) -> dict:
+    """Every sheet's values below the title and the time it was made (rows 1 and 2)."""
+    book = load_workbook(path)
+    return {name: [[c.value for c in row] for row in book[name].iter_rows(min_row=3)]
+            for name in book.sheetnames}
 
 
-def test_downloads_have_the_right_type_and_a_chinese_file_name(client, official_headers):
+def test_output_is_deterministic_but_for_the_timestamp(demo_year, make_set, runner, tmp_path):
+    first = make_set(WEEK)  # in one process
+    kept = tmp_path / "first"
+    shutil.copytree(first.directory, kept)  # the next set of the week removes this one
+    result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out",
+                                 str(tmp_path / "second"), "--jobs", "2"])  # in two
+    assert result.exit_code == 0, result.output
+    second = made_by_the_command(result.output)
+    with zipfile.ZipFile(kept / f"{WEEK}.zip") as a, \
+            zipfile.ZipFile(second / f"{WEEK}.zip") as b:
+        assert a.namelist() == b.namelist()
+    community = next((kept / "communities").glob("110102001004_*.xlsx")).relative_to(kept)
+    street = next((kept / "streets").glob("110102001000_*.xlsx")).relative_to(kept)
+    for name in (community, street, Path("district.xlsx")):
+        assert sheets(kept / name) == sheets(second / name), name
+
+
+def error_message(response) -> str:
+    return response.get_json()["message"]
+
+
+def test_a_download_before_the_set_is_made_is_404_in_chinese(client, official_headers,
+                                                             make_user, auth_headers):
+    urls = [f"/api/v1/reports/weekly/{WEEK}.zip", f"/api/v1/reports/weekly/{WEEK}/district.xlsx",
+            f"/api/v1/reports/weekly/{WEEK}/streets/110102001000.xlsx",
+            f"/api/v1/reports/weekly/{WEEK}/communities/110102001004.xlsx"]
+    for url in urls:
+        response = client.get(url, headers=official_headers)
+        assert response.status_code == 404, url
+        assert "2022-W30 的周报尚未生成" in error_message(response), url
+    # Nothing was made by asking.
+    assert client.get("/api/v1/reports/weekly", headers=official_headers).get_json()[
+        "items"] == []
+    status = client.get(f"/api/v1/reports/weekly/{WEEK}", headers=official_headers).get_json()
+    assert status["week"] == WEEK and (status["start"], status["end"]) == (
+        "2022-07-25", "2022-07-31")
+    assert status["generated"] is False and status["latest"] is None
+    assert status["active"] is None and status["runs"] == [] and status["in_contract"] is True
+    # Permission comes first: a liaison learns nothing about communities not theirs.
+    liaison = auth_headers(make_user("liaison", streets=["110102001000"]))
+    assert client.get(urls[3], headers=liaison).status_code == 404
+    assert client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102012001.xlsx",
+                      headers=liaison).status_code == 403
+
+
+def test_a_week_delivered_without_kept_files_has_nothing_to_download(app, client,
+                                                                     official_headers):
+    # As `flask demo-data` records its year of past deliveries: done, but no files kept.
+    with app.app_context():
+        runs.record_delivered_set(WEEK, actor=None, seconds=5.0, files=280,
+                                  finished_at=datetime(2022, 8, 1, 1, tzinfo=UTC))
+    for url in [f"/api/v1/reports/weekly/{WEEK}.zip",
+                f"/api/v1/reports/weekly/{WEEK}/district.xlsx"]:
+        response = client.get(url, headers=official_headers)
+        assert response.status_code == 404, url
+        assert "2022-W30 的周报尚未生成" in error_message(response), url
+    status = client.get(f"/api/v1/reports/weekly/{WEEK}", headers=official_headers).get_json()
+    assert status["generated"] is False and status["latest"] is None
+    assert [r["status"] for r in status["runs"]] == ["done"]
+
+
+def test_downloads_have_the_right_type_and_a_chinese_file_name(client, official_headers,
+                                                              make_set):
+    made = make_set(WEEK)
     community = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102001004.xlsx",
                            headers=official_headers)
     assert community.status_code == 200
@@ -132,6 +215,10 @@ def test_downloads_have_the_right_type_and_a_chinese_file_name(client, official_
     assert "filename*=UTF-8''" in disposition
     assert "府右街南社区居委会" in unquote(disposition.split("filename*=UTF-8''")[1])
     assert load_workbook(io.BytesIO(community.data)).sheetnames[0] == "概况"
+    # The stored file, sent as it is: a second ask for an unchanged file is answered 304.
+    again = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102001004.xlsx",
+                       headers={**official_headers, "If-None-Match": community.headers["ETag"]})
+    assert again.status_code == 304
     street = client.get(f"/api/v1/reports/weekly/{WEEK}/streets/110102001000.xlsx",
                         headers=official_headers)
     assert street.status_code == 200 and "西长安街街道" in unquote(
@@ -141,14 +228,57 @@ def test_downloads_have_the_right_type_and_a_chinese_file_name(client, official_
     assert load_workbook(io.BytesIO(district.data)).sheetnames == ["汇总", "目标", "趋势"]
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}.zip", headers=official_headers)
     assert archive.mimetype == "application/zip"
+    assert unquote(archive.headers["Content-Disposition"]).endswith(f"{WEEK}.zip")
     with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
         assert len(zipped.namelist()) == 279
-    runs = client.get("/api/v1/reports/weekly", headers=official_headers).get_json()
-    assert [r["scope"] for r in runs["items"]] == ["all", "district", "street", "community"]
-    assert runs["items"][0]["username"] == "guan"
+    # Downloads render and record nothing: the list holds the one set made.
+    sets = client.get("/api/v1/reports/weekly", headers=official_headers).get_json()
+    assert sets["total"] == 1
+    listed = sets["items"][0]
+    assert listed["id"] == made.job.id and listed["kind"] == "weekly_set"
+    assert (listed["subject"], listed["trigger"], listed["status"]) == (WEEK, "cli", "done")
+    assert listed["username"] is None and listed["seconds"] > 0
+    assert listed["requested_at"] <= listed["finished_at"]
+    status = client.get(f"/api/v1/reports/weekly/{WEEK}", headers=official_headers).get_json()
+    assert status["generated"] is True and status["latest"]["id"] == made.job.id
+    assert status["stale"] is False and [r["id"] for r in status["runs"]] == [made.job.id]
 
 
-def test_a_liaison_downloads_only_their_own_communities(client, make_user, auth_headers):
+def test_downloads_serve_the_latest_finished_set(client, admin_headers, make_set):
+    week = "2022-W20"
+    district = f"/api/v1/reports/weekly/{week}/district.xlsx"
+
+    def registered():
+        book = load_workbook(io.BytesIO(client.get(district, headers=admin_headers).data))
+        return table(book["汇总"])[-1][2]
+
+    first = make_set(week)
+    before = registered()
+    status = client.get(f"/api/v1/reports/weekly/{week}", headers=admin_headers).get_json()
+    assert status["latest"]["id"] == first.job.id and status["stale"] is False
+    counts = client.post("/api/v1/user-counts", headers=admin_headers, json={
+        "date": "2022-05-19", "items": [
+            {"community_code": "110102001004", "registered": 1234, "verified": 567}]})
+    assert counts.status_code == 201, counts.get_json()
+    # The week's records changed: its set is stale, and still served until the next is made.
+    status = client.get(f"/api/v1/reports/weekly/{week}", headers=admin_headers).get_json()
+    assert status["latest"]["id"] == first.job.id and status["stale"] is True
+    assert registered() == before
+    clock.sleep(IN_FLIGHT.total_seconds())  # a change this close to a set's reading is in doubt
+    second = make_set(week)
+    assert registered() == before + 1234
+    assert client.get(district, headers=admin_headers).data == (
+        second.directory / "district.xlsx").read_bytes()
+    status = client.get(f"/api/v1/reports/weekly/{week}", headers=admin_headers).get_json()
+    assert status["latest"]["id"] == second.job.id and status["stale"] is False
+    assert [r["id"] for r in status["runs"]] == [second.job.id, first.job.id]
+    # Only the latest set's files are kept.
+    assert not first.directory.exists() and second.directory.is_dir()
+
+
+def test_a_liaison_downloads_only_their_own_communities(client, make_user, auth_headers,
+                                                        make_set):
+    make_set(WEEK)
     liaison = auth_headers(make_user("liaison", streets=["110102001000"]))
     mine = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102001004.xlsx",
                       headers=liaison)
@@ -158,26 +288,46 @@ def test_a_liaison_downloads_only_their_own_communities(client, make_user, auth_
                 f"/api/v1/reports/weekly/{WEEK}/streets/110102001000.xlsx",
                 f"/api/v1/reports/weekly/{WEEK}.zip"]:
         assert client.get(url, headers=liaison).status_code == 403, url
+    # Only admins ask for a set.
+    assert client.post(f"/api/v1/reports/weekly/{WEEK}/runs",
+                       headers=liaison).status_code == 403
 
 
-def test_bad_weeks_and_codes_are_refused(client, official_headers):
+def test_bad_weeks_and_codes_are_refused(client, official_headers, admin_headers, make_set):
+    make_set(WEEK)
     assert client.get("/api/v1/reports/weekly/2022-W99/district.xlsx",
+                      headers=official_headers).status_code == 422
+    assert client.get("/api/v1/reports/weekly/2022-W99",
                       headers=official_headers).status_code == 422
     assert client.get("/api/v1/reports/weekly/2022-20/district.xlsx",
                       headers=official_headers).status_code == 404
-    assert client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102999999.xlsx",
-                      headers=official_headers).status_code == 404
+    community = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102999999.xlsx",
+                           headers=official_headers)
+    assert community.status_code == 404 and "社区不存在" in error_message(community)
+    street = client.get(f"/api/v1/reports/weekly/{WEEK}/streets/110102999000.xlsx",
+                        headers=official_headers)
+    assert street.status_code == 404 and "街道不存在" in error_message(street)
+    # A week that has not begun has nothing to make.
+    future = client.post("/api/v1/reports/weekly/2030-W01/runs", headers=admin_headers)
+    assert future.status_code == 422 and "尚未开始" in str(future.get_json())
 
 
-def test_weekly_reports_target_counts_weeks_produced_on_time(app, client, admin_headers,
-                                                             tmp_path):
-    from service.reports.files import generate_week
+def test_weekly_reports_target_counts_weeks_produced_on_time(app, client, admin_headers):
     with app.app_context():
         for week, monday in [("2022-W12", date(2022, 3, 28)), ("2022-W13", date(2022, 4, 4)),
                              ("2022-W14", date(2022, 4, 20))]:
-            generate_week(week, out_dir=tmp_path, community="110102001004", now=None)
-            generate_week(week, out_dir=tmp_path, processes=1, now=datetime.combine(
-                monday, time(9), tzinfo=UTC))
+            runs.record_delivered_set(week, actor=None, seconds=5.0, files=280,
+                                      finished_at=datetime.combine(monday, time(9), tzinfo=UTC))
+        # A set that failed on time, and one still being made: neither counts.
+        failed = records.create_job("weekly_set", "2022-W11", trigger="schedule",
+                                    period_end=date(2022, 3, 20),
+                                    now=datetime(2022, 3, 21, 1, tzinfo=UTC))
+        records.fail(failed.id, "部分工作簿生成失败")
+        db.session.execute(update(Job).where(Job.id == failed.id).values(
+            finished_at=datetime(2022, 3, 21, 1, 5, tzinfo=UTC)))
+        db.session.commit()
+        records.create_job("weekly_set", "2022-W11", trigger="request",
+                           period_end=date(2022, 3, 20), now=datetime(2022, 3, 22, tzinfo=UTC))
 
     def ratio(as_of):
         body = client.get(f"/api/v1/targets?as_of={as_of}", headers=admin_headers).get_json()

@@ -1,10 +1,12 @@
 """User text from the API and the database in the weekly workbooks: formula-like text arrives
-as text, a control character in an older row does not fail the week, and `flask
-weekly-reports` never leaves a partial file behind."""
+as text, a control character in an older row does not fail the week, and a failed `flask
+weekly-reports` never leaves a partial file behind nor takes the week's set away."""
 
 import io
+import re
 import uuid
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,6 +14,7 @@ from sqlalchemy import update
 
 from models import Visit, db
 from service.clock import local_today
+from service.reports import files, runs
 from service.reports.calendar import week_label
 
 XICHANG = "110102001000"            # 西长安街街道
@@ -44,18 +47,28 @@ def community_workbook(client, headers, week: str):
     return load_workbook(io.BytesIO(response.data))
 
 
-def test_formula_like_notes_and_problem_titles_download_as_text(client, liaison_headers):
+def test_formula_like_notes_and_problem_titles_download_as_text(client, liaison_headers,
+                                                                make_set):
     log_visit(client, liaison_headers, FORMULA)
     problem = client.post("/api/v1/problems", headers=liaison_headers, json={
         "community_code": FUYOUJIE, "title": FORMULA, "category": "@SUM(A1)"})
     assert problem.status_code == 201, problem.get_json()
+    # The problem is open from today on, so it shows in this week's workbook.
+    this_week = week_label(local_today())
+    make_set(WEEK)
+    make_set(this_week)
 
     notes = community_workbook(client, liaison_headers, WEEK)["走访"]["H5"]
     assert (notes.value, notes.data_type, notes.quotePrefix) == (FORMULA, "s", True)
-    # The problem is open from today on, so it shows in this week's workbook.
-    problems = community_workbook(client, liaison_headers, week_label(local_today()))["问题"]
+    problems = community_workbook(client, liaison_headers, this_week)["问题"]
     assert (problems["B5"].value, problems["B5"].data_type) == (FORMULA, "s")
     assert (problems["C5"].value, problems["C5"].data_type) == ("@SUM(A1)", "s")
+
+
+def made_by_the_command(output: str) -> Path:
+    match = re.search(r"^280 files in (.+) \(\d+\.\d s\)$", output, re.MULTILINE)
+    assert match, output
+    return Path(match.group(1))
 
 
 def test_an_older_row_with_control_characters_still_renders(app, client, runner,
@@ -68,45 +81,77 @@ def test_an_older_row_with_control_characters_still_renders(app, client, runner,
                            .values(notes="讲解\x07实名\x1b认证\x7f"))
         db.session.commit()
 
+    result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = next((made_by_the_command(result.output) / "communities").glob(
+        f"{FUYOUJIE}_*.xlsx"))
+    assert load_workbook(written)["走访"]["H5"].value == "讲解实名认证"
     assert community_workbook(client, official_headers, WEEK)["走访"]["H5"].value == "讲解实名认证"
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}.zip", headers=official_headers)
     assert archive.status_code == 200
-    result = runner.invoke(args=["weekly-reports", "--week", WEEK, "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    written = next((tmp_path / WEEK / "communities").glob(f"{FUYOUJIE}_*.xlsx"))
-    assert load_workbook(written)["走访"]["H5"].value == "讲解实名认证"
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
+        assert len(zipped.namelist()) == 279
 
 
 def leftovers(folder):
     return [p for p in folder.rglob("*") if ".tmp" in p.name]
 
 
-def test_a_failed_run_leaves_no_partial_file_and_keeps_the_previous_zip(runner, tmp_path):
+@pytest.fixture
+def blocked_workbook(monkeypatch):
+    """While the next set is made, someone leaves a folder where the community's workbook
+    goes: that file cannot be written and the set fails part-way. (The command's rendering
+    processes are forked, so they inherit the patch.)"""
+    def block(community_code: str) -> None:
+        def write_part(directory, part):
+            for name, _report in part:
+                if name.startswith(f"communities/{community_code}_"):
+                    (Path(directory) / name).mkdir(parents=True)
+            return files.write_part(directory, part)
+        monkeypatch.setattr(runs, "write_part", write_part)
+    return block
+
+
+def test_a_failed_run_leaves_no_partial_file_and_keeps_the_previous_set(
+        runner, client, official_headers, tmp_path, blocked_workbook):
     def weekly_reports(week):
         return runner.invoke(args=["weekly-reports", "--week", week, "--out", str(tmp_path)])
 
+    def status(week):
+        return client.get(f"/api/v1/reports/weekly/{week}", headers=official_headers).get_json()
+
+    def download_zip(week):
+        return client.get(f"/api/v1/reports/weekly/{week}.zip", headers=official_headers)
+
     # A first run writes a good set.
-    assert weekly_reports(WEEK).exit_code == 0
-    folder = tmp_path / WEEK
-    zip_path = folder / f"{WEEK}.zip"
-    good = zip_path.read_bytes()
-    # Someone leaves a folder where the first community's workbook goes: the next run cannot
-    # write that file and fails.
-    first = sorted((folder / "communities").glob("*.xlsx"))[0]
-    first.unlink()
-    first.mkdir()
+    first = weekly_reports(WEEK)
+    assert first.exit_code == 0, first.output
+    good_set = made_by_the_command(first.output)
+    good = (good_set / f"{WEEK}.zip").read_bytes()
+    good_job = status(WEEK)["latest"]["id"]
+    blocked = next((good_set / "communities").glob(f"{FUYOUJIE}_*.xlsx")).name
+
+    blocked_workbook(FUYOUJIE)
     result = weekly_reports(WEEK)
     assert result.exit_code == 1
-    assert zip_path.read_bytes() == good
-    with zipfile.ZipFile(zip_path) as archive:
-        assert len(archive.namelist()) == 279
-    assert first.is_dir() and leftovers(tmp_path) == []
     # One line saying which file, not a traceback.
-    assert "无法写入周报文件" in result.output and first.name in result.output
+    assert "无法写入周报文件" in result.output and blocked in result.output
+    assert "Traceback" not in result.output
+    # The good set is kept and still served; the failed one is recorded with its reason.
+    assert (good_set / f"{WEEK}.zip").read_bytes() == good == download_zip(WEEK).data
+    week = status(WEEK)
+    assert week["latest"]["id"] == good_job and week["active"] is None
+    failed = week["runs"][0]
+    assert failed["id"] != good_job and failed["status"] == "failed"
+    assert blocked in failed["error"]
+    # The failed run wrote no zip and left no temporary file.
+    failed_set = tmp_path / WEEK / f"run-{failed['id']}"
+    assert (failed_set / "communities" / blocked).is_dir()
+    assert list(failed_set.rglob("*.zip")) == [] and leftovers(tmp_path) == []
 
-    # A week never written before: the failed run leaves no zip at all, empty or partial.
-    other = tmp_path / "2022-W21" / "communities" / first.name
-    other.mkdir(parents=True)
+    # A week never made before: the failed run leaves no zip at all, and nothing to serve.
     assert weekly_reports("2022-W21").exit_code == 1
-    assert not (tmp_path / "2022-W21" / "2022-W21.zip").exists()
+    assert list((tmp_path / "2022-W21").rglob("*.zip")) == []
     assert leftovers(tmp_path) == []
+    assert download_zip("2022-W21").status_code == 404
+    assert status("2022-W21")["generated"] is False
