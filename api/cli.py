@@ -57,6 +57,13 @@ def register_commands(app: Flask) -> None:
         ensure_default_contract()
         summary = demo.build_demo_data(seed)
         click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()))
+        # The set of the contract's last week waits in the queue for `make run`'s consumer.
+        label = demo.last_contract_week()
+        try:
+            job, _new = runs.request_set(label, actor=None)
+            click.echo(f"queued the weekly set of {label} (job {job.id})")
+        except ServiceError as error:
+            click.echo(f"the weekly set of {label} was not queued: {error.message}", err=True)
         click.echo(f"demo accounts: admin, official, liaison01..liaison15; "
                    f"password {demo.DEMO_PASSWORD}")
 

@@ -32,7 +32,13 @@ def test_demo_data_builds_a_year_and_is_repeatable(app, runner):
     # The year's weekly deliveries (two weeks missed) are finished sets without files.
     assert "weekly_report_runs: 50" in first.output
     with app.app_context():
-        delivered = db.session.scalars(select(Job).where(Job.kind == "weekly_set")).all()
+        delivered = db.session.scalars(select(Job).where(
+            Job.kind == "weekly_set", Job.status == JobStatus.DONE)).all()
+        queued = db.session.scalars(select(Job).where(Job.status == JobStatus.QUEUED)).all()
+    # The contract's last week waits for a consumer; running demo-data again queues no other.
+    assert "queued the weekly set of 2023-W10" in first.output
+    assert [(job.kind, job.subject, job.trigger) for job in queued] == [
+        ("weekly_set", "2023-W10", "request")]
     assert len(delivered) == 50 and len({job.subject for job in delivered}) == 50
     assert {(job.status, job.trigger) for job in delivered} == {(JobStatus.DONE, "schedule")}
     assert all("directory" not in job.result for job in delivered)

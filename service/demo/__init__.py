@@ -6,14 +6,16 @@ same seed always builds the same year."""
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from models import Role, Street, User, db
+from service.clock import local_today
 from service.district import accounts, assignments
 from service.district.contracts import current_contract
-from service.transaction import writer
+from service.reports.calendar import last_complete_week
+from service.transaction import reader, writer
 
 DEMO_PASSWORD = "xicheng2022"
 
@@ -77,3 +79,10 @@ def build_demo_data(seed: int = 2022) -> dict[str, int]:
     for step in _steps():
         step(ctx)
     return ctx.summary
+
+
+@reader
+def last_contract_week() -> str:
+    """The last complete ISO week of the current contract (or of today, if it still runs)."""
+    end = min(current_contract().end_date + timedelta(days=1), local_today())
+    return last_complete_week(end)

@@ -86,7 +86,8 @@ def create_demo_registry(ctx) -> None:
 
 def create_demo_report_runs(ctx) -> None:
     """The history of weekly spreadsheet deliveries: most weeks on Monday morning, a few late
-    and two missed (their files are not kept; `demo-data` queues the last week's set)."""
+    and two missed (their files are not kept: `demo-data` queues the contract's last week's
+    set for the consumer to make)."""
     if db.session.scalar(select(func.count()).select_from(Job)):
         return
     rng = ctx.rng

@@ -57,9 +57,10 @@ def start_attempt(job_id: int) -> Job | None:
 
 
 @writer
-def set_plan(job_id: int, *, total: int, snapshot_at: datetime) -> None:
+def set_plan(job_id: int, *, total: int, snapshot_at: datetime, result: dict) -> None:
+    """What the attempt will make (`total` files, where: `result`), from data read when."""
     db.session.execute(update(Job).where(Job.id == job_id).values(
-        progress_total=total, progress_done=0, snapshot_at=snapshot_at,
+        progress_total=total, progress_done=0, snapshot_at=snapshot_at, result=result,
         heartbeat_at=now_utc()))
 
 

@@ -115,7 +115,8 @@ def _plan(job_id: int, root: Path) -> tuple[Job, Path, list[list]] | None:
     directory = run_directory(job, root)
     shutil.rmtree(directory, ignore_errors=True)  # what an earlier attempt left
     directory.mkdir(parents=True)
-    records.set_plan(job_id, total=sum(map(len, parts)) + 1, snapshot_at=snapshot_at)
+    records.set_plan(job_id, total=sum(map(len, parts)) + 1, snapshot_at=snapshot_at,
+                     result={"directory": str(directory)})
     return job, directory, parts
 
 
@@ -178,7 +179,8 @@ def ordered_files(directory: Path) -> list[str]:
 def _remove_older_sets(latest: Job) -> None:
     """Only the latest finished set of a week is served; the folders of earlier ones go."""
     for job in _older_finished_sets(latest):
-        shutil.rmtree(job.result.get("directory") or run_directory(job), ignore_errors=True)
+        if job.result.get("directory"):  # sets recorded without files have none
+            shutil.rmtree(job.result["directory"], ignore_errors=True)
 
 
 @reader
