@@ -14,12 +14,19 @@ WEEK = "<regex('[0-9]{4}-W[0-9]{2}'):week>"
 CODE = "<regex('[0-9]{12}'):code>"
 
 
-def _send(week: str, kind: str, code: str | None = None):
+def _send(week: str, kind: str, code: str | None = None, *, again: bool = True):
     path, name, mimetype = downloads.stored_download(week, kind, code, actor=current_user())
-    # send_file writes the Chinese file name as RFC 5987 filename*=UTF-8''…, and answers
-    # conditional and range requests from the file itself.
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
-                     conditional=True, max_age=0)
+    try:
+        # send_file writes the Chinese file name as RFC 5987 filename*=UTF-8''…, and answers
+        # conditional and range requests from the file itself.
+        return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                         conditional=True, max_age=0)
+    except FileNotFoundError:
+        if not again:
+            raise
+        # A newer set of the week was finished just now and the older one removed: send the
+        # newer one's file.
+        return _send(week, kind, code, again=False)
 
 
 @blp.route("")

@@ -149,7 +149,7 @@ def finish(job_id: int, outcomes: list) -> None:
         reason = failed[0].metadata.get("error") if isinstance(failed[0], Error) else None
         records.fail(job_id, f"部分工作簿生成失败：{reason or '已跳过'}")
         return
-    _assemble(job_id, run_directory(records.get_job(job_id)))
+    _assemble(job_id, Path(records.get_job(job_id).result["directory"]))
 
 
 def _assemble(job_id: int, directory: Path) -> Job:
