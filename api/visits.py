@@ -7,6 +7,7 @@ from api.schemas.common import UNSTORABLE, AuditEntrySchema, page_of
 from api.schemas.visits import (
     CoverageArgs,
     CoverageRowSchema,
+    LocationReferenceSchema,
     ProblemCreateSchema,
     ProblemListArgs,
     ProblemSchema,
@@ -20,6 +21,7 @@ from api.schemas.visits import (
     VisitUpdateSchema,
 )
 from service.clock import local_today
+from service.district.contracts import current_contract
 from service.fieldwork import problems, visits
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
@@ -77,8 +79,16 @@ def list_visits(args):
 @blp.response(200, page_of(CoverageRowSchema))
 def coverage(args):
     """Per community: visits so far, the last one, and whether it is overdue."""
-    as_of = args.pop("as_of", None) or local_today()
+    # Once the contract is over, "days since the last visit" is counted at its end.
+    as_of = args.pop("as_of", None) or min(local_today(), current_contract().end_date)
     return visits.coverage(actor=current_user(), as_of=as_of, **args)
+
+
+@blp.route("/location-reference")
+@blp.response(200, LocationReferenceSchema)
+def location_reference():
+    """Street boundaries and limits, so that a phone warns before sending a far visit."""
+    return visits.location_reference()
 
 
 @blp.route("/<id:visit_id>")

@@ -124,6 +124,28 @@ class CoverageRowSchema(ma.Schema):
     last_visit_at = fields.AwareDateTime(allow_none=True)
     days_since_last = fields.Integer(allow_none=True)
     overdue = fields.Boolean()
+    latitude = fields.Float(allow_none=True,
+                            metadata={"description": "the community's point, WGS-84"})
+    longitude = fields.Float(allow_none=True, metadata={"description": "WGS-84"})
+    radius_m = fields.Integer(allow_none=True, metadata={
+        "description": "a fix within this distance of the point is near"})
+
+
+class StreetAreaSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    rings = fields.List(fields.List(fields.List(fields.Float())), metadata={
+        "description": "outer rings of [longitude, latitude] (WGS-84, © OpenStreetMap "
+                       "contributors, ODbL 1.0)"})
+
+
+class LocationReferenceSchema(ma.Schema):
+    street_margin_m = fields.Float(metadata={
+        "description": "without a community point, a fix this far (plus its accuracy) "
+                       "outside the street's boundary is still near"})
+    stale_after_s = fields.Integer(metadata={
+        "description": "a fix older than this before the visit is stale"})
+    streets = fields.List(fields.Nested(StreetAreaSchema))
 
 
 class ProblemCreateSchema(Strict):

@@ -7,6 +7,7 @@ import logging
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from sqlalchemy import Date, Select, and_, bindparam, func, literal, not_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models import Community, Contract, Role, User, Visit, db
+from models import Community, Contract, Role, Street, User, Visit, db
 from service import audit
 from service.clock import SHANGHAI, local_date, now_utc
 from service.district.accounts import get_user_by_username, referenced_user
@@ -37,7 +38,12 @@ from service.errors import (
     ServiceError,
     field_error,
 )
-from service.fieldwork.geo import check_location
+from service.fieldwork.geo import (
+    BOUNDARIES_FILE,
+    STALE_AFTER,
+    STREET_EDGE_MARGIN_M,
+    check_location,
+)
 from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
@@ -84,6 +90,10 @@ class CoverageRow:
     last_visit_at: datetime | None
     days_since_last: int | None
     overdue: bool
+    # Where the phone checks a position before sending (WGS-84; None without a point).
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_m: int | None = None
 
 
 def _content_hash(values: dict) -> str:
@@ -503,9 +513,11 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
                    Visit.visited_at >= _day_start(contract.start_date),
                    Visit.visited_at < window_end)
     query = (select(Community.code, Community.name, Community.street_code,
-                    func.count(Visit.id), func.max(Visit.visited_at))
+                    func.count(Visit.id), func.max(Visit.visited_at), Community.latitude,
+                    Community.longitude, Community.radius_m)
              .outerjoin(Visit, counted)
-             .group_by(Community.code, Community.name, Community.street_code))
+             .group_by(Community.code, Community.name, Community.street_code,
+                       Community.latitude, Community.longitude, Community.radius_m))
     if street_code:
         get_street(street_code)
         query = query.where(Community.street_code == street_code)
@@ -513,11 +525,12 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
         query = query.where(Community.code.in_(community_codes))
     overdue_days = contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
     rows = []
-    for code, name, street, visits, last in db.session.execute(query):
+    for code, name, street, visits, last, lat, lon, radius in db.session.execute(query):
         last = _aware(last)
         days = (as_of - local_date(last)).days if last else None
         rows.append(CoverageRow(code, name, street, visits, last, days,
-                                overdue=days is None or days >= overdue_days))
+                                overdue=days is None or days >= overdue_days,
+                                latitude=lat, longitude=lon, radius_m=radius))
     # Never visited first, then the longest since the last visit; code breaks ties.
     rows.sort(key=lambda r: (r.days_since_last is not None, -(r.days_since_last or 0),
                              r.community_code))
@@ -564,3 +577,30 @@ def suggested_location(community_code: str) -> dict:
             "longitude": round(statistics.median(p[1] for p in points), 6),
             "visits": len(points)}
 
+
+
+@cache
+def _boundary_rings() -> dict[str, list]:
+    """Each street's outer rings as [lon, lat] pairs rounded to about a metre."""
+    data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+    rings = {}
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        rings[str(feature["properties"]["adcode"]).ljust(12, "0")] = [
+            [[round(lon, 5), round(lat, 5)] for lon, lat, *_ in polygon[0]]
+            for polygon in polygons]
+    return rings
+
+
+@reader
+def location_reference() -> dict:
+    """What a phone needs to judge a position as the server will before it sends a visit:
+    every street's boundary (a community without a point is checked against its street,
+    with the margin plus the fix's accuracy) and how old a fix may be."""
+    names = dict(db.session.execute(select(Street.code, Street.name)).all())
+    return {"street_margin_m": STREET_EDGE_MARGIN_M,
+            "stale_after_s": int(STALE_AFTER.total_seconds()),
+            "streets": [{"code": code, "name": names.get(code, code), "rings": rings}
+                        for code, rings in sorted(_boundary_rings().items())]}

@@ -5,13 +5,14 @@ import { queue } from "/static/queue.js";
 const $ = (selector, root = document) => root.querySelector(selector);
 const view = $("#view");
 const state = { token: localStorage.getItem("token"), me: JSON.parse(localStorage.getItem("me") || "null") };
+const me = () => (state.me ? state.me.username : null);
 
 const FIELD_LABELS = {
   username: "用户名", password: "密码", community_code: "社区", visited_at: "走访时间",
   latitude: "纬度", longitude: "经度", accuracy_m: "定位精度", fix_at: "定位时间", purpose: "走访目的",
   notes: "备注", people_met: "接触人数", new_registrations: "现场注册人数", client_id: "记录编号",
   title: "标题", category: "类别", description: "描述", status: "状态", resolution: "解决情况",
-  week: "周次", _schema: "内容",
+  week: "周次",
 };
 const STATUS_MESSAGES = {
   400: "请求格式有误", 401: "登录已失效，请重新登录", 403: "没有权限执行此操作", 404: "记录不存在",
@@ -22,22 +23,39 @@ const PURPOSES = { routine: "日常走访", usage_guidance: "使用指导", issu
 const CHECKS = { ok: "位置正常", far: "距离过远", stale: "定位过旧", unknown: "无定位" };
 const PROBLEM_STATUS = { open: "待处理", in_progress: "处理中", resolved: "已解决" };
 const TARGET_STATUS = { done: "已完成", on_track: "按进度", behind: "落后" };
+const FIX_MAX_AGE_MS = 30000;
 
 class ApiError extends Error {
   constructor(status, body) { super(describeError(status, body)); this.status = status; this.body = body; }
 }
 class NetworkError extends Error {}
 
+const hasChinese = (text) => /[\u4e00-\u9fa5]/.test(text || "");
+
+// The server's own words for what it refused: "接触人数：应为整数", or its sentence as it is.
+function reasonText(errors, message) {
+  const said = [];
+  const walk = (value, key) => {
+    if (Array.isArray(value)) value.forEach((v) => walk(v, key));
+    else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => walk(v, ["json", "query", "form"].includes(k) ? key : k));
+    else if (value != null) {
+      const text = String(value);
+      const label = FIELD_LABELS[String(key).split(".").pop()];
+      said.push(label && !text.includes(label) && !/^(您|走访|只能)/.test(text) ? `${label}：${text}` : text);
+    }
+  };
+  walk(errors || {}, "_schema");
+  const unique = [...new Set(said)];
+  if (unique.length) return unique.join("；");
+  return hasChinese(message) ? message : "";
+}
+
 function describeError(status, body) {
   if (status === 401 && body && body.message === "用户名或密码错误") return "用户名或密码错误";
-  const errors = (body && body.errors) || {};
-  const fields = Object.values(errors).flatMap((e) => (e && typeof e === "object" && !Array.isArray(e) ? Object.keys(e) : []));
-  const top = Object.keys(errors).filter((k) => Array.isArray(errors[k]));
-  const names = [...fields, ...top].map((f) => FIELD_LABELS[f.split(".").pop()] || FIELD_LABELS[f] || null).filter(Boolean);
   const base = STATUS_MESSAGES[status] || "操作未成功";
-  if (status === 422 && names.length) return `${base}：请检查“${[...new Set(names)].join("”“")}”`;
-  if (body && body.message && /[\u4e00-\u9fa5]/.test(body.message) && status !== 500) return body.message;
-  return base;
+  if (status >= 500) return base;
+  const reason = reasonText(body && body.errors, body && body.message);
+  return reason || base;
 }
 
 async function api(path, { method = "GET", body, timeout = 12000, raw = false } = {}) {
@@ -73,15 +91,23 @@ function esc(text) {
 }
 const num = (n) => (n ?? 0).toLocaleString("zh-CN");
 const pct = (x) => `${((x || 0) * 100).toFixed(1)}%`;
-const localTime = (iso) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
-const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 const shanghaiMinute = (iso) => new Date(iso).toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
+// Times people read: Shanghai, to the minute.
+const localTime = shanghaiMinute;
+const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 
 // ---------------------------------------------------------------- session
+
+async function askLogout() {
+  const left = me() ? (await queue.all(me())).length : 0;
+  if (left && !window.confirm(`还有 ${left} 条走访未上传。退出后它们留在本机，只有您再次登录后才能上传。确定退出吗？`)) return;
+  logout();
+}
 
 function logout() {
   state.token = null; state.me = null;
   localStorage.removeItem("token"); localStorage.removeItem("me");
+  myCommunities = []; communitiesOf = null;
   render();
 }
 
@@ -104,7 +130,8 @@ function renderLogin(message = "") {
       const data = await api("/api/v1/auth/login", { method: "POST", body: { username: form.get("username"), password: form.get("password") } });
       state.token = data.access_token; state.me = data.user;
       localStorage.setItem("token", state.token); localStorage.setItem("me", JSON.stringify(state.me));
-      location.hash = ""; render();
+      location.hash = ""; await render();
+      if (navigator.onLine) syncQueue();
     } catch (error) {
       const box = $("#login-error");
       box.textContent = error instanceof NetworkError ? "网络不可用，请联网后登录" : error.message;
@@ -122,7 +149,7 @@ function tabsFor(role) { return role === "liaison" ? LIAISON_TABS : OFFICIAL_TAB
 
 async function render() {
   stopWeekWatch();
-  if (!state.token || !state.me) return renderLogin();
+  if (!state.token || !state.me) { await refreshQueueBar(); return renderLogin(); }
   $("#who").textContent = state.me.display_name;
   $("#logout").hidden = false;
   const tabs = tabsFor(state.me.role);
@@ -135,50 +162,64 @@ async function render() {
   try {
     await (screens[current] || screens[tabs[0][0]])();
   } catch (error) {
-    view.innerHTML = `<p class="error">${esc(error instanceof NetworkError ? "网络不可用，显示的内容可能不是最新" : error.message)}</p>`;
+    const offline = error instanceof NetworkError;
+    view.innerHTML = `<p class="error" ${offline ? "data-offline" : ""}>${esc(offline ? "网络不可用，显示的内容可能不是最新" : error.message)}</p>`;
   }
 }
 
 window.addEventListener("hashchange", render);
-$("#logout").addEventListener("click", logout);
+$("#logout").addEventListener("click", askLogout);
 
 // ---------------------------------------------------------------- offline queue
 
-async function refreshQueueBar() {
-  const bar = $("#net");
-  const items = await queue.all();
-  const waiting = items.filter((i) => !i.errors).length;
-  const refused = items.filter((i) => i.errors);
-  const offline = !navigator.onLine;
-  if (!waiting && !refused.length && !offline) { bar.hidden = true; bar.innerHTML = ""; return; }
-  bar.hidden = false;
-  bar.innerHTML = `
-    ${offline ? "<span>当前离线，走访会先保存在手机上。</span>" : ""}
-    ${waiting ? `<span>待上传走访：<b id="waiting">${waiting}</b> 条</span><button id="sync-now" class="secondary">立即上传</button>` : ""}
-    ${refused.map((i) => `<span class="error">一条走访未被接收：${esc(i.errors)} <button class="secondary" data-drop="${i.client_id}">删除</button></span>`).join("")}`;
-  $("#sync-now")?.addEventListener("click", () => syncQueue(true));
-  bar.querySelectorAll("[data-drop]").forEach((b) => b.addEventListener("click", async () => { await queue.remove(b.dataset.drop); refreshQueueBar(); }));
+function communityName(code) {
+  const community = myCommunities.find((c) => c.community_code === code);
+  return community ? community.community_name : code;
 }
 
-function syncErrors(errors) {
-  const names = Object.keys(errors || {}).map((k) => FIELD_LABELS[k] || k);
-  return names.length ? `请检查“${names.join("”“")}”` : "内容有误";
+async function refreshQueueBar() {
+  const bar = $("#net");
+  const items = me() ? await queue.all(me()) : [];
+  const waiting = items.filter((i) => !i.errors).length;
+  const refused = items.filter((i) => i.errors).length;
+  const offline = !navigator.onLine;
+  if (!items.length && !offline) { bar.hidden = true; bar.innerHTML = ""; return; }
+  bar.hidden = false;
+  bar.innerHTML = `
+    ${offline ? '<p id="offline">当前离线，走访会先保存在手机上。</p>' : ""}
+    ${waiting ? `<p>待上传走访：<b id="waiting">${waiting}</b> 条 <button id="sync-now" class="secondary">立即上传</button></p>` : ""}
+    ${refused ? `<p class="error">未被接收的走访：<b id="refused">${refused}</b> 条，请修改后重新提交或删除</p>` : ""}
+    ${items.length ? `<ul class="queue" id="queue">${items.map((i) => `<li data-queued="${esc(i.client_id)}">
+      <b>${esc(communityName(i.body.community_code))}</b> · ${esc(localTime(i.body.visited_at))} · ${esc(PURPOSES[i.body.purpose] || "")}
+      ${i.errors ? `<div class="error reason">未被接收：${esc(i.errors)}</div>
+        <div class="row"><button class="secondary" data-fix="${esc(i.client_id)}">修改后重新提交</button><button class="secondary" data-drop="${esc(i.client_id)}">删除</button></div>`
+        : '<div class="muted">等待上传</div>'}</li>`).join("")}</ul>` : ""}`;
+  $("#sync-now")?.addEventListener("click", () => syncQueue(true));
+  bar.querySelectorAll("[data-drop]").forEach((b) => b.addEventListener("click", async () => {
+    if (!window.confirm("删除后这条走访不会上传，确定删除吗？")) return;
+    await queue.remove(me(), b.dataset.drop); refreshQueueBar();
+  }));
+  bar.querySelectorAll("[data-fix]").forEach((b) => b.addEventListener("click", () => {
+    sessionStorage.setItem("fixQueued", b.dataset.fix);
+    if (location.hash === "#log") render(); else location.hash = "#log";
+  }));
 }
 
 let syncing = false;
 async function syncQueue(manual = false) {
-  if (syncing || !state.token) return;
-  const pending = (await queue.all()).filter((i) => !i.errors).slice(0, 200);
+  const owner = me();
+  if (syncing || !state.token || !owner) return;
+  const pending = (await queue.all(owner)).filter((i) => !i.errors).slice(0, 200);
   if (!pending.length) { if (manual) toast("没有待上传的走访"); return; }
   syncing = true;
   try {
     const data = await api("/api/v1/visits/sync", { method: "POST", body: { visits: pending.map((i) => i.body) }, timeout: 30000 });
-    let sent = 0;
+    let sent = 0, refused = 0;
     for (const result of data.results) {
-      if (result.status === "created" || result.status === "duplicate") { await queue.remove(result.client_id); sent += 1; }
-      else if (result.client_id) { await queue.markRefused(result.client_id, syncErrors(result.errors)); }
+      if (result.status === "created" || result.status === "duplicate") { await queue.remove(owner, result.client_id); sent += 1; }
+      else if (result.client_id) { await queue.markRefused(owner, result.client_id, reasonText(result.errors) || "内容有误"); refused += 1; }
     }
-    toast(`已上传 ${sent} 条走访`);
+    toast(refused ? `已上传 ${sent} 条，${refused} 条未被接收` : `已上传 ${sent} 条走访`);
   } catch (error) {
     if (manual) toast(error instanceof NetworkError ? "仍然无法连接服务器，稍后会自动重试" : error.message);
   } finally {
@@ -187,23 +228,49 @@ async function syncQueue(manual = false) {
   }
 }
 
-window.addEventListener("online", () => { refreshQueueBar(); syncQueue(); });
+window.addEventListener("online", () => {
+  // What was shown because the network was gone is fetched again.
+  if ($("[data-offline]", view)) render(); else refreshQueueBar();
+  syncQueue();
+});
 window.addEventListener("offline", refreshQueueBar);
 setInterval(() => { if (navigator.onLine) syncQueue(); }, 60000);
 
 // ---------------------------------------------------------------- liaison screens
 
-let myCommunities = JSON.parse(localStorage.getItem("communities") || "[]");
+// The communities of the logged-in liaison, kept per liaison for offline use.
+let myCommunities = [];
+let communitiesOf = null;
+const communitiesKey = () => `communities:${me()}`;
+function ownCommunities() {
+  if (communitiesOf !== me()) {
+    communitiesOf = me();
+    myCommunities = JSON.parse(localStorage.getItem(communitiesKey()) || "[]");
+  }
+  return myCommunities;
+}
 
 async function loadCommunities() {
+  ownCommunities();
   try {
     const data = await api("/api/v1/visits/coverage");
     myCommunities = data.items;
-    localStorage.setItem("communities", JSON.stringify(myCommunities));
+    localStorage.setItem(communitiesKey(), JSON.stringify(myCommunities));
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
   }
   return myCommunities;
+}
+
+// Street boundaries and limits, to judge a position before sending (the same for everyone).
+let locationRef = JSON.parse(localStorage.getItem("locationRef") || "null");
+async function loadLocationRef() {
+  if (locationRef) return locationRef;
+  try {
+    locationRef = await api("/api/v1/visits/location-reference");
+    localStorage.setItem("locationRef", JSON.stringify(locationRef));
+  } catch (error) { /* judged by the server after sending */ }
+  return locationRef;
 }
 
 async function renderCommunities() {
@@ -226,110 +293,208 @@ function distanceM(a, b) {
   return 2 * 6371000 * Math.asin(Math.sqrt(h));
 }
 
+// Metres from a point to a street (0 inside), on the same local plane the server uses.
+function distanceToStreetM(rings, lat, lon) {
+  const mLat = 110574, mLon = 111320 * Math.cos((39.91 * Math.PI) / 180);
+  const px = lon * mLon, py = lat * mLat;
+  let inside = false, best = Infinity;
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [ax, ay] = [ring[i][0] * mLon, ring[i][1] * mLat], [bx, by] = [ring[j][0] * mLon, ring[j][1] * mLat];
+      if ((ay > py) !== (by > py) && px < ((bx - ax) * (py - ay)) / (by - ay) + ax) inside = !inside;
+      const dx = bx - ax, dy = by - ay, len = dx * dx + dy * dy;
+      const t = len ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
+      best = Math.min(best, Math.hypot(px - ax - t * dx, py - ay - t * dy));
+    }
+  }
+  return inside ? 0 : best;
+}
+
+const aboutM = (m) => (m < 1000 ? `${Math.max(10, Math.round(m / 10) * 10)} 米` : `${(m / 1000).toFixed(1)} 公里`);
+
+// How the server will judge this position for this community: {near, text}, or null if unknown.
+function judgePosition(community, fix) {
+  if (!community || !fix) return null;
+  if (community.latitude != null && community.longitude != null) {
+    const d = distanceM([fix.latitude, fix.longitude], [community.latitude, community.longitude]);
+    const radius = community.radius_m || 800;
+    return d <= radius ? { near: true, text: `在社区附近（约 ${aboutM(d)}）` }
+      : { near: false, text: `距社区约 ${aboutM(d)}，超出 ${aboutM(radius)} 的核验范围` };
+  }
+  const street = locationRef && locationRef.streets.find((s) => s.code === community.street_code);
+  if (!street) return null;
+  const edge = distanceToStreetM(street.rings, fix.latitude, fix.longitude);
+  if (edge === 0) return { near: true, text: `在社区所在的${street.name}范围内` };
+  if (edge <= (fix.accuracy_m || 0) + locationRef.street_margin_m) return { near: true, text: `在社区所在的${street.name}边界附近` };
+  return { near: false, text: `距社区所在的${street.name}约 ${aboutM(edge)}，不在核验范围内` };
+}
+
+// A count as typed: a whole number of at least 0, or null.
+function wholeCount(text) {
+  if (!/^\s*\d+\s*$/.test(text || "0")) return null;
+  return Number(text || 0);
+}
+
 async function renderLogVisit() {
-  const communities = myCommunities.length ? myCommunities : await loadCommunities();
-  let fix = null;
-  let picked = sessionStorage.getItem("pick") || "";
+  const communities = ownCommunities().length ? myCommunities : await loadCommunities();
+  loadLocationRef().then(() => showFix());
+  const owner = me();
+  // A refused queued visit being corrected: it keeps its client_id, time and position.
+  const fixing = sessionStorage.getItem("fixQueued");
+  sessionStorage.removeItem("fixQueued");
+  let editing = fixing ? await queue.get(owner, fixing) : null;
+  let fix = editing && editing.body.latitude != null ? { latitude: editing.body.latitude, longitude: editing.body.longitude,
+    accuracy_m: editing.body.accuracy_m, fix_at: editing.body.fix_at, taken: new Date(editing.body.fix_at).getTime() } : null;
+  let picked = editing ? editing.body.community_code : sessionStorage.getItem("pick") || "";
   sessionStorage.removeItem("pick");
+  // One form, one visit: its client_id and time are made at the first tap and kept for every
+  // later send of the same form, so a second tap or a retry is the same visit.
+  let draft = editing ? { client_id: editing.client_id, visited_at: editing.body.visited_at } : null;
+  let sending = false;
   view.innerHTML = `<form class="card" id="visit" novalidate>
-    <h2>记录走访</h2>
+    <h2>${editing ? "修改未被接收的走访" : "记录走访"}</h2>
+    ${editing ? `<p class="error">未被接收：${esc(editing.errors)}</p><p class="muted">走访时间：${esc(localTime(editing.body.visited_at))}</p>` : ""}
     <label for="search">社区（输入名称查找）</label>
     <input id="search" type="search" placeholder="例如：府右街" autocomplete="off">
     <div class="options" id="options" role="listbox" aria-label="社区列表"></div>
+    <p id="picked" class="picked" aria-live="polite"></p>
     <label>位置</label>
     <button type="button" id="locate" class="secondary wide">获取当前位置</button>
     <p id="fix" class="muted">尚未定位（可不定位直接提交，但需审核）</p>
     <label for="purpose">走访目的</label>
     <select id="purpose">${Object.entries(PURPOSES).map(([k, v]) => `<option value="${k}">${v}</option>`).join("")}</select>
     <div class="row">
-      <div><label for="people">接触人数</label><input id="people" type="number" min="0" inputmode="numeric" value="0"></div>
-      <div><label for="signups">现场注册人数</label><input id="signups" type="number" min="0" inputmode="numeric" value="0"></div>
+      <div><label for="people">接触人数</label><input id="people" type="number" min="0" step="1" inputmode="numeric" value="0"></div>
+      <div><label for="signups">现场注册人数</label><input id="signups" type="number" min="0" step="1" inputmode="numeric" value="0"></div>
     </div>
     <label for="notes">备注</label>
     <textarea id="notes" maxlength="2000"></textarea>
     <p id="visit-error" class="error" hidden></p>
-    <button class="wide" type="submit">提交走访</button>
+    <button class="wide" type="submit" id="submit-visit">提交走访</button>
   </form>`;
+  if (editing) {
+    $("#purpose").value = editing.body.purpose; $("#notes").value = editing.body.notes || "";
+    $("#people").value = editing.body.people_met ?? 0; $("#signups").value = editing.body.new_registrations ?? 0;
+  }
   const options = $("#options");
   const drawOptions = () => {
     const q = $("#search").value.trim();
     const shown = communities.filter((c) => !q || c.community_name.includes(q)).slice(0, 50);
-    options.innerHTML = shown.map((c) => `<button type="button" role="option" data-code="${c.community_code}" class="${c.community_code === picked ? "on" : ""}">${esc(c.community_name)}</button>`).join("") || '<p class="muted">没有匹配的社区</p>';
+    options.innerHTML = shown.map((c) => `<button type="button" role="option" aria-selected="${c.community_code === picked}" data-code="${c.community_code}" class="${c.community_code === picked ? "on" : ""}">${esc(c.community_name)}</button>`).join("") || '<p class="muted">没有匹配的社区</p>';
     options.querySelectorAll("[data-code]").forEach((b) => b.addEventListener("click", () => { picked = b.dataset.code; drawOptions(); showFix(); }));
+    const chosen = communities.find((c) => c.community_code === picked);
+    $("#picked").textContent = chosen ? `已选：${chosen.community_name}` : picked ? `已选：${picked}` : "尚未选择社区";
+    $("#picked").classList.toggle("none", !picked);
   };
-  const showFix = () => {
-    if (!fix) return;
-    const community = communities.find((c) => c.community_code === picked);
-    let near = "提交后核验是否在社区附近";
-    if (community && community.latitude != null) {
-      near = distanceM([fix.latitude, fix.longitude], [community.latitude, community.longitude]) <= (community.radius_m || 800) ? "在社区附近" : "距离社区较远";
-    }
-    $("#fix").textContent = `已定位：精度约 ${Math.round(fix.accuracy_m)} 米，${near}`;
-  };
+  function judgement() { return judgePosition(communities.find((c) => c.community_code === picked), fix); }
+  function showFix() {
+    const box = $("#fix");
+    if (!fix || !box) return;
+    const judged = judgement();
+    box.textContent = `已定位：精度约 ${Math.round(fix.accuracy_m)} 米，${judged ? judged.text : picked ? "提交后核验是否在社区附近" : "选择社区后显示距离"}`;
+    box.classList.toggle("warning", Boolean(judged && !judged.near));
+    box.classList.toggle("muted", !(judged && !judged.near));
+  }
   $("#search").addEventListener("input", drawOptions);
   drawOptions();
+  showFix();
   $("#locate").addEventListener("click", () => {
     if (!navigator.geolocation) { $("#fix").textContent = "此浏览器不支持定位"; return; }
     $("#fix").textContent = "正在定位…";
     navigator.geolocation.getCurrentPosition((position) => {
       fix = { latitude: position.coords.latitude, longitude: position.coords.longitude,
-        accuracy_m: position.coords.accuracy, fix_at: new Date(position.timestamp).toISOString() };
+        accuracy_m: position.coords.accuracy, fix_at: new Date(position.timestamp).toISOString(), taken: position.timestamp };
       showFix();
     }, (error) => { $("#fix").textContent = error.code === 1 ? "未获得定位权限，请在浏览器设置中允许定位" : "暂时无法定位，可稍后重试"; },
-    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: FIX_MAX_AGE_MS });
   });
-  $("#visit").addEventListener("submit", async (event) => {
+  const form = $("#visit"), button = $("#submit-visit");
+  const fail = (text) => { const box = $("#visit-error"); box.textContent = text; box.hidden = false; };
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const errorBox = $("#visit-error");
-    errorBox.hidden = true;
-    if (!picked) { errorBox.textContent = "请选择社区"; errorBox.hidden = false; return; }
-    const body = { client_id: crypto.randomUUID(), community_code: picked, visited_at: new Date().toISOString(),
-      purpose: $("#purpose").value, notes: $("#notes").value, people_met: Number($("#people").value || 0),
-      new_registrations: Number($("#signups").value || 0), ...(fix || {}) };
+    if (sending) return;
+    $("#visit-error").hidden = true;
+    if (!picked) return fail("请选择社区");
+    const people = wholeCount($("#people").value), signups = wholeCount($("#signups").value);
+    if (people === null) return fail("接触人数应为 0 或正整数");
+    if (signups === null) return fail("现场注册人数应为 0 或正整数");
+    if (signups > people && !window.confirm(`现场注册人数（${signups}）多于接触人数（${people}），确定填写无误吗？`)) return;
+    const judged = judgement();
+    if (judged && !judged.near && !window.confirm(`${judged.text}。这条走访提交后需审核通过才计入，仍要提交吗？`)) return;
+    sending = true;
+    button.disabled = true; button.textContent = "正在提交…";
+    draft = draft || { client_id: crypto.randomUUID(), visited_at: new Date().toISOString() };
+    const { taken, ...position } = fix || {};
+    const body = { ...draft, community_code: picked, purpose: $("#purpose").value, notes: $("#notes").value,
+      people_met: people, new_registrations: signups, ...position };
     // Saved first, so that nothing is lost if the page closes while sending.
-    await queue.add(body);
+    await queue.add(owner, body);
     try {
       const visit = await api("/api/v1/visits", { method: "POST", body });
-      await queue.remove(body.client_id);
-      toast(`已提交：${CHECKS[visit.location_check]}`);
+      await queue.remove(owner, body.client_id);
+      toast(`已提交：${visit.standing_label || CHECKS[visit.location_check]}`);
       location.hash = "#recent";
     } catch (error) {
       if (error instanceof NetworkError || (error.status >= 500)) {
-        toast("网络不佳，走访已保存在手机上，恢复网络后自动上传");
-        event.target.reset(); fix = null; picked = ""; drawOptions();
-        $("#fix").textContent = "尚未定位";
+          toast("网络不佳，走访已保存在手机上，恢复网络后自动上传");
+        form.reset(); fix = null; picked = ""; draft = null; editing = null; drawOptions();
+        $("#fix").textContent = "尚未定位"; $("#fix").className = "muted";
+      } else if (editing) {
+        await queue.markRefused(owner, body.client_id, error.message);
+        fail(error.message);
       } else {
-        await queue.remove(body.client_id);
-        errorBox.textContent = error.message; errorBox.hidden = false;
+        await queue.remove(owner, body.client_id);
+        fail(error.message);
       }
+    } finally {
+      sending = false;
+      if (document.contains(button)) { button.disabled = false; button.textContent = "提交走访"; }
     }
     refreshQueueBar();
   });
 }
 
 async function renderRecent() {
-  const data = await api("/api/v1/visits?per_page=30");
-  const editable = (v) => Date.now() - new Date(v.created_at).getTime() < 24 * 3600 * 1000;
-  view.innerHTML = `<section class="card"><h2>最近走访</h2><ul class="list">${data.items.map((v) => `<li>
+  const [data, communities] = await Promise.all([api("/api/v1/visits?per_page=30"), ownCommunities().length ? myCommunities : loadCommunities()]);
+  // A rejected visit is final; others may be corrected by their author within 24 hours.
+  const editable = (v) => v.review_status !== "rejected" && Date.now() - new Date(v.created_at).getTime() < 24 * 3600 * 1000;
+  const choices = (v) => {
+    const list = communities.some((c) => c.community_code === v.community_code) ? communities
+      : [{ community_code: v.community_code, community_name: v.community_name }, ...communities];
+    return list.map((c) => `<option value="${c.community_code}" ${c.community_code === v.community_code ? "selected" : ""}>${esc(c.community_name)}</option>`).join("");
+  };
+  view.innerHTML = `<section class="card"><h2>最近走访</h2><ul class="list">${data.items.map((v) => `<li data-visit="${v.id}">
       <b>${esc(v.community_name)}</b><span class="tag ${v.location_check}">${CHECKS[v.location_check]}</span>
-      <span class="tag ${v.standing}">${esc(v.standing_label)}</span>
+      <span class="tag ${v.standing}" data-standing="${v.standing}">${esc(v.standing_label)}</span>
       <div class="muted">${localTime(v.visited_at)} · ${PURPOSES[v.purpose]} · 接触 ${v.people_met} 人 · 注册 ${v.new_registrations} 人</div>
-      <div>${esc(v.notes)}</div>
+      ${v.review_status === "rejected" ? `<p class="error review">未通过审核：${esc(v.review_reason || "未说明原因")}</p>` : ""}
+      <div class="notes">${esc(v.notes)}</div>
       ${editable(v) ? `<details><summary>更正</summary>
-        <form data-edit="${v.id}">
-          <label for="p${v.id}">接触人数</label><input id="p${v.id}" name="people_met" type="number" min="0" value="${v.people_met}">
-          <label for="s${v.id}">现场注册人数</label><input id="s${v.id}" name="new_registrations" type="number" min="0" value="${v.new_registrations}">
+        <form data-edit="${v.id}" novalidate>
+          <label for="c${v.id}">社区</label><select id="c${v.id}" name="community_code">${choices(v)}</select>
+          <label for="u${v.id}">走访目的</label><select id="u${v.id}" name="purpose">${Object.entries(PURPOSES).map(([k, t]) => `<option value="${k}" ${k === v.purpose ? "selected" : ""}>${t}</option>`).join("")}</select>
+          <label for="p${v.id}">接触人数</label><input id="p${v.id}" name="people_met" type="number" min="0" step="1" inputmode="numeric" value="${v.people_met}">
+          <label for="s${v.id}">现场注册人数</label><input id="s${v.id}" name="new_registrations" type="number" min="0" step="1" inputmode="numeric" value="${v.new_registrations}">
           <label for="n${v.id}">备注</label><textarea id="n${v.id}" name="notes">${esc(v.notes)}</textarea>
+          <p class="error" hidden></p>
           <button class="wide" type="submit">保存更正</button></form></details>
         <button class="secondary" data-problem="${v.id}">由此记录问题</button>` : ""}
     </li>`).join("") || '<li class="muted">还没有走访记录</li>'}</ul></section>`;
   view.querySelectorAll("[data-edit]").forEach((form) => form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const f = new FormData(form);
+    const box = form.querySelector(".error");
+    const people = wholeCount(f.get("people_met")), signups = wholeCount(f.get("new_registrations"));
+    const problem = people === null ? "接触人数应为 0 或正整数" : signups === null ? "现场注册人数应为 0 或正整数" : "";
+    if (problem) { box.textContent = problem; box.hidden = false; return; }
+    if (signups > people && !window.confirm(`现场注册人数（${signups}）多于接触人数（${people}），确定填写无误吗？`)) return;
+    const button = form.querySelector("button");
+    button.disabled = true;
     try {
-      await api(`/api/v1/visits/${form.dataset.edit}`, { method: "PATCH", body: { people_met: Number(f.get("people_met")), new_registrations: Number(f.get("new_registrations")), notes: f.get("notes") } });
+      await api(`/api/v1/visits/${form.dataset.edit}`, { method: "PATCH", body: { community_code: f.get("community_code"), purpose: f.get("purpose"),
+        people_met: people, new_registrations: signups, notes: f.get("notes") } });
       toast("已保存更正"); render();
-    } catch (error) { toast(error.message); }
+    } catch (error) { box.textContent = error.message; box.hidden = false; button.disabled = false; }
   }));
   view.querySelectorAll("[data-problem]").forEach((b) => b.addEventListener("click", () => { sessionStorage.setItem("fromVisit", b.dataset.problem); location.hash = "#problems"; }));
 }
@@ -340,7 +505,7 @@ async function renderProblems() {
   const fromVisit = sessionStorage.getItem("fromVisit");
   sessionStorage.removeItem("fromVisit");
   const canWrite = state.me.role !== "official";
-  const communities = myCommunities.length || !canWrite ? myCommunities : await loadCommunities();
+  const communities = ownCommunities().length || !canWrite ? myCommunities : await loadCommunities();
   view.innerHTML = `
     ${canWrite ? `<form class="card" id="new-problem" novalidate><h2>记录问题${fromVisit ? "（来自走访）" : ""}</h2>
       ${fromVisit ? "" : `<label for="pc">社区</label><select id="pc">${communities.map((c) => `<option value="${c.community_code}">${esc(c.community_name)}</option>`).join("")}</select>`}
@@ -586,4 +751,6 @@ function wireWeeklySection() {
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
-render().then(() => { if (navigator.onLine) syncQueue(); });
+localStorage.removeItem("communities"); // the old cache, shared by whoever used the phone
+(me() ? queue.claimUnowned(me()) : Promise.resolve()).catch(() => {})
+  .then(render).then(() => { if (navigator.onLine) syncQueue(); });
