@@ -325,6 +325,7 @@ def test_the_layout_holds_on_a_360_px_phone(small_phone, make_user, app):
     line = small_phone.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('header h1')).lineHeight) || 24")
     assert title.bounding_box()["height"] < 1.5 * line
+    assert title.evaluate("h => h.scrollWidth <= h.clientWidth")  # whole, not cut short
     open_log(small_phone)
     expect(small_phone.locator("#picked")).to_have_text("尚未选择社区")
     choose(small_phone, "府右街南")

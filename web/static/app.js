@@ -540,43 +540,75 @@ async function renderProblems() {
 
 // ---------------------------------------------------------------- officials' overview
 
-function lineChart(points, target, projected) {
-  const width = 640, height = 240, pad = 36;
+const wan = (n) => `${Number((n / 10000).toFixed(n % 10000 ? 1 : 0))} 万`;
+
+// The verified users over time: dates along the bottom, 万人 up the side, the target dashed.
+// Drawn in a 360-unit box so that its 11-unit text stays readable on a 360 px phone.
+function lineChart(points, target) {
+  const width = 360, height = 230, left = 44, right = 12, top = 22, bottom = 40;
   if (!points.length) return '<p class="muted">暂无数据</p>';
-  const max = Math.max(target, ...points.map((p) => p.verified)) * 1.05;
-  const x = (i) => pad + (i * (width - 2 * pad)) / Math.max(points.length - 1, 1);
-  const y = (v) => height - pad - (v / max) * (height - 2 * pad);
+  const top10k = Math.ceil((Math.max(target, ...points.map((p) => p.verified)) * 1.05) / 50000) * 50000;
+  const x = (i) => left + (i * (width - left - right)) / Math.max(points.length - 1, 1);
+  const y = (v) => height - bottom - (v / top10k) * (height - top - bottom);
   const line = points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(p.verified).toFixed(1)}`).join("");
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="实名认证用户数走势">
-    <line x1="${pad}" x2="${width - pad}" y1="${y(target)}" y2="${y(target)}" stroke="#b00020" stroke-dasharray="6 4"/>
-    <text x="${width - pad}" y="${y(target) - 6}" text-anchor="end" font-size="12" fill="#b00020">目标 ${num(target)}</text>
+  const yTicks = Array.from({ length: top10k / 50000 + 1 }, (_, k) => k * 50000).filter((v, k, all) => all.length <= 6 || k % 2 === 0);
+  const xCount = Math.min(4, points.length);
+  const xTicks = [...new Set(Array.from({ length: xCount }, (_, k) => Math.round((k * (points.length - 1)) / Math.max(xCount - 1, 1))))];
+  const text = 'font-size="11" fill="#555"';
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="实名认证用户数走势（万人）">
+    <text x="4" y="12" ${text}>万人</text>
+    ${yTicks.map((v) => `<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e3e3e3"/>
+      <text class="y-tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" ${text}>${v / 10000}</text>`).join("")}
+    <line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#999"/>
+    <line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#999"/>
+    ${xTicks.map((i, k) => `<text class="x-tick" x="${x(i).toFixed(1)}" y="${height - bottom + 15}" text-anchor="${k === 0 ? "start" : k === xTicks.length - 1 ? "end" : "middle"}" ${text}>${points[i].date}</text>`).join("")}
+    <text x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle" ${text}>日期</text>
+    <line class="target-line" x1="${left}" x2="${width - right}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" stroke="#b00020" stroke-dasharray="6 4"/>
+    <text x="${width - right}" y="${(y(target) - 5).toFixed(1)}" text-anchor="end" font-size="11" fill="#b00020">目标 ${wan(target)}</text>
     <path d="${line}" fill="none" stroke="#2f5597" stroke-width="2.5"/>
-    <text x="${pad}" y="${height - 10}" font-size="12" fill="#666">${points[0].date}</text>
-    <text x="${width - pad}" y="${height - 10}" font-size="12" fill="#666" text-anchor="end">${points[points.length - 1].date}</text>
-    <text x="${pad}" y="16" font-size="12" fill="#666">${projected ? `按近 4 周速度预计 ${projected} 达标` : "按近 4 周速度无法预计达标日期"}</text>
   </svg>`;
 }
+
+// A target's figure in its own measure: a share of weeks is a percentage, an average has decimals.
+function figure(item, value) {
+  if (value == null) return "—";
+  if (item.measure === "share_of_weeks") return pct(value);
+  if (item.measure === "monthly_average") return value.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  return num(Math.round(value));
+}
+
+const TARGET_STATUS_ENDED = { done: "已达标", on_track: "未达标", behind: "未达标" };
 
 async function renderOverview() {
   const [board, series, targets] = await Promise.all([
     api("/api/v1/dashboard/users"), api("/api/v1/dashboard/users/series?step=week"), api("/api/v1/targets")]);
+  const ended = today() > board.contract_end;
+  const pace = ended
+    ? `合同期已结束（${esc(targets.contract ? `${targets.contract.start} 至 ${targets.contract.end}` : board.contract_end)}），最终完成 ${pct(board.progress)}${board.verified >= board.target ? "，已达标" : `，差 ${num(board.target - board.verified)} 人未达标`}`
+    : `近一周 +${num(board.growth_1w)} · 近四周 +${num(board.growth_4w)} · 合同期内每周还需 ${board.needed_weekly === null ? "—" : num(board.needed_weekly)}
+      · ${board.verified >= board.target ? "已达标" : board.projected_date ? `按近 4 周速度预计 ${board.projected_date} 达标` : "按近 4 周速度无法预计达标日期"}`;
+  const targetsEnded = today() > targets.contract.end;
   view.innerHTML = `
     <section class="card"><h2>实名认证用户数</h2>
+      <p class="muted" id="as-of">${ended ? "最终数据" : "数据"}截至 ${esc(board.as_of)}</p>
       <div class="big" id="verified">${num(board.verified)}</div>
       <div class="muted">目标 <span id="target">${num(board.target)}</span> · 完成 ${pct(board.progress)} · 注册用户 ${num(board.registered)}</div>
       <div class="progress" aria-label="完成进度"><div id="board-progress"></div></div>
-      <div class="muted">近一周 +${num(board.growth_1w)} · 近四周 +${num(board.growth_4w)} · 合同期内每周还需 ${board.needed_weekly === null ? "—" : num(board.needed_weekly)}</div>
-      ${lineChart(series.items, board.target, board.projected_date)}
+      <p class="${ended ? "ended" : "muted"}" id="pace">${pace}</p>
+      ${lineChart(series.items, board.target)}
     </section>
-    <section class="card"><h2>各街道（点击查看社区）</h2><table id="streets"><thead><tr><th>街道</th><th>实名用户</th><th>近一周</th><th>占全区</th><th>完成率</th></tr></thead><tbody>
+    <section class="card"><h2>各街道（点击查看社区）</h2><div class="scroll"><table id="streets"><thead><tr><th>街道</th><th>实名用户</th><th>近一周</th><th>占全区</th><th>完成率</th></tr></thead><tbody>
       ${board.streets.map((s) => `<tr class="street" data-street="${s.code}"><td>${esc(s.name)}</td><td>${num(s.verified)}</td><td>+${num(s.growth_1w)}</td><td>${pct(s.share)}</td><td>${pct(s.progress)}</td></tr>
         ${s.communities.map((c) => `<tr class="sub" data-of="${s.code}" hidden><td>${c.rank}. ${esc(c.name)}</td><td>${num(c.verified)}</td><td>+${num(c.growth_1w)}</td><td></td><td></td></tr>`).join("")}`).join("")}
-    </tbody></table></section>
-    <section class="card"><h2>合同目标（截至 ${targets.as_of}）</h2><table id="targets"><thead><tr><th>目标</th><th>完成</th><th>目标值</th><th>状态</th></tr></thead><tbody>
-      ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}${t.missing && t.missing.length ? `<div class="muted">尚未培训：${t.missing.map((m) => esc(m.name)).join("、")}</div>` : ""}</td>
-        <td>${num(t.actual)}</td><td>${num(t.target)}</td><td><span class="tag ${t.status}" data-status="${t.status}">${TARGET_STATUS[t.status]}</span></td></tr>`).join("")}
-    </tbody></table></section>
-    ${weeklySection()}`;
+    </tbody></table></div></section>
+    <section class="card"><h2>合同目标（截至 ${esc(targets.as_of)}${targetsEnded ? "，合同期已结束" : ""}）</h2><div class="scroll"><table id="targets"><thead><tr><th>目标</th><th>完成 / 目标值</th><th>完成率</th><th>状态</th></tr></thead><tbody>
+      ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}
+          ${targetsEnded ? "" : `<div class="muted expected">按进度此时应达 ${figure(t, t.expected_by_now)}</div>`}
+          ${t.missing && t.missing.length ? `<div class="muted">尚未培训：${t.missing.map((m) => esc(m.name)).join("、")}</div>` : ""}</td>
+        <td><div class="actual">${figure(t, t.actual)}</div><div class="muted target-value">/ ${figure(t, t.target)}</div></td><td class="progress-pct">${pct(t.progress)}</td>
+        <td><span class="tag ${t.status}" data-status="${t.status}">${(targetsEnded ? TARGET_STATUS_ENDED : TARGET_STATUS)[t.status]}</span></td></tr>`).join("")}
+    </tbody></table></div></section>
+    ${weeklySection(targets.contract.end)}`;
   // The policy refuses style attributes in markup; widths are set through the DOM instead.
   $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
   view.querySelectorAll("tr.street").forEach((row) => row.addEventListener("click", () => {
@@ -612,11 +644,13 @@ function isoWeek(date) {
 // Today in Shanghai as a UTC date, so that the week does not depend on the phone's time zone.
 const shanghaiToday = () => new Date(`${today()}T00:00:00Z`);
 
-function weeklySection() {
-  const now = shanghaiToday();
+// The default week is last week, or the contract's last complete week once it is over.
+function weeklySection(contractEnd) {
+  const dayAfterEnd = contractEnd ? new Date(new Date(`${contractEnd}T00:00:00Z`).getTime() + 864e5) : null;
+  const now = dayAfterEnd && dayAfterEnd < shanghaiToday() ? dayAfterEnd : shanghaiToday();
   const lastWeek = isoWeek(new Date(now.getTime() - 7 * 864e5));
   return `<section class="card" id="weekly"><h2>每周运营数据报表</h2>
-      <label for="week">周次</label><input id="week" type="week" value="${lastWeek}" max="${isoWeek(now)}">
+      <label for="week">周次</label><input id="week" type="week" value="${lastWeek}" max="${isoWeek(shanghaiToday())}">
       <p id="week-status" class="week-status" role="status" aria-live="polite">正在查询…</p>
       <div class="progress" id="week-progress" role="progressbar" aria-label="生成进度" hidden><div></div></div>
       <p id="week-note" class="muted" hidden></p>
