@@ -168,6 +168,31 @@ def test_two_liaisons_on_one_phone_never_see_or_send_each_others_queue(small_pho
     assert [(v[0], v[1], v[2]) for v in visits_of(app)] == [("wang", FUYOUJIE, 2)]
 
 
+def test_visits_queued_before_owners_go_to_the_liaison_logged_in_then(small_phone, wang,
+                                                                      app):
+    log_in(small_phone, "wang", wang.password)
+    go_offline_ready(small_phone)
+    small_phone.context.set_offline(True)
+    small_phone.evaluate("""() => new Promise((resolve) => {
+        localStorage.removeItem('queueOwners');
+        const open = indexedDB.open('xicheng-visits', 1);
+        open.onsuccess = () => {
+            const tx = open.result.transaction('queue', 'readwrite');
+            const body = { client_id: crypto.randomUUID(), community_code: '110102001004',
+                visited_at: new Date().toISOString(), purpose: 'routine', notes: '',
+                people_met: 7, new_registrations: 0 };
+            tx.objectStore('queue').put({ client_id: body.client_id, body,
+                queued_at: Date.now(), errors: null });
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+    })""")
+    small_phone.reload()  # the version with owners runs for the first time
+    expect(small_phone.locator("#waiting")).to_have_text("1")
+    back_online(small_phone)
+    expect(small_phone.locator("#toast")).to_have_text("已上传 1 条走访")
+    assert [(v[0], v[2]) for v in visits_of(app)] == [("wang", 7)]
+
+
 # ---------------------------------------------------------------- 3. refused visits
 
 def test_a_refused_queued_visit_says_why_and_is_corrected_and_sent(small_phone, wang, app):

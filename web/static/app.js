@@ -264,13 +264,15 @@ async function loadCommunities() {
 
 // Street boundaries and limits, to judge a position before sending (the same for everyone).
 let locationRef = JSON.parse(localStorage.getItem("locationRef") || "null");
-async function loadLocationRef() {
-  if (locationRef) return locationRef;
-  try {
-    locationRef = await api("/api/v1/visits/location-reference");
-    localStorage.setItem("locationRef", JSON.stringify(locationRef));
-  } catch (error) { /* judged by the server after sending */ }
-  return locationRef;
+let locationRefLoading = null;
+function loadLocationRef() {
+  if (locationRef) return Promise.resolve(locationRef);
+  locationRefLoading = locationRefLoading || api("/api/v1/visits/location-reference").then((data) => {
+    locationRef = data;
+    localStorage.setItem("locationRef", JSON.stringify(data));
+    return data;
+  }).catch(() => null).finally(() => { locationRefLoading = null; }); // else judged by the server after sending
+  return locationRefLoading;
 }
 
 async function renderCommunities() {
@@ -786,5 +788,9 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
 localStorage.removeItem("communities"); // the old cache, shared by whoever used the phone
-(me() ? queue.claimUnowned(me()) : Promise.resolve()).catch(() => {})
+// Once, when this version first runs: visits queued before queues had owners go to the liaison
+// logged in now (the one who queued them); with nobody logged in they stay unsent, shown to no one.
+const claimOnce = localStorage.getItem("queueOwners") ? Promise.resolve()
+  : (me() ? queue.claimUnowned(me()) : Promise.resolve()).then(() => localStorage.setItem("queueOwners", "1"));
+claimOnce.catch(() => {})
   .then(render).then(() => { if (navigator.onLine) syncQueue(); });
