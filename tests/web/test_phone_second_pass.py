@@ -103,12 +103,15 @@ def test_a_double_tap_on_submit_stores_one_visit(small_phone, wang, app):
     small_phone.get_by_label("接触人数").fill("3")
     small_phone.get_by_role("button", name="提交走访").dblclick()
     expect(small_phone.get_by_role("heading", name="最近走访")).to_be_visible()
+    small_phone.wait_for_timeout(300)
+    assert [(v[1], v[2]) for v in visits_of(app)] == [(FUYOUJIE, 3)]
     # Two taps faster than any answer: the second finds the button disabled and the form busy.
     open_log(small_phone)
     choose(small_phone, "西交民巷")
     disabled = small_phone.evaluate("""() => {
         const form = document.querySelector('#visit');
-        form.requestSubmit(); const busy = document.querySelector('#submit-visit').disabled;
+        form.requestSubmit();
+        const busy = form.querySelector('button[type=submit]').disabled;
         form.requestSubmit(); form.requestSubmit(); return busy; }""")
     assert disabled is True
     expect(small_phone.get_by_role("heading", name="最近走访")).to_be_visible()
@@ -380,6 +383,16 @@ def test_the_network_message_goes_away_when_the_network_is_back(small_phone, wan
     back_online(small_phone)
     expect(small_phone.get_by_role("heading", name="最近走访")).to_be_visible()
     expect(small_phone.locator("#view")).not_to_contain_text("网络不可用")
+    # Also on the login page.
+    small_phone.get_by_role("button", name="退出登录").click()
+    small_phone.context.set_offline(True)
+    log_in_offline = small_phone.get_by_label("用户名")
+    log_in_offline.fill("wang")
+    small_phone.get_by_label("密码").fill(wang.password)
+    small_phone.get_by_role("button", name="登录", exact=True).click()
+    expect(small_phone.locator("#login-error")).to_have_text("网络不可用，请联网后登录")
+    back_online(small_phone)
+    expect(small_phone.locator("#login-error")).to_be_hidden()
 
 
 # ---------------------------------------------------------------- 7. numbers

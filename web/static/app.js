@@ -231,6 +231,8 @@ async function syncQueue(manual = false) {
 window.addEventListener("online", () => {
   // What was shown because the network was gone is fetched again.
   if ($("[data-offline]", view)) render(); else refreshQueueBar();
+  const loginError = $("#login-error");
+  if (loginError && loginError.textContent.startsWith("网络不可用")) loginError.hidden = true;
   syncQueue();
 });
 window.addEventListener("offline", refreshQueueBar);
