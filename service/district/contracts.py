@@ -51,6 +51,9 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
     contract.client = data.get("client", "")
     contract.start_date, contract.end_date = start, end
     contract.rules = data.get("rules") or {}
+    # A target already held keeps its row (and history), changed in place: new rows for the
+    # same keys would be inserted before the old ones are deleted, against (contract, key).
+    held = {target.key: target for target in contract.targets}
     targets = []
     if not isinstance(data["targets"], list):
         raise field_error("targets", "targets 应为列表")
@@ -64,10 +67,12 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
             number = float(item["target"])
         except (TypeError, ValueError):
             raise field_error("targets", f"第 {position + 1} 个目标的数值无效") from None
-        targets.append(ContractTarget(
-            key=item["key"], name=item["name"], target=number,
-            measure=item["measure"], source=item.get("source", item["key"]),
-            position=position))
+        if any(target.key == item["key"] for target in targets):
+            raise field_error("targets", f"目标重复：{item['key']}")
+        target = held.pop(item["key"], None) or ContractTarget(key=item["key"])
+        target.name, target.target, target.measure = item["name"], number, item["measure"]
+        target.source, target.position = item.get("source", item["key"]), position
+        targets.append(target)
     contract.targets = targets
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):

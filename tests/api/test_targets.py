@@ -250,6 +250,20 @@ def test_load_contract_from_a_file_makes_it_current(runner, client, admin_header
     body = client.get("/api/v1/targets?as_of=2023-08-01", headers=admin_headers).get_json()
     assert body["contract"]["name"] == "新媒体运营"
     assert [i["key"] for i in body["items"]] == ["articles"]
+    # Loading it again, corrected, replaces its targets (the same key kept, one added).
+    contract["targets"][0]["target"] = 800
+    contract["targets"].append({"key": "topics", "name": "月度话题", "target": 12,
+                                "measure": "count", "source": "topics"})
+    path.write_text(json.dumps(contract, ensure_ascii=False), encoding="utf-8")
+    again = runner.invoke(args=["load-contract", str(path)])
+    assert again.exit_code == 0, again.output
+    body = client.get("/api/v1/targets?as_of=2023-08-01", headers=admin_headers).get_json()
+    assert [(i["key"], i["target"]) for i in body["items"]] == [("articles", 800),
+                                                                 ("topics", 12)]
+    contract["targets"].append(contract["targets"][0])
+    path.write_text(json.dumps(contract, ensure_ascii=False), encoding="utf-8")
+    twice = runner.invoke(args=["load-contract", str(path)])
+    assert twice.exit_code != 0 and "目标重复：articles" in twice.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("key: x\nname: y\nstart: 2023-01-01\nend: 2022-01-01\ntargets: []\n")
     refused = runner.invoke(args=["load-contract", str(bad)])
