@@ -20,8 +20,6 @@ from api.schemas.visits import (
     VisitSchema,
     VisitUpdateSchema,
 )
-from service.clock import local_today
-from service.district.contracts import current_contract
 from service.fieldwork import problems, visits
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
@@ -79,9 +77,7 @@ def list_visits(args):
 @blp.response(200, page_of(CoverageRowSchema))
 def coverage(args):
     """Per community: visits so far, the last one, and whether it is overdue."""
-    # Once the contract is over, "days since the last visit" is counted at its end.
-    as_of = args.pop("as_of", None) or min(local_today(), current_contract().end_date)
-    return visits.coverage(actor=current_user(), as_of=as_of, **args)
+    return visits.coverage(actor=current_user(), **args)
 
 
 @blp.route("/location-reference")

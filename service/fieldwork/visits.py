@@ -538,9 +538,12 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
 
 
 @reader
-def coverage(*, actor: User, as_of: date, street_code: str | None = None,
+def coverage(*, actor: User, as_of: date | None = None, street_code: str | None = None,
              username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
-    """Coverage as a liaison opens it in the morning: their own communities by default."""
+    """Coverage as a liaison opens it in the morning: their own communities by default. By
+    default it is taken today, or at the contract's end once the contract is over (days since
+    the last visit stop growing with it)."""
+    as_of = as_of or min(local_date(now_utc()), current_contract().end_date)
     if actor.role == Role.LIAISON:
         if username not in (None, actor.username):
             raise PermissionDeniedError("只能查看自己负责社区的走访覆盖情况")
