@@ -686,15 +686,13 @@ def main() -> None:
     if "redis" in storages and not redis_reachable(args.redis_url):
         storages.remove("redis")
 
-    main_pid = os.getpid()
-
     def interrupted(signum, _frame):  # SIGTERM cleans up like Ctrl-C
-        if os.getpid() != main_pid:  # a render process forked from here, told to stop
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, interrupted)
+    # Not in the render processes forked by make_set_here: Pool.terminate() stops them with
+    # SIGTERM, and a Python handler there can miss it (a worker that took it just before
+    # blocking on the task queue's lock sleeps on, and terminate() waits for it forever).
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
 
     files = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
     try:
