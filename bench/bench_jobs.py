@@ -21,8 +21,9 @@ then a synthetic city of 3,400 communities, week 2022-W40:
 
 On a shared machine other people's work skews the seconds: each row shows how many cores
 other processes used meanwhile ("others", from /proc/stat less this bench's own process
-tree); before each timed run the bench waits (--quiet-wait) for a quiet machine, and a run
-that others disturbed (> 0.3 cores) is tried again (--attempts), the least disturbed kept.
+tree; PostgreSQL's and Redis's own server processes count as others); before each timed run
+the bench waits (--quiet-wait) for a quiet machine, and a run that others disturbed (> 0.3
+cores) is tried again (--attempts), the least disturbed kept.
 
 Goals: 2 consumers within 1.1x of the in-process render; consumer memory flat as the city
 grows (263 -> 3,400 communities); a stored zip served in < 100 ms while a set renders.
