@@ -377,8 +377,9 @@ class Bench:
             stack.callback(self._cleanup_queue, app, storage, name)
             started = [start_service(
                 stack, f"{label}-consumer{i + 1}",
-                [str(BIN / "flask"), "--app", "wsgi", "worker", "--workers", "1",
-                 "--worker-type", "thread", "--no-periodic"], env, self.logs)
+                [str(BIN / "flask"), "--app", "wsgi", "worker", "--workers",
+                 str(self.args.workers), "--worker-type", self.args.worker_type,
+                 "--no-periodic"], env, self.logs)
                 for i in range(count)]
             for service in started:
                 wait_for_log(service, "The following commands are available")
@@ -671,6 +672,9 @@ def main() -> None:
     parser.add_argument("--storage", default="sqlite,redis",
                         help="queue storages, comma separated (sqlite, redis)")
     parser.add_argument("--consumers", default="1,2", help="consumer counts, comma separated")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="workers per consumer (`make run` starts 1 consumer with 2)")
+    parser.add_argument("--worker-type", default="thread", choices=["thread", "process"])
     parser.add_argument("--downloads", type=int, default=20,
                         help="downloads of the stored zip (0: none)")
     parser.add_argument("--quiet-wait", type=float, default=120.0,
@@ -699,10 +703,12 @@ def main() -> None:
     try:
         with scratch_database(args.database_url) as url:
             bench = Bench(url, files, args.redis_url, args.quiet_wait)
+            bench.args = args
             bench.build_district()
             print(f"database: {url.split(':')[0]}, {os.cpu_count()} cores, week {WEEK}, "
                   f"queue storages: {', '.join(storages)}; consumers: {counts}; "
-                  f"each consumer 1 thread worker, no periodic tasks", flush=True)
+                  f"each consumer {args.workers} {args.worker_type} worker(s), no periodic "
+                  f"tasks", flush=True)
             sizes = []
             count = bench.communities()
             results, report = bench_size(bench, "demo district", "district", storages, counts,

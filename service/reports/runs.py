@@ -204,6 +204,22 @@ def _write_one(args: tuple[str, list]) -> int:
     return write_part(Path(directory), part)
 
 
+def _render_on_pool(job_id: int, work: list, processes: int,
+                    progress: Callable[[Iterable], Iterable]) -> None:
+    pool = get_context("fork").Pool(processes)
+    try:
+        for count in progress(pool.imap_unordered(_write_one, work)):
+            records.advance(job_id, count)
+    except BaseException:
+        pool.terminate()  # a failure: stop the other parts at once
+        raise
+    # Done: let the processes leave by themselves; terminate() would signal them, and a
+    # process whose inherited SIGTERM handler caught that while holding the pool's queue lock
+    # never left (seen from a bench with its own handler).
+    pool.close()
+    pool.join()
+
+
 def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
                   progress: Callable[[Iterable], Iterable] = iter) -> MadeHere:
     """Make a week's set in this process and its children (the CLI), through the same plan,
@@ -216,16 +232,10 @@ def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
         job, directory, parts = _plan(job.id, root)
         work = [(str(directory), part) for part in parts]
         if processes <= 1:
-            written = map(_write_one, work)
-        else:
-            pool = get_context("fork").Pool(processes)
-            written = pool.imap_unordered(_write_one, work)
-        try:
-            for count in progress(written):
+            for count in progress(map(_write_one, work)):
                 records.advance(job.id, count)
-        finally:
-            if processes > 1:
-                pool.terminate()
+        else:
+            _render_on_pool(job.id, work, processes, progress)
         done = _assemble(job.id, directory)
     except BaseException as error:
         records.fail_with(job.id, error)
