@@ -55,7 +55,7 @@ def open_dashboard(page, user, week: str) -> None:
 
 
 def choose_week(page, week: str) -> None:
-    page.get_by_label("周次").fill(week)  # sets the value and fires change, as a person does
+    page.get_by_label("周次").select_option(week)  # fires change, as a person's choice does
 
 
 def weekly(page):
@@ -219,3 +219,47 @@ def test_the_dashboard_runs_under_the_content_security_policy(phone, official):
     open_dashboard(phone, official, WEEK)
     expect(status_line(phone)).to_have_text("尚未生成")
     assert blocked == []
+
+
+def test_the_week_picker_speaks_chinese_and_street_and_community_files_download(
+        phone, admin, official, browser, live_server, client, auth_headers, make_set):
+    make_set(WEEK)
+    open_dashboard(phone, admin, WEEK)
+    picker = phone.get_by_label("周次")
+    options = picker.locator("option")
+    # The contract's weeks only (2022-03-15 to 2023-03-15), newest first, in Chinese.
+    expect(options).to_have_count(53)
+    expect(options.first).to_have_text("2023 年第 11 周（3月13日–3月19日）")
+    expect(options.last).to_have_text("2022 年第 11 周（3月14日–3月20日）")
+    expect(picker.locator("option[value='2022-W20']")).to_have_text(
+        "2022 年第 20 周（5月16日–5月22日）")
+    expect(status_line(phone)).to_have_text(re.compile("^已生成（"))
+
+    phone.get_by_label("街道").select_option("110102001000")  # 西长安街街道
+    phone.get_by_label("社区").select_option("110102001004")  # 府右街南社区
+    headers = auth_headers(admin)
+    for button, url in (("街道汇总", "streets/110102001000.xlsx"),
+                        ("社区报表", "communities/110102001004.xlsx")):
+        with phone.expect_download() as started:
+            weekly(phone).get_by_role("button", name=button).click()
+        download = started.value
+        assert download.suggested_filename.startswith(f"{WEEK}_")
+        served = client.get(f"/api/v1/reports/weekly/{WEEK}/{url}", headers=headers)
+        assert open(download.path(), "rb").read() == served.data
+    # The community list follows the street.
+    phone.get_by_label("街道").select_option("110102012000")  # 什刹海街道
+    expect(phone.get_by_label("社区").locator("option").first).to_have_attribute(
+        "value", re.compile("^110102012"))
+    # Admins have the API's documentation one click away; officials do not.
+    expect(weekly(phone).get_by_role("link", name="接口文档（API）")).to_have_attribute(
+        "href", "/api/docs")
+    playwright, chromium = browser
+    context = chromium.new_context(**playwright.devices["Pixel 7"], base_url=live_server,
+                                   locale="zh-CN")
+    page = context.new_page()
+    try:
+        open_dashboard(page, official, WEEK)
+        expect(status_line(page)).to_have_text(re.compile("^已生成（"))
+        expect(weekly(page).get_by_role("link", name="接口文档（API）")).to_have_count(0)
+    finally:
+        context.close()

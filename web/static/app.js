@@ -612,13 +612,13 @@ async function renderOverview() {
         <td><div class="actual">${figure(t, t.actual)}</div><div class="muted target-value">/ ${figure(t, t.target)}</div></td><td class="progress-pct">${pct(t.progress)}</td>
         <td><span class="tag ${t.status}" data-status="${t.status}">${(targetsEnded ? TARGET_STATUS_ENDED : TARGET_STATUS)[t.status]}</span></td></tr>`).join("")}
     </tbody></table></div></section>
-    ${weeklySection(targets.contract.end)}`;
+    ${weeklySection(targets.contract, board.streets)}`;
   // The policy refuses style attributes in markup; widths are set through the DOM instead.
   $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
   view.querySelectorAll("tr.street").forEach((row) => row.addEventListener("click", () => {
     view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
   }));
-  wireWeeklySection();
+  wireWeeklySection(board.streets);
 }
 
 // ---------------------------------------------------------------- weekly spreadsheets
@@ -626,8 +626,15 @@ async function renderOverview() {
 // whether it is made, follows one being made every 2 s, and downloads the stored files.
 
 const WEEK_POLL_MS = 2000;
-const WEEK_FILES = { "district.xlsx": (week) => [`/api/v1/reports/weekly/${week}/district.xlsx`, `${week}_全区汇总.xlsx`],
-  zip: (week) => [`/api/v1/reports/weekly/${week}.zip`, `${week}.zip`] };
+// Each downloadable file of a set: its address and the name it is saved under.
+const WEEK_FILES = {
+  "district.xlsx": (week) => [`/api/v1/reports/weekly/${week}/district.xlsx`, `${week}_全区汇总.xlsx`],
+  zip: (week) => [`/api/v1/reports/weekly/${week}.zip`, `${week}.zip`],
+  street: (week) => { const o = $("#week-street").selectedOptions[0];
+    return [`/api/v1/reports/weekly/${week}/streets/${o.value}.xlsx`, `${week}_${o.textContent}.xlsx`]; },
+  community: (week) => { const o = $("#week-community").selectedOptions[0];
+    return [`/api/v1/reports/weekly/${week}/communities/${o.value}.xlsx`, `${week}_${o.textContent}.xlsx`]; },
+};
 // What is being watched: the week, its last status, and a generation that changes whenever the
 // week or the screen changes, so that late answers and timers of the old one are dropped.
 const weekWatch = { generation: 0, timer: null, week: null, status: null };
@@ -648,19 +655,40 @@ function isoWeek(date) {
 // Today in Shanghai as a UTC date, so that the week does not depend on the phone's time zone.
 const shanghaiToday = () => new Date(`${today()}T00:00:00Z`);
 
+const MONDAY_OF = (day) => new Date(day.getTime() - ((day.getUTCDay() || 7) - 1) * 864e5);
+const monthDay = (day) => `${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
+
+// The contract's weeks up to this one, newest first, named in Chinese (the browser's own week
+// control speaks the phone's language, e.g. "Week 47, 2026").
+function contractWeeks(contract) {
+  const last = new Date(Math.min(new Date(`${contract.end}T00:00:00Z`), shanghaiToday()));
+  const weeks = [];
+  for (let monday = MONDAY_OF(new Date(`${contract.start}T00:00:00Z`)); monday <= last; monday = new Date(monday.getTime() + 7 * 864e5)) {
+    const label = isoWeek(monday);
+    const sunday = new Date(monday.getTime() + 6 * 864e5);
+    weeks.unshift({ label, text: `${label.slice(0, 4)} 年第 ${Number(label.slice(6))} 周（${monthDay(monday)}–${monthDay(sunday)}）` });
+  }
+  return weeks;
+}
+
 // The default week is last week, or the contract's last complete week once it is over.
-function weeklySection(contractEnd) {
-  const dayAfterEnd = contractEnd ? new Date(new Date(`${contractEnd}T00:00:00Z`).getTime() + 864e5) : null;
-  const now = dayAfterEnd && dayAfterEnd < shanghaiToday() ? dayAfterEnd : shanghaiToday();
+function weeklySection(contract, streets) {
+  const dayAfterEnd = new Date(new Date(`${contract.end}T00:00:00Z`).getTime() + 864e5);
+  const now = dayAfterEnd < shanghaiToday() ? dayAfterEnd : shanghaiToday();
   const lastWeek = isoWeek(new Date(now.getTime() - 7 * 864e5));
+  const weeks = contractWeeks(contract);
+  const chosen = weeks.some((w) => w.label === lastWeek) ? lastWeek : weeks[0]?.label;
   return `<section class="card" id="weekly"><h2>每周运营数据报表</h2>
-      <label for="week">周次</label><input id="week" type="week" value="${lastWeek}" max="${isoWeek(shanghaiToday())}">
+      <label for="week">周次</label><select id="week">${weeks.map((w) => `<option value="${w.label}"${w.label === chosen ? " selected" : ""}>${w.text}</option>`).join("")}</select>
       <p id="week-status" class="week-status" role="status" aria-live="polite">正在查询…</p>
       <div class="progress" id="week-progress" role="progressbar" aria-label="生成进度" hidden><div></div></div>
       <p id="week-note" class="muted" hidden></p>
       <p id="week-stale" class="warning" hidden>本周数据在生成后有变动，建议重新生成</p>
       <div class="row spaced"><button class="secondary" data-file="district.xlsx" disabled>全区汇总</button><button class="secondary" data-file="zip" disabled>全部（压缩包）</button></div>
-      ${state.me.role === "admin" ? '<button id="make-week" class="wide" type="button" hidden>生成本周报表</button>' : ""}
+      <label for="week-street">街道</label><select id="week-street">${streets.map((s) => `<option value="${s.code}">${esc(s.name)}</option>`).join("")}</select>
+      <label for="week-community">社区</label><select id="week-community"></select>
+      <div class="row spaced"><button class="secondary" data-file="street" disabled>街道汇总</button><button class="secondary" data-file="community" disabled>社区报表</button></div>
+      ${state.me.role === "admin" ? '<button id="make-week" class="wide" type="button" hidden>生成本周报表</button><p class="muted"><a href="/api/docs" target="_blank" rel="noopener">接口文档（API）</a></p>' : ""}
     </section>`;
 }
 
@@ -746,7 +774,15 @@ function watchWeek(week) {
   loadWeek(week, weekWatch.generation);
 }
 
-function wireWeeklySection() {
+function wireWeeklySection(streets) {
+  const street = $("#week-street");
+  const fillCommunities = () => {
+    const chosen = streets.find((s) => s.code === street.value);
+    $("#week-community").innerHTML = (chosen ? chosen.communities : [])
+      .map((c) => `<option value="${c.code}">${esc(c.name)}</option>`).join("");
+  };
+  street.addEventListener("change", fillCommunities);
+  fillCommunities();
   const input = $("#week");
   input.addEventListener("change", () => watchWeek(input.value));
   watchWeek(input.value);
