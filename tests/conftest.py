@@ -71,7 +71,8 @@ def make_set(app):
     does, so that downloads have stored files to serve."""
     def make(week: str):
         with app.app_context():
-            return runs.make_set_here(week, processes=2)
+            # One process: forking beside a running consumer's threads could copy a lock.
+            return runs.make_set_here(week, processes=1)
     return make
 
 

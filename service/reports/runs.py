@@ -206,18 +206,16 @@ def _write_one(args: tuple[str, list]) -> int:
 
 def _render_on_pool(job_id: int, work: list, processes: int,
                     progress: Callable[[Iterable], Iterable]) -> None:
+    """Render on forked processes (for the CLI, a process without other threads). They are
+    terminated once every part is in, not joined: a fork of a process with threads (a test
+    with a consumer running beside it) can copy a lock another thread held, and that child
+    never leaves by itself."""
     pool = get_context("fork").Pool(processes)
     try:
         for count in progress(pool.imap_unordered(_write_one, work)):
             records.advance(job_id, count)
-    except BaseException:
-        pool.terminate()  # a failure: stop the other parts at once
-        raise
-    # Done: let the processes leave by themselves; terminate() would signal them, and a
-    # process whose inherited SIGTERM handler caught that while holding the pool's queue lock
-    # never left (seen from a bench with its own handler).
-    pool.close()
-    pool.join()
+    finally:
+        pool.terminate()
 
 
 def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
