@@ -56,16 +56,34 @@ def _from_plane(x: float, y: float) -> tuple[float, float]:
 
 
 @cache
+def _street_geometries() -> dict[str, dict]:
+    """Each street's GeoJSON geometry (WGS-84) keyed by its 12-digit code, read once."""
+    data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+    return {str(feature["properties"]["adcode"]).ljust(12, "0"): feature["geometry"]
+            for feature in data["features"]}
+
+
+@cache
 def street_shapes() -> dict[str, StreetShape]:
     """Each street's boundary keyed by its 12-digit code, loaded once per process."""
-    data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
     shapes = {}
-    for feature in data["features"]:
-        code = str(feature["properties"]["adcode"]).ljust(12, "0")
-        polygon = shapely.transform(shape(feature["geometry"]), _coords_to_plane)
+    for code, geometry in _street_geometries().items():
+        polygon = shapely.transform(shape(geometry), _coords_to_plane)
         lon, lat = _from_plane(polygon.centroid.x, polygon.centroid.y)
         shapes[code] = StreetShape(polygon, prep(polygon), lat, lon)
     return shapes
+
+
+@cache
+def street_rings() -> dict[str, list]:
+    """Each street's outer rings as [lon, lat] pairs rounded to about a metre (for phones)."""
+    rings = {}
+    for code, geometry in _street_geometries().items():
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        rings[code] = [[[round(lon, 5), round(lat, 5)] for lon, lat, *_ in polygon[0]]
+                       for polygon in polygons]
+    return rings
 
 
 def distance_to_street_edge_m(street_code: str, lat: float, lon: float) -> float | None:

@@ -7,7 +7,6 @@ import logging
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 
 from sqlalchemy import Date, Select, and_, bindparam, func, literal, not_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,10 +38,10 @@ from service.errors import (
     field_error,
 )
 from service.fieldwork.geo import (
-    BOUNDARIES_FILE,
     STALE_AFTER,
     STREET_EDGE_MARGIN_M,
     check_location,
+    street_rings,
 )
 from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
@@ -581,22 +580,6 @@ def suggested_location(community_code: str) -> dict:
             "visits": len(points)}
 
 
-
-@cache
-def _boundary_rings() -> dict[str, list]:
-    """Each street's outer rings as [lon, lat] pairs rounded to about a metre."""
-    data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
-    rings = {}
-    for feature in data["features"]:
-        geometry = feature["geometry"]
-        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                    else geometry["coordinates"])
-        rings[str(feature["properties"]["adcode"]).ljust(12, "0")] = [
-            [[round(lon, 5), round(lat, 5)] for lon, lat, *_ in polygon[0]]
-            for polygon in polygons]
-    return rings
-
-
 @reader
 def location_reference() -> dict:
     """What a phone needs to judge a position as the server will before it sends a visit:
@@ -606,4 +589,4 @@ def location_reference() -> dict:
     return {"street_margin_m": STREET_EDGE_MARGIN_M,
             "stale_after_s": int(STALE_AFTER.total_seconds()),
             "streets": [{"code": code, "name": names.get(code, code), "rings": rings}
-                        for code, rings in sorted(_boundary_rings().items())]}
+                        for code, rings in sorted(street_rings().items())]}
