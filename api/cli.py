@@ -153,7 +153,7 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("backup")
     @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
-                  help="Folder of the backups (default: instance/backups).")
+                  help="Folder of the backups (default: BACKUPS_DIR, instance/backups).")
     @click.option("--verify", "verify_file", default=None,
                   type=click.Path(exists=True, dir_okay=False),
                   help="Check this backup instead: checksum, then a restore into a scratch "
@@ -171,7 +171,7 @@ def register_commands(app: Flask) -> None:
                 click.echo(f"verified {verify_file}: {sum(result.restored.values())} rows in "
                            f"{len(result.restored)} tables, integrity {result.integrity}")
                 return
-            folder = Path(out_dir) if out_dir else Path(app.instance_path) / "backups"
+            folder = Path(out_dir or app.config["BACKUPS_DIR"])
             manifest = backups.take_backup(url, folder)
         except ServiceError as error:
             _fail(error)

@@ -113,3 +113,11 @@ def test_retention_keeps_seven_days_four_weeks_twelve_months():
     month_ends = {d.replace(day=1) - timedelta(days=1) for d in month_ends}
     assert kept == last_days | earlier_weeks | month_ends
     assert len(kept) == 7 + 2 + 11
+
+
+def test_a_backup_without_a_folder_goes_where_the_daily_job_puts_them(app, runner):
+    taken = runner.invoke(args=["backup"])
+    assert taken.exit_code == 0, taken.output
+    folder = Path(app.config["BACKUPS_DIR"])
+    assert taken.output.startswith(str(folder))
+    assert any(folder.glob("xicheng-*.json"))
