@@ -89,6 +89,13 @@ def replacing(path: Path) -> Iterator[io.BufferedWriter]:
         raise
 
 
+def remove_temporaries(directory: Path) -> None:
+    """Remove what `replacing` left of files whose writer was killed mid-way (a terminated
+    render process runs no cleanup of its own)."""
+    for leftover in directory.rglob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
 def _write_file(path: Path, data: bytes) -> None:
     with replacing(path) as handle:
         handle.write(data)

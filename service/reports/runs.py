@@ -29,7 +29,12 @@ from service.jobs import records
 from service.jobs.queue import step, the_queue
 from service.pagination import Page, paginate
 from service.reports.calendar import Week, parse_week
-from service.reports.files import replacing, workbook_parts, write_part
+from service.reports.files import (
+    remove_temporaries,
+    replacing,
+    workbook_parts,
+    write_part,
+)
 from service.reports.freshness import changed_since
 from service.reports.gathering import gather_week
 from service.transaction import reader, writer
@@ -214,8 +219,11 @@ def _render_on_pool(job_id: int, work: list, processes: int,
     try:
         for count in progress(pool.imap_unordered(_write_one, work)):
             records.advance(job_id, count)
-    finally:
-        pool.terminate()
+    except BaseException:
+        pool.terminate()  # a part failed: the others stop, perhaps in the middle of a file
+        remove_temporaries(Path(work[0][0]))
+        raise
+    pool.terminate()  # every part is in: the processes are idle
 
 
 def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,

@@ -121,6 +121,8 @@ def test_the_demo_year_takes_today_at_the_contracts_end(small_phone, demo, make_
     # The default week is the contract's last complete week, not a week of today.
     expect(small_phone.get_by_label("周次")).to_have_value("2023-W10")
     small_phone.get_by_role("button", name="退出登录").click()
+    # Logging out first looks for queued visits (IndexedDB): wait until it is done.
+    expect(small_phone.get_by_label("用户名")).to_be_visible()
     log_in(small_phone, "liaison01", DEMO_PASSWORD)
     days = small_phone.get_by_text(re.compile(r"距上次走访 \d+ 天"))
     expect(days.first).to_be_visible()
