@@ -24,9 +24,21 @@ def shell_version(static_folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
+@cache
+def console_version(static_folder: str) -> str:
+    """A digest of the console's files, the version in their addresses: a changed page is
+    fetched anew, and phones' shell is left alone."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(static_folder) / "console").iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @blp.route("/")
 def index():
-    return render_template("index.html", version=shell_version(current_app.static_folder))
+    static = current_app.static_folder
+    return render_template("index.html", version=shell_version(static),
+                           console_version=console_version(static))
 
 
 @blp.route("/sw.js")

@@ -65,8 +65,9 @@ async function api(path, { method = "GET", body, timeout = 12000, raw = false } 
   try {
     response = await fetch(path, {
       method, signal: controller.signal,
-      headers: { ...(body ? { "Content-Type": "application/json" } : {}), ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      headers: { ...(body && !(body instanceof FormData) ? { "Content-Type": "application/json" } : {}), ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}) },
+      // A FormData (a file upload) goes as it is: the browser writes its multipart boundary.
+      body: body instanceof FormData ? body : body ? JSON.stringify(body) : undefined,
     });
   } catch (error) {
     throw new NetworkError("网络不可用");
@@ -145,20 +146,44 @@ function renderLogin(message = "") {
 const LIAISON_TABS = [["communities", "我的社区"], ["log", "记录走访"], ["recent", "最近走访"], ["problems", "问题"]];
 const OFFICIAL_TABS = [["overview", "总览"], ["problems", "问题"]];
 
-function tabsFor(role) { return role === "liaison" ? LIAISON_TABS : OFFICIAL_TABS; }
+// The operator's console: its pages are loaded for admins only, so that liaisons' phones never
+// download them. Each page module exports { key, label, render(kit) }.
+let consolePages = null;
+async function loadConsole() {
+  if (!consolePages) {
+    const version = document.querySelector('meta[name="console-version"]').content;
+    consolePages = (await import(`/static/console/console.js?v=${version}`)).pages;
+  }
+  return consolePages;
+}
+
+async function tabsFor(role) {
+  if (role === "liaison") return LIAISON_TABS;
+  if (role !== "admin") return OFFICIAL_TABS;
+  return [...OFFICIAL_TABS, ...(await loadConsole()).map((page) => [page.key, page.label])];
+}
+
+// What a console page may use of the shell: one way to call the API, show a message, escape
+// text, and format numbers and times.
+function consoleKit() {
+  return { view, state, api, toast, esc, num, pct, localTime, today, render, ApiError, NetworkError,
+    FIELD_LABELS, PURPOSES, CHECKS, TARGET_STATUS, reasonText };
+}
 
 async function render() {
   stopWeekWatch();
   if (!state.token || !state.me) { await refreshQueueBar(); return renderLogin(); }
   $("#who").textContent = state.me.display_name;
   $("#logout").hidden = false;
-  const tabs = tabsFor(state.me.role);
+  const tabs = await tabsFor(state.me.role);
   const current = location.hash.slice(1) || tabs[0][0];
   const nav = $("#tabs");
   nav.hidden = false;
   nav.innerHTML = tabs.map(([key, label]) => `<a href="#${key}" class="${key === current ? "on" : ""}">${label}</a>`).join("");
   await refreshQueueBar();
   const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview };
+  for (const page of state.me.role === "admin" ? await loadConsole() : []) screens[page.key] = () => page.render(consoleKit());
+  document.body.classList.toggle("console", state.me.role === "admin");
   try {
     await (screens[current] || screens[tabs[0][0]])();
   } catch (error) {
