@@ -66,7 +66,17 @@ class DashboardArgs(Strict):
     as_of = fields.Date()
 
 
-class RankedCommunitySchema(ma.Schema):
+class PaceFields(ma.Schema):
+    """A place against its own share of the verified-users target."""
+    target = fields.Integer(metadata={"description": "its share of the verified-users target"})
+    progress = fields.Float(allow_none=True)
+    expected = fields.Float(metadata={
+        "description": "verified users it should have by now: from where it stood at the "
+                       "contract's start to its target, evenly over the contract"})
+    pace = fields.String(metadata={"description": "done, on_track or behind"})
+
+
+class RankedCommunitySchema(PaceFields):
     code = fields.String()
     name = fields.String()
     rank = fields.Integer()
@@ -75,7 +85,7 @@ class RankedCommunitySchema(ma.Schema):
     growth_1w = fields.Integer()
 
 
-class StreetFiguresSchema(ma.Schema):
+class StreetFiguresSchema(PaceFields):
     code = fields.String()
     name = fields.String()
     verified = fields.Integer()
@@ -83,8 +93,6 @@ class StreetFiguresSchema(ma.Schema):
     growth_1w = fields.Integer()
     growth_4w = fields.Integer()
     share = fields.Float()
-    target = fields.Integer()
-    progress = fields.Float(allow_none=True)
     communities = fields.List(fields.Nested(RankedCommunitySchema))
 
 

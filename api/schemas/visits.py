@@ -51,6 +51,8 @@ class VisitSchema(ma.Schema):
     id = fields.Integer()
     client_id = fields.String()
     username = fields.String()
+    liaison = fields.String(attribute="user.display_name", metadata={
+        "description": "the display name of the liaison who logged it"})
     community_code = fields.String()
     community_name = fields.String()
     street_code = fields.String()
@@ -129,6 +131,8 @@ class CoverageRowSchema(ma.Schema):
     longitude = fields.Float(allow_none=True, metadata={"description": "WGS-84"})
     radius_m = fields.Integer(allow_none=True, metadata={
         "description": "a fix within this distance of the point is near"})
+    liaisons = fields.List(fields.String(), metadata={
+        "description": "display names of the liaisons covering it on that day"})
 
 
 class StreetAreaSchema(ma.Schema):

@@ -1,5 +1,6 @@
 """Assignments of liaisons to streets and communities, and the scope rule every feature uses."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, exists, or_, select
@@ -82,6 +83,23 @@ def list_assignments(*, actor: User, username: str | None = None,
         in_force = Assignment.in_force_on(today or local_today())
         query = query.where(in_force if active else ~in_force)
     return paginate(query, page, per_page)
+
+
+def liaison_names_by_community(day: date) -> dict[str, list[str]]:
+    """Display names of the active liaisons covering each community on `day`, directly or
+    through its street, for every community: one query for the district."""
+    rows = db.session.execute(
+        select(User.display_name, Assignment.street_code, Assignment.community_code)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(User.active.is_(True), User.role == Role.LIAISON,
+               Assignment.in_force_on(day))).all()
+    by_street, by_community = defaultdict(set), defaultdict(set)
+    for name, street, community in rows:
+        (by_street[street] if street else by_community[community]).add(name)
+    result = {}
+    for code, street in db.session.execute(select(Community.code, Community.street_code)):
+        result[code] = sorted(by_street[street] | by_community[code])
+    return result
 
 
 def assigned_community_codes(user: User, day: date) -> Select:

@@ -5,7 +5,7 @@ import hashlib
 import json
 import logging
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, Select, and_, bindparam, func, literal, not_, or_, select
@@ -21,6 +21,7 @@ from service.district.accounts import get_user_by_username, referenced_user
 from service.district.assignments import (
     assigned_community_codes,
     covers_community,
+    liaison_names_by_community,
     require_may_act_in,
 )
 from service.district.contracts import current_contract
@@ -93,6 +94,8 @@ class CoverageRow:
     latitude: float | None = None
     longitude: float | None = None
     radius_m: int | None = None
+    # Display names of the liaisons covering it on the day coverage is taken.
+    liaisons: list[str] = field(default_factory=list)
 
 
 def _content_hash(values: dict) -> str:
@@ -523,13 +526,15 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
     if community_codes is not None:
         query = query.where(Community.code.in_(community_codes))
     overdue_days = contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
+    liaisons = liaison_names_by_community(as_of)
     rows = []
     for code, name, street, visits, last, lat, lon, radius in db.session.execute(query):
         last = _aware(last)
         days = (as_of - local_date(last)).days if last else None
         rows.append(CoverageRow(code, name, street, visits, last, days,
                                 overdue=days is None or days >= overdue_days,
-                                latitude=lat, longitude=lon, radius_m=radius))
+                                latitude=lat, longitude=lon, radius_m=radius,
+                                liaisons=liaisons.get(code, [])))
     # Never visited first, then the longest since the last visit; code breaks ties.
     rows.sort(key=lambda r: (r.days_since_last is not None, -(r.days_since_last or 0),
                              r.community_code))

@@ -28,6 +28,8 @@ from service import audit
 from service.district.contracts import current_contract
 from service.errors import NotFoundError
 from service.fieldwork.visits import count_counted_visits
+from service.progress.pace import elapsed_fraction, expected_level
+from service.progress.pace import status as _status
 from service.progress.user_counts import district_totals_on
 from service.reports.ledger import weeks_with_full_reports
 from service.transaction import reader, writer
@@ -168,13 +170,6 @@ STREET_SOURCES: dict[str, Callable[[date, date], set[str]]] = {
 RATE_MEASURES = {"monthly_average", "share_of_weeks"}
 
 
-def _elapsed_fraction(contract: Contract, as_of: date) -> float:
-    if as_of < contract.start_date:
-        return 0.0
-    total = (contract.end_date - contract.start_date).days + 1
-    return min(1.0, ((as_of - contract.start_date).days + 1) / total)
-
-
 def _months_elapsed(contract: Contract, as_of: date) -> float:
     """Months of the contract elapsed by as_of, counted as elapsed days over an average
     month of the period (the period's days ÷ 12), and at least one so that an average is
@@ -184,14 +179,8 @@ def _months_elapsed(contract: Contract, as_of: date) -> float:
     return max(1.0, elapsed_days / (period_days / 12))
 
 
-def _status(actual: float, target: float, expected: float) -> str:
-    if actual >= target:
-        return "done"
-    return "on_track" if actual >= expected else "behind"
-
-
 def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetStatus:
-    fraction = _elapsed_fraction(contract, as_of)
+    fraction = elapsed_fraction(contract, as_of)
     start, end = contract.start_date, as_of
     missing = None
     source = SOURCES.get(target.source)
@@ -217,7 +206,7 @@ def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetS
     elif target.measure == "latest_value":
         actual = float(source(contract, start, end)) if source else 0.0
         baseline = float(source(contract, start, start)) if source else 0.0
-        expected = baseline + (target.target - baseline) * fraction if as_of >= start else 0
+        expected = expected_level(baseline, target.target, fraction) if as_of >= start else 0
     else:  # count, cumulative_sum: records in the period so far
         actual = float(source(contract, start, end)) if source and as_of >= start else 0.0
         expected = target.target * fraction

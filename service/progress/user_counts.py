@@ -28,6 +28,8 @@ from service.district.contracts import current_contract
 from service.district.places import community_codes_in
 from service.errors import RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
+from service.progress.pace import elapsed_fraction, expected_level
+from service.progress.pace import status as pace_status
 from service.transaction import reader, writer
 
 TARGET_KEY = "verified_users"
@@ -337,11 +339,29 @@ def street_targets(contract: Contract, community_counts: dict[str, int]) -> dict
 
 # ---------------------------------------------------------------- dashboard
 
-def _ranked(figures: list[CommunityFigures]) -> list[dict]:
+@dataclass
+class Pace:
+    """Where places stood at the contract's start and how much of it has gone by."""
+    baselines: dict[str, Counts]
+    fraction: float
+
+    def of(self, codes: Iterable[str], verified: int, target: int) -> dict:
+        """A place's expected level by now and its status against its own target."""
+        baseline = sum(self.baselines[code].verified for code in codes if code in self.baselines)
+        expected = expected_level(baseline, target, self.fraction)
+        return {"target": target, "progress": _progress(verified, target),
+                "expected": expected, "pace": pace_status(verified, target, expected)}
+
+
+def _ranked(figures: list[CommunityFigures], street_target: int, pace: Pace) -> list[dict]:
+    """A street's communities, most verified users first, each with its even share of the
+    street's target (the same rule that shares the district's target among streets)."""
     ordered = sorted(figures, key=lambda f: (-f.now.verified, f.code))
+    shares = apportion(street_target, {f.code: 1 for f in figures})
     return [{"code": f.code, "name": f.name, "rank": rank, "verified": f.now.verified,
              "registered": f.now.registered,
-             "growth_1w": f.now.verified - f.week_ago.verified}
+             "growth_1w": f.now.verified - f.week_ago.verified,
+             **pace.of([f.code], f.now.verified, shares[f.code])}
             for rank, f in enumerate(ordered, start=1)]
 
 
@@ -379,6 +399,7 @@ def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
     for figure in figures.values():
         by_street[figure.street_code].append(figure)
     shares = street_targets(contract, {code: len(items) for code, items in by_street.items()})
+    pace = Pace(latest_counts(contract.start_date), elapsed_fraction(contract, as_of))
 
     def total(items, attr, counts):
         return sum(getattr(getattr(f, counts), attr) for f in items)
@@ -396,8 +417,8 @@ def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
             "growth_1w": street_verified - total(items, "verified", "week_ago"),
             "growth_4w": street_verified - total(items, "verified", "four_weeks_ago"),
             "share": round(street_verified / verified, 4) if verified else 0.0,
-            "target": shares[code], "progress": _progress(street_verified, shares[code]),
-            "communities": _ranked(items)})
+            **pace.of([f.code for f in items], street_verified, shares[code]),
+            "communities": _ranked(items, shares[code], pace)})
     return {"as_of": as_of, "verified": verified,
             "registered": total(everyone, "registered", "now"), "target": target,
             "progress": _progress(verified, target), "growth_1w": growth_1w,

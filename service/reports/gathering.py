@@ -22,12 +22,10 @@ from exports.weekly import (
     WeekInfo,
 )
 from models import (
-    Assignment,
     Community,
     Contract,
     Event,
     Problem,
-    Role,
     ServiceGroup,
     Street,
     Training,
@@ -36,6 +34,7 @@ from models import (
     db,
 )
 from service.clock import local_date, now_utc
+from service.district.assignments import liaison_names_by_community
 from service.district.contracts import current_contract
 from service.district.places import the_district
 from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
@@ -65,22 +64,6 @@ class WeekReports:
 def _ranks(values: dict[str, int]) -> dict[str, int]:
     ordered = sorted(values, key=lambda code: (-values[code], code))
     return {code: rank for rank, code in enumerate(ordered, start=1)}
-
-
-def _liaisons(day: date) -> dict[str, list[str]]:
-    """Display names of the liaisons covering each community on `day`."""
-    rows = db.session.execute(
-        select(User.display_name, Assignment.street_code, Assignment.community_code)
-        .join(Assignment, Assignment.user_id == User.id)
-        .where(User.active.is_(True), User.role == Role.LIAISON,
-               Assignment.in_force_on(day))).all()
-    by_street, by_community = defaultdict(set), defaultdict(set)
-    for name, street, community in rows:
-        (by_street[street] if street else by_community[community]).add(name)
-    result = {}
-    for code, street in db.session.execute(select(Community.code, Community.street_code)):
-        result[code] = sorted(by_street[street] | by_community[code])
-    return result
 
 
 def _visits_of_week(week: Week, rule: CountingRule
@@ -261,7 +244,7 @@ def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
     coverage = {row.community_code: row for row in coverage_rows(week.end)}
     visits, visits_week = _visits_of_week(week, CountingRule.of(data.contract))
     opened, resolved, still_open = _problems(week)
-    liaisons = _liaisons(week.end)
+    liaisons = liaison_names_by_community(week.end)
     district_rank = _ranks(verified)
     street_rank = {}
     for codes in data.by_street.values():

@@ -528,9 +528,22 @@ async function renderRecent() {
   view.querySelectorAll("[data-problem]").forEach((b) => b.addEventListener("click", () => { sessionStorage.setItem("fromVisit", b.dataset.problem); location.hash = "#problems"; }));
 }
 
+// Days since a problem was raised, counted to today, or to the contract's last day once it ended.
+function ageDays(createdAt, contractEnd) {
+  const until = contractEnd && today() > contractEnd ? contractEnd : today();
+  const raised = new Date(createdAt).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+  return Math.max(0, Math.round((new Date(`${until}T00:00:00Z`) - new Date(`${raised}T00:00:00Z`)) / 86400000));
+}
+
 async function renderProblems() {
-  const [open, progress] = await Promise.all([api("/api/v1/problems?status=open&per_page=100"), api("/api/v1/problems?status=in_progress&per_page=100")]);
+  const street = sessionStorage.getItem("problemStreet") || "";
+  const where = street ? `&street_code=${street}` : "";
+  const byStreet = state.me.role !== "liaison";
+  const [open, progress, contract, streets] = await Promise.all([
+    api(`/api/v1/problems?status=open&per_page=100${where}`), api(`/api/v1/problems?status=in_progress&per_page=100${where}`),
+    api("/api/v1/contracts/current"), byStreet ? api("/api/v1/streets?per_page=100") : { items: [] }]);
   const items = [...progress.items, ...open.items];
+  const streetName = Object.fromEntries(streets.items.map((s) => [s.code, s.name]));
   const fromVisit = sessionStorage.getItem("fromVisit");
   sessionStorage.removeItem("fromVisit");
   const canWrite = state.me.role !== "official";
@@ -542,12 +555,17 @@ async function renderProblems() {
       <label for="pk">类别</label><select id="pk">${["账号注册", "实名认证", "功能使用", "议事协商", "信息发布", "其他"].map((c) => `<option>${c}</option>`).join("")}</select>
       <label for="pd">描述</label><textarea id="pd"></textarea>
       <button class="wide" type="submit">提交问题</button></form>` : ""}
-    <section class="card"><h2>未解决的问题（${items.length}）</h2><ul class="list">${items.map((p) => `<li>
-      <b>${esc(p.title)}</b><span class="tag">${PROBLEM_STATUS[p.status]}</span>
-      <div class="muted">${esc(p.community_name)} · ${esc(p.category)} · ${localTime(p.created_at)}</div>
+    <section class="card"><h2>未解决的问题（${items.length}）</h2>
+      ${byStreet ? `<label for="problem-street">街道</label><select id="problem-street"><option value="">全部街道</option>
+        ${streets.items.map((x) => `<option value="${x.code}" ${x.code === street ? "selected" : ""}>${esc(x.name)}</option>`).join("")}</select>` : ""}
+      <ul class="list" id="problem-list">${items.map((p) => { const age = ageDays(p.created_at, contract.end); return `<li data-problem-id="${p.id}">
+      <b>${esc(p.title)}</b><span class="tag">${PROBLEM_STATUS[p.status]}</span><span class="tag ${age >= 14 ? "behind" : ""} age">已 ${age} 天</span>
+      <div class="muted">${esc(p.community_name)}${byStreet ? ` · ${esc(streetName[p.street_code] || "")}` : ""} · ${esc(p.category)} · 提出于 ${localTime(p.created_at)}</div>
+      ${p.description ? `<div class="notes description">${esc(p.description)}</div>` : ""}
       ${canWrite ? `<div class="row">${p.status === "open" ? `<button class="secondary" data-move="${p.id}" data-to="in_progress">开始处理</button>` : ""}
         <button class="secondary" data-move="${p.id}" data-to="resolved">标记已解决</button></div>` : ""}
-    </li>`).join("") || '<li class="muted">没有未解决的问题</li>'}</ul></section>`;
+    </li>`; }).join("") || '<li class="muted">没有未解决的问题</li>'}</ul></section>`;
+  $("#problem-street")?.addEventListener("change", (event) => { sessionStorage.setItem("problemStreet", event.target.value); render(); });
   $("#new-problem")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { title: $("#pt").value, category: $("#pk").value, description: $("#pd").value,
@@ -611,6 +629,12 @@ const TARGET_STATUS_ENDED = { done: "已达标", on_track: "未达标", behind: 
 async function renderOverview() {
   const [board, series, targets] = await Promise.all([
     api("/api/v1/dashboard/users"), api("/api/v1/dashboard/users/series?step=week"), api("/api/v1/targets")]);
+  // Field work is taken on the day the figures are: today, or the contract's last day.
+  const monday = mondayOf(board.as_of);
+  const [coverage, weekVisits] = await Promise.all([
+    api(`/api/v1/visits/coverage?as_of=${board.as_of}`),
+    api(`/api/v1/visits?from=${monday}&to=${board.as_of}&per_page=100`)]);
+  const fieldwork = Object.fromEntries(coverage.items.map((row) => [row.community_code, row]));
   const ended = today() > board.contract_end;
   const pace = ended
     ? `合同期已结束（${esc(targets.contract ? `${targets.contract.start} 至 ${targets.contract.end}` : board.contract_end)}），最终完成 ${pct(board.progress)}${board.verified >= board.target ? "，已达标" : `，差 ${num(board.target - board.verified)} 人未达标`}`
@@ -626,10 +650,15 @@ async function renderOverview() {
       <p class="${ended ? "ended" : "muted"}" id="pace">${pace}</p>
       ${lineChart(series.items, board.target)}
     </section>
-    <section class="card"><h2>各街道（点击查看社区）</h2><div class="scroll"><table id="streets"><thead><tr><th>街道</th><th>实名用户</th><th>近一周</th><th>占全区</th><th>完成率</th></tr></thead><tbody>
-      ${board.streets.map((s) => `<tr class="street" data-street="${s.code}"><td>${esc(s.name)}</td><td>${num(s.verified)}</td><td>+${num(s.growth_1w)}</td><td>${pct(s.share)}</td><td>${pct(s.progress)}</td></tr>
-        ${s.communities.map((c) => `<tr class="sub" data-of="${s.code}" hidden><td>${c.rank}. ${esc(c.name)}</td><td>${num(c.verified)}</td><td>+${num(c.growth_1w)}</td><td></td><td></td></tr>`).join("")}`).join("")}
-    </tbody></table></div></section>
+    <section class="card"><h2>各街道进度（点击查看社区）</h2>
+      <div class="sort-line"><label for="street-sort">排序</label><select id="street-sort">
+        ${Object.entries(STREET_ORDERS).map(([key, [label]]) => `<option value="${key}">${label}</option>`).join("")}</select></div>
+      <p class="muted legend">各街道目标按社区数分配全区目标；“按进度应达”为合同开始时的人数按天匀速增至目标。
+        <span class="tag behind">落后</span><span class="tag on_track">按进度</span><span class="tag done">已达标</span></p>
+      <div class="scroll"><table id="streets"><thead><tr><th>街道 / 社区</th><th>实名用户 / 目标</th><th>完成率</th><th>按进度应达</th><th>近一周</th><th>联络员</th><th>走访</th></tr></thead>
+      <tbody></tbody></table></div></section>
+    ${weekVisitsSection(monday, board.as_of, weekVisits)}
+    ${overdueSection(coverage.items, board.streets)}
     <section class="card"><h2>合同目标（截至 ${esc(targets.as_of)}${targetsEnded ? "，合同期已结束" : ""}）</h2><div class="scroll"><table id="targets"><thead><tr><th>目标</th><th>完成 / 目标值</th><th>完成率</th><th>状态</th></tr></thead><tbody>
       ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}
           ${targetsEnded ? "" : `<div class="muted expected">按进度此时应达 ${figure(t, t.expected_by_now)}</div>`}
@@ -640,10 +669,89 @@ async function renderOverview() {
     ${weeklySection(targets.contract, board.streets)}`;
   // The policy refuses style attributes in markup; widths are set through the DOM instead.
   $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
-  view.querySelectorAll("tr.street").forEach((row) => row.addEventListener("click", () => {
-    view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
-  }));
+  const showStreets = () => { $("#streets tbody").innerHTML = streetRows(board.streets, fieldwork, ended, $("#street-sort").value); };
+  $("#street-sort").addEventListener("change", showStreets);
+  showStreets();
+  $("#streets tbody").addEventListener("click", (event) => {
+    const row = event.target.closest("tr.street");
+    if (row) view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
+  });
   wireWeeklySection(board.streets);
+}
+
+// How far a place is along its own way to its target: 1 means exactly where it should be by now.
+const paceRatio = (place) => (place.expected > 0 ? place.verified / place.expected : Infinity);
+const PACE_LABELS = { behind: "落后", on_track: "按进度", done: "已达标" };
+const STREET_ORDERS = {
+  pace: ["按进度（落后在前）", (a, b) => paceRatio(a) - paceRatio(b)],
+  progress: ["按完成率", (a, b) => (a.progress ?? 0) - (b.progress ?? 0)],
+  verified: ["按实名用户数", (a, b) => b.verified - a.verified],
+  code: ["按街道编码", (a, b) => a.code.localeCompare(b.code)],
+};
+
+function paceTag(place, ended) {
+  const label = ended && place.pace !== "done" ? "未达标" : PACE_LABELS[place.pace];
+  return `<span class="tag ${place.pace}" data-pace="${place.pace}">${label}</span>`;
+}
+
+function visitsText(row) {
+  if (!row) return "—";
+  const last = row.days_since_last === null ? "从未走访" : row.days_since_last === 0 ? "当天" : `${row.days_since_last} 天前`;
+  return `${num(row.visits)} 次 · <span class="${row.overdue ? "overdue" : ""}">${last}</span>`;
+}
+
+// Each street (in the chosen order) with its pace, then its communities, hidden until clicked.
+function streetRows(streets, fieldwork, ended, order) {
+  const sorted = [...streets].sort((a, b) => STREET_ORDERS[order][1](a, b) || a.code.localeCompare(b.code));
+  return sorted.map((s) => {
+    const rows = s.communities.map((c) => fieldwork[c.code]);
+    const liaisons = [...new Set(rows.flatMap((r) => (r ? r.liaisons : [])))];
+    const overdue = rows.filter((r) => r && r.overdue).length;
+    return `<tr class="street pace-${s.pace}" data-street="${s.code}"><td>${esc(s.name)} ${paceTag(s, ended)}</td>
+      <td>${num(s.verified)} / ${num(s.target)}</td><td>${pct(s.progress)}</td><td>${ended ? "—" : num(Math.round(s.expected))}</td>
+      <td>+${num(s.growth_1w)}</td><td class="names">${esc(liaisons.join("、")) || '<span class="overdue">无人负责</span>'}</td>
+      <td>${overdue ? `<span class="overdue">${overdue} 个社区超期</span>` : "均按期"}</td></tr>
+    ${s.communities.map((c) => { const row = fieldwork[c.code]; return `<tr class="sub" data-of="${s.code}" data-community="${c.code}" hidden>
+      <td>${c.rank}. ${esc(c.name)} ${paceTag(c, ended)}</td><td>${num(c.verified)} / ${num(c.target)}</td><td>${pct(c.progress)}</td>
+      <td>${ended ? "—" : num(Math.round(c.expected))}</td><td>+${num(c.growth_1w)}</td>
+      <td class="names">${row && row.liaisons.length ? esc(row.liaisons.join("、")) : '<span class="overdue">无人负责</span>'}</td><td>${visitsText(row)}</td></tr>`; }).join("")}`;
+  }).join("");
+}
+
+function mondayOf(day) {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+}
+
+// A long list shows its first items; the rest are one click away.
+const SHOWN_FIRST = 10;
+function shortList(items, line, empty, noun) {
+  if (!items.length) return `<ul class="list"><li class="muted">${empty}</li></ul>`;
+  const rest = items.slice(SHOWN_FIRST);
+  return `<ul class="list">${items.slice(0, SHOWN_FIRST).map(line).join("")}</ul>
+    ${rest.length ? `<details><summary>显示其余 ${rest.length} ${noun}</summary><ul class="list">${rest.map(line).join("")}</ul></details>` : ""}`;
+}
+
+function weekVisitsSection(monday, asOf, visits) {
+  const all = visits.total <= visits.items.length;
+  const places = new Set(visits.items.map((v) => v.community_code)).size;
+  return `<section class="card" id="week-visits"><h2>本周走访（${monday} 至 ${asOf}）</h2>
+    <p class="muted">共 ${num(visits.total)} 次${all ? `，涉及 ${places} 个社区` : `，以下是最近 ${visits.items.length} 次`}</p>
+    ${shortList(visits.items, (v) => `<li><b>${esc(v.community_name)}</b><span class="tag ${v.standing}">${esc(v.standing_label)}</span>
+      <div class="muted">${localTime(v.visited_at)} · ${esc(v.liaison)} · ${PURPOSES[v.purpose]} · 接触 ${v.people_met} 人</div></li>`,
+      "本周还没有走访", "次")}</section>`;
+}
+
+function overdueSection(rows, streets) {
+  const streetName = Object.fromEntries(streets.map((s) => [s.code, s.name]));
+  const overdue = rows.filter((r) => r.overdue);
+  return `<section class="card" id="overdue"><h2>超期未走访的社区（${overdue.length}）</h2>
+    <p class="muted">最久未走访的在前</p>
+    ${shortList(overdue, (r) => `<li data-community="${r.community_code}"><b>${esc(r.community_name)}</b>
+      <span class="overdue">${r.days_since_last === null ? "从未走访" : `${r.days_since_last} 天未走访`}</span>
+      <div class="muted">${esc(streetName[r.street_code])} · 联络员 ${esc(r.liaisons.join("、")) || "无人负责"}</div></li>`,
+      "没有超期未走访的社区", "个社区")}</section>`;
 }
 
 // ---------------------------------------------------------------- weekly spreadsheets
