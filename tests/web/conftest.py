@@ -55,3 +55,23 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """The narrowest phone we design for: 360 px."""
+    playwright, chromium = browser
+    context = chromium.new_context(
+        user_agent=playwright.devices["Pixel 7"]["user_agent"],
+        viewport={"width": 360, "height": 740}, device_scale_factor=3, is_mobile=True,
+        has_touch=True, base_url=live_server, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(runner):
+    """The demo year of the 2022 contract."""
+    assert runner.invoke(args=["demo-data"]).exit_code == 0

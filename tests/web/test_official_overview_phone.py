@@ -16,24 +16,6 @@ from tests.web.conftest import log_in
 pytestmark = pytest.mark.web
 
 
-@pytest.fixture
-def small_phone(browser, live_server):
-    playwright, chromium = browser
-    context = chromium.new_context(
-        user_agent=playwright.devices["Pixel 7"]["user_agent"],
-        viewport={"width": 360, "height": 740}, device_scale_factor=3, is_mobile=True,
-        has_touch=True, base_url=live_server, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def demo(runner):
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
-
-
 def official_on(page, make_user):
     official = make_user("official", "guan", display_name="区民政局")
     log_in(page, "guan", official.password)

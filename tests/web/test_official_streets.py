@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from service.district.contracts import DEFAULT_CONTRACT_FILE, load_contract, read_contract_file
 from tests.web.conftest import log_in
-from tests.web.test_official_overview_phone import demo, small_phone  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.web
 
