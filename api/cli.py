@@ -111,7 +111,9 @@ def register_commands(app: Flask) -> None:
                   help="Folder of the weekly sets (default: REPORTS_DIR, instance/reports, "
                        "which downloads serve).")
     @click.option("--jobs", default=2, show_default=True, help="Processes that render.")
-    def weekly_reports(week, out_dir, jobs):
+    @click.option("--outside-contract", is_flag=True,
+                  help="Make the set of a week outside every contract's period.")
+    def weekly_reports(week, out_dir, jobs, outside_contract):
         """Make a week's set here (every community, street, the district, and a zip), as the
         queue's consumers would, recorded as a job."""
         week = week or calendar.last_complete_week()
@@ -124,7 +126,8 @@ def register_commands(app: Flask) -> None:
                 yield from bar
         try:
             made = runs.make_set_here(week, processes=jobs, progress=progress,
-                                      root=Path(out_dir) if out_dir else None)
+                                      root=Path(out_dir) if out_dir else None,
+                                      outside_contract=outside_contract)
         except ServiceError as error:
             _fail(error)
         except OSError as error:

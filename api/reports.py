@@ -4,7 +4,7 @@ from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.jobs import JobSchema
-from api.schemas.reports import WeekStatusSchema
+from api.schemas.reports import RunArgs, WeekStatusSchema
 from service.reports import downloads, runs
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
@@ -47,11 +47,13 @@ def week_status(week):
 
 @blp.route(f"/{WEEK}/runs", methods=["POST"])
 @admin_only
+@blp.arguments(RunArgs, location="query")
 @blp.response(202, JobSchema)
-def request_set(week):
+def request_set(args, week):
     """Queue the making of the week's full set (admins). While one is queued or running,
-    that one is answered instead of a second."""
-    job, _new = runs.request_set(week, actor=current_user())
+    that one is answered instead of a second. A week outside every contract's period is
+    refused (422) unless `outside_contract=true`."""
+    job, _new = runs.request_set(week, actor=current_user(), **args)
     return job, 202, {"Location": url_for("reports.week_status", week=week)}
 
 

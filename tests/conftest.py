@@ -69,10 +69,10 @@ def consumer(app):
 def make_set(app):
     """Make a week's full set of spreadsheets in this process, as `flask weekly-reports`
     does, so that downloads have stored files to serve."""
-    def make(week: str):
+    def make(week: str, outside_contract: bool = False):
         with app.app_context():
             # One process: forking beside a running consumer's threads could copy a lock.
-            return runs.make_set_here(week, processes=1)
+            return runs.make_set_here(week, processes=1, outside_contract=outside_contract)
     return make
 
 

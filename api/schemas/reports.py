@@ -3,7 +3,13 @@
 import marshmallow as ma
 from marshmallow import fields
 
+from api.schemas.common import Strict
 from api.schemas.jobs import JobSchema
+
+
+class RunArgs(Strict):
+    outside_contract = fields.Boolean(load_default=False, metadata={
+        "description": "make the set of a week outside every contract's period"})
 
 
 class WeekStatusSchema(ma.Schema):

@@ -525,7 +525,7 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
         query = query.where(Community.street_code == street_code)
     if community_codes is not None:
         query = query.where(Community.code.in_(community_codes))
-    overdue_days = contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
+    overdue_days = overdue_after_days(contract)
     liaisons = liaison_names_by_community(as_of)
     rows = []
     for code, name, street, visits, last, lat, lon, radius in db.session.execute(query):
@@ -539,6 +539,11 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
     rows.sort(key=lambda r: (r.days_since_last is not None, -(r.days_since_last or 0),
                              r.community_code))
     return rows
+
+
+def overdue_after_days(contract: Contract) -> int:
+    """Days without a visit after which a community is overdue for one."""
+    return contract.rules.get("overdue_after_days", DEFAULT_OVERDUE_DAYS)
 
 
 @reader

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from exports.weekly import (
     ActivityFigures,
     ActivityRow,
+    Attention,
     CommunityReport,
     CountFigures,
     ProblemRow,
@@ -39,14 +40,14 @@ from service.district.contracts import current_contract
 from service.district.places import the_district
 from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
 from service.fieldwork.visits import (
-    LOCATION_CHECKS,
     PURPOSES,
-    STANDINGS,
     CountingRule,
     coverage_rows,
+    overdue_after_days,
 )
+from service.progress.pace import elapsed_fraction
 from service.progress.targets import target_report
-from service.progress.user_counts import Counts, latest_counts, street_targets
+from service.progress.user_counts import Counts, Pace, apportion, latest_counts, street_targets
 from service.reports.calendar import Week, parse_week, week_label
 
 TREND_WEEKS = 12
@@ -68,7 +69,7 @@ def _ranks(values: dict[str, int]) -> dict[str, int]:
 
 def _visits_of_week(week: Week, rule: CountingRule
                     ) -> tuple[dict[str, list[VisitRow]], dict[str, int]]:
-    """The week's logged visits of each community, each saying whether it counts, and the
+    """The week's visits of each community that stand (a rejected one is void), and the
     number that count."""
     start, end = week.utc_range
     rows = db.session.execute(
@@ -82,10 +83,10 @@ def _visits_of_week(week: Week, rule: CountingRule
     for row in rows:
         standing = rule.standing(row)
         counted[row.community_code] += standing == "counted"
-        visits[row.community_code].append(VisitRow(
-            row.visited_at, row.display_name, PURPOSES.get(row.purpose, row.purpose),
-            LOCATION_CHECKS.get(row.location_check, row.location_check), row.people_met,
-            row.new_registrations, row.notes, STANDINGS[standing]))
+        if row.review_status != "rejected":
+            visits[row.community_code].append(VisitRow(
+                row.visited_at, row.display_name, PURPOSES.get(row.purpose, row.purpose),
+                row.people_met, row.new_registrations, row.notes))
     return visits, dict(counted)
 
 
@@ -226,7 +227,7 @@ def _gather(week: Week, info: WeekInfo, contract) -> _Week:
     names.update(street_names)
     trend = _trend(week)
     targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
-                         t.status, [m["name"] for m in (t.missing or [])])
+                         t.status, [m["name"] for m in (t.missing or [])], t.measure)
                for t in target_report(week.end).items]
     now_counts = trend[-1][2]
     verified = {code: now_counts.get(code, Counts()).verified for code in street_of}
@@ -236,6 +237,26 @@ def _gather(week: Week, info: WeekInfo, contract) -> _Week:
     return _Week(info, week, contract, communities, street_names, dict(by_street), now_counts,
                  trend[-2][2], trend, _activities_of_week(week, street_of, names),
                  _active_groups(week.end, street_of), targets, verified, dict(street_verified))
+
+
+def _attention(data: _Week, coverage: dict) -> dict[str, Attention]:
+    """Each community against its street's average growth and its even share of its street's
+    target (the rule of the official's overview), and whether it is overdue for a visit."""
+    contract, week = data.contract, data.week
+    street_shares = street_targets(contract, {s: len(c) for s, c in data.by_street.items()})
+    ended = week.end >= contract.end_date
+    pace = Pace(latest_counts(contract.start_date), elapsed_fraction(contract, week.end))
+    growth = {code: data.now_counts.get(code, Counts()).verified
+              - data.before_counts.get(code, Counts()).verified for code in data.verified}
+    result = {}
+    for street, codes in data.by_street.items():
+        average = round(sum(growth[c] for c in codes) / len(codes), 1)
+        shares = apportion(street_shares[street], dict.fromkeys(codes, 1))
+        for code in codes:
+            expected = pace.of([code], data.verified[code], shares[code])["expected"]
+            result[code] = Attention(overdue_after_days(contract), coverage[code].overdue,
+                                     average, shares[code], None if ended else round(expected))
+    return result
 
 
 def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
@@ -249,6 +270,7 @@ def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
     street_rank = {}
     for codes in data.by_street.values():
         street_rank.update(_ranks({code: verified[code] for code in codes}))
+    attention = _attention(data, coverage)
     reports, rows_by_street = {}, defaultdict(list)
     for code, name, street, street_name in data.communities:
         current = data.now_counts.get(code, Counts())
@@ -265,7 +287,7 @@ def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
             resolved[code], len(still_open[code]))
         reports[code] = CommunityReport(
             data.info, code, name, street, street_name, liaisons[code], counts, activity,
-            visits[code], data.activities[code], still_open[code],
+            attention[code], visits[code], data.activities[code], still_open[code],
             [TrendPoint(w, end, c.get(code, Counts()).registered, c.get(code, Counts()).verified)
              for w, end, c in data.trend])
         rows_by_street[street].append(SummaryRow(code, name, counts, activity))

@@ -68,18 +68,25 @@ def run_directory(job: Job, root: Path | None = None) -> Path:
 
 # -- asking for a set ------------------------------------------------------------------------
 
-def _startable_week(label: str, today: date | None = None) -> Week:
+def _startable_week(label: str, *, outside_contract: bool = False,
+                    today: date | None = None) -> Week:
+    """A week whose set may be made: begun, and within a contract's period unless asked for
+    explicitly (a mistyped year would otherwise make 280 files nobody wants)."""
     week = parse_week(label)
     if week.start > (today or local_today()):
         raise field_error("week", f"{label} 尚未开始，不能生成周报")
+    if not outside_contract and not in_a_contract(week.label):
+        raise field_error("week", f"{label}（{week.start:%Y-%m-%d} 至 {week.end:%Y-%m-%d}）"
+                                  "不在任何合同期内；确需生成时请明确要求（outside_contract）")
     return week
 
 
 def request_set(label: str, *, actor: User | None, trigger: str = "request",
-                dedupe_key: str | None = None) -> tuple[Job | None, bool]:
+                dedupe_key: str | None = None,
+                outside_contract: bool = False) -> tuple[Job | None, bool]:
     """Queue the making of a week's set. While one is queued or running, that one is the
     answer (asking twice makes one set). Returns (job, whether it is new)."""
-    week = _startable_week(label)
+    week = _startable_week(label, outside_contract=outside_contract)
     job, new = _create_unless_active(week, actor, trigger, dedupe_key)
     if new:
         _enqueue(job.id, "weekly_set.prepare")
@@ -227,11 +234,12 @@ def _render_on_pool(job_id: int, work: list, processes: int,
 
 
 def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
-                  progress: Callable[[Iterable], Iterable] = iter) -> MadeHere:
+                  progress: Callable[[Iterable], Iterable] = iter,
+                  outside_contract: bool = False) -> MadeHere:
     """Make a week's set in this process and its children (the CLI), through the same plan,
     parts and assembly as the consumers, recorded as a job like theirs."""
     began = clock.perf_counter()
-    week = _startable_week(label)
+    week = _startable_week(label, outside_contract=outside_contract)
     root = root or reports_root()
     job = records.create_job(KIND, week.label, trigger="cli", period_end=week.end)
     try:

@@ -214,7 +214,7 @@ def test_downloads_have_the_right_type_and_a_chinese_file_name(client, official_
     disposition = community.headers["Content-Disposition"]
     assert "filename*=UTF-8''" in disposition
     assert "府右街南社区居委会" in unquote(disposition.split("filename*=UTF-8''")[1])
-    assert load_workbook(io.BytesIO(community.data)).sheetnames[0] == "概况"
+    assert load_workbook(io.BytesIO(community.data)).sheetnames[:2] == ["本周需关注", "概况"]
     # The stored file, sent as it is: a second ask for an unchanged file is answered 304.
     again = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/110102001004.xlsx",
                        headers={**official_headers, "If-None-Match": community.headers["ETag"]})
@@ -310,6 +310,20 @@ def test_bad_weeks_and_codes_are_refused(client, official_headers, admin_headers
     # A week that has not begun has nothing to make.
     future = client.post("/api/v1/reports/weekly/2030-W01/runs", headers=admin_headers)
     assert future.status_code == 422 and "尚未开始" in str(future.get_json())
+
+
+def test_a_week_outside_every_contract_is_made_only_when_asked_for(client, admin_headers,
+                                                                   runner, tmp_path):
+    before = client.post("/api/v1/reports/weekly/2021-W10/runs", headers=admin_headers)
+    assert before.status_code == 422
+    assert "不在任何合同期内" in before.get_json()["errors"]["json"]["week"][0]
+    assert client.get("/api/v1/reports/weekly", headers=admin_headers).get_json()["total"] == 0
+    cli = runner.invoke(args=["weekly-reports", "--week", "2021-W10", "--out", str(tmp_path)])
+    assert cli.exit_code != 0 and "不在任何合同期内" in cli.output
+    assert not list(tmp_path.iterdir())
+    asked = client.post("/api/v1/reports/weekly/2021-W10/runs?outside_contract=true",
+                        headers=admin_headers)
+    assert asked.status_code == 202 and asked.get_json()["subject"] == "2021-W10"
 
 
 def test_weekly_reports_target_counts_weeks_produced_on_time(app, client, admin_headers):

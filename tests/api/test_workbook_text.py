@@ -56,13 +56,13 @@ def test_formula_like_notes_and_problem_titles_download_as_text(client, liaison_
     # The problem is open from today on, so it shows in this week's workbook.
     this_week = week_label(local_today())
     make_set(WEEK)
-    make_set(this_week)
+    make_set(this_week, outside_contract=True)  # today is after the contract
 
-    notes = community_workbook(client, liaison_headers, WEEK)["走访"]["H5"]
+    notes = community_workbook(client, liaison_headers, WEEK)["走访"]["F5"]
     assert (notes.value, notes.data_type, notes.quotePrefix) == (FORMULA, "s", True)
-    problems = community_workbook(client, liaison_headers, this_week)["问题"]
-    assert (problems["B5"].value, problems["B5"].data_type) == (FORMULA, "s")
-    assert (problems["C5"].value, problems["C5"].data_type) == ("@SUM(A1)", "s")
+    problems = community_workbook(client, liaison_headers, this_week)["本周需关注"]
+    assert (problems["B12"].value, problems["B12"].data_type) == (FORMULA, "s")
+    assert problems["C12"].value.startswith("@SUM(A1) · ") and problems["C12"].data_type == "s"
 
 
 def made_by_the_command(output: str) -> Path:
@@ -85,8 +85,8 @@ def test_an_older_row_with_control_characters_still_renders(app, client, runner,
     assert result.exit_code == 0, result.output
     written = next((made_by_the_command(result.output) / "communities").glob(
         f"{FUYOUJIE}_*.xlsx"))
-    assert load_workbook(written)["走访"]["H5"].value == "讲解实名认证"
-    assert community_workbook(client, official_headers, WEEK)["走访"]["H5"].value == "讲解实名认证"
+    assert load_workbook(written)["走访"]["F5"].value == "讲解实名认证"
+    assert community_workbook(client, official_headers, WEEK)["走访"]["F5"].value == "讲解实名认证"
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}.zip", headers=official_headers)
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:

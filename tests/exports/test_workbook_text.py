@@ -29,8 +29,7 @@ def nasty_community(text: str):
     return community(
         community_code=text, community_name=text, street_code=text, street_name=text,
         liaisons=[text],
-        visits=[VisitRow(datetime(2022, 5, 17, 2, 30, tzinfo=UTC), text, text, text, 3, 2,
-                         text, standing=text)],
+        visits=[VisitRow(datetime(2022, 5, 17, 2, 30, tzinfo=UTC), text, text, 3, 2, text)],
         activities=[ActivityRow(date(2022, 5, 18), text, text, text, 120, 60, 45)],
         open_problems=[ProblemRow(date(2022, 5, 1), text, text, text, 21)],
         trend=[TrendPoint(text, date(2022, 5, 22), 1000, 500)])
@@ -47,9 +46,9 @@ def nasty_summary(text: str, level: str) -> SummaryReport:
 
 # Where each field lands: (sheet, cell) of every cell that holds exactly the user's text.
 COMMUNITY_CELLS = [("概况", "B5"), ("概况", "B6"), ("概况", "B7"), ("概况", "B8"),
-                   ("走访", "B5"), ("走访", "C5"), ("走访", "D5"), ("走访", "H5"), ("走访", "E5"),
+                   ("走访", "B5"), ("走访", "C5"), ("走访", "F5"),
                    ("活动", "B5"), ("活动", "C5"), ("活动", "D5"),
-                   ("问题", "B5"), ("问题", "C5"), ("问题", "D5"), ("趋势", "A5")]
+                   ("本周需关注", "B12"), ("趋势", "A5")]
 SUMMARY_CELLS = [("汇总", "A5"), ("汇总", "B5"), ("目标", "A5"), ("目标", "G5"), ("趋势", "A5")]
 KINDS = {
     "community": (lambda text: render_community_workbook(nasty_community(text)),
@@ -99,7 +98,7 @@ def test_characters_a_workbook_cannot_hold_are_dropped(kind):
 def test_tabs_and_line_breaks_inside_text_are_kept():
     text = "第一行\n第二行\t备注\r\n第三行"
     book = reopen(render_community_workbook(nasty_community(text)))
-    assert book["走访"]["H5"].value == text and book["走访"]["H5"].data_type == "s"
+    assert book["走访"]["F5"].value == text and book["走访"]["F5"].data_type == "s"
 
 
 def test_numbers_and_dates_keep_their_types():
@@ -107,5 +106,5 @@ def test_numbers_and_dates_keep_their_types():
     visits = book["走访"]
     assert visits["A5"].value == datetime(2022, 5, 17, 10, 30)
     assert visits["A5"].is_date and not visits["A5"].quotePrefix
-    assert (visits["F5"].value, visits["F5"].data_type) == (3, "n")
+    assert (visits["D5"].value, visits["D5"].data_type) == (3, "n")
     assert book["概况"]["B10"].value == 12345 and book["概况"]["B10"].number_format == "#,##0"
