@@ -36,4 +36,4 @@ def assert_fits(page, width: int = 768) -> None:
     assert overflow <= 0
 
 
-__all__ = ["desk", "open_tab", "assert_fits", "expect"]
+__all__ = ["assert_fits", "desk", "expect", "open_tab"]

@@ -7,8 +7,11 @@ import re
 
 import pytest
 
+from tests.web import console_a
 from tests.web.conftest import log_in
-from tests.web.console_a import assert_fits, desk, expect, open_tab  # noqa: F401
+from tests.web.console_a import assert_fits, expect, open_tab
+
+desk = console_a.desk  # the fixture: a desktop window
 
 pytestmark = pytest.mark.web
 XICHANG = "110102001000"
