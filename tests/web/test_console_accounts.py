@@ -39,6 +39,12 @@ def test_an_admin_opens_a_liaisons_account_and_assigns_a_street(desk, admin, adm
     form.get_by_label("姓名").fill("赵敏")
     form.get_by_label("电话").fill("138 0000 1234")
     form.get_by_label("角色").select_option("liaison")
+    # A weak initial password: the refusal at the field, in Chinese.
+    form.get_by_label("初始密码").fill("password123")
+    form.get_by_role("button", name="创建账号").click()
+    expect(form.locator('.field-error[data-field="password"]')).to_have_text(
+        "这是常见密码，很容易被猜到")
+    form.get_by_label("初始密码").fill("")  # then one made by the system
     form.get_by_role("button", name="创建账号").click()
     password = desk.locator("#one-time-password")
     expect(password).to_have_text(re.compile(r"^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$"))

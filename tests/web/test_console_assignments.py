@@ -2,6 +2,7 @@
 liaison to another in one step, sees the district's streets with their liaisons and the
 communities nobody covers today, and a refused handover says why at the field."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,8 +56,20 @@ def test_an_admin_hands_a_community_over(desk, admin, admin_headers, client, mak
            ).to_contain_text(tomorrow)
     assert_fits(desk)
 
+    # 孙丽's street ended from today: its communities are nobody's now, shown in red.
+    desk.locator("#assignment-list tr[data-assignment]").filter(has_text="孙丽").get_by_role(
+        "button", name="结束").click()
+    expect(desk.locator("#toast")).to_have_text("分工已结束")
+    expect(cover.locator(f'tr[data-street="{XICHANG}"]')).not_to_contain_text("孙丽")
+    # 府右街南 is still 王芳's today (周杰 takes it over tomorrow).
+    expect(cover.locator(f'[data-community="{FUYOUJIE}"]')).not_to_have_class(
+        re.compile("uncovered"))
+    expect(cover.locator(f'[data-community="{FUYOUJIE}"]')).to_contain_text("王芳")
+    expect(cover.locator(f'tr[data-street="{XICHANG}"] .uncovered').first).to_be_visible()
+
     history = client.get(f"/api/v1/assignments?community_code={FUYOUJIE}",
                          headers=admin_headers).get_json()["items"]
     assert [(a["username"], a["start_date"], a["end_date"]) for a in history] == [
-        ("zhou", tomorrow, None), ("sun", "2022-03-15", None),
+        ("zhou", tomorrow, None),
+        ("sun", "2022-03-15", (last_day - timedelta(days=1)).isoformat()),
         ("wang", "2022-03-15", last_day.isoformat())]

@@ -21,8 +21,9 @@ export const page = {
             <div><label for="acc-display">姓名</label><input id="acc-display" name="display_name" required></div>
             <div><label for="acc-phone">电话</label><input id="acc-phone" name="phone" inputmode="tel"></div>
             <div><label for="acc-role">角色</label><select id="acc-role" name="role">${options(Object.entries(ROLES), "liaison")}</select></div>
+            <div><label for="acc-password">初始密码（可不填，由系统生成）</label><input id="acc-password" name="password" type="text" autocomplete="off" spellcheck="false"></div>
           </div>
-          <p class="muted">初始密码由系统生成，只显示一次；对方首次登录后须设置新密码。</p>
+          <p class="muted">初始密码只显示一次；对方首次登录后须设置自己的新密码。</p>
           <p class="form-error error" hidden></p>
           <div class="row console-actions"><button type="submit">创建账号</button><button type="button" class="secondary" id="cancel-account">取消</button></div>
         </form>
@@ -106,7 +107,7 @@ export const page = {
         const user = await kit.api("/api/v1/users", { method: "POST", body: values });
         form.reset(); form.hidden = true; clearErrors(form);
         await load();
-        showIssued(user, user.one_time_password, " 的账号已创建，初始密码");
+        showIssued(user, user.one_time_password || values.password, " 的账号已创建，初始密码");
       } catch (error) { showErrors(form, error, kit); }
     });
     let timer;

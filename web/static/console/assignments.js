@@ -71,7 +71,8 @@ export const page = {
         <td>${a.community_code ? `${esc(a.community_name)}<div class="muted">社区</div>` : `${esc(a.street_name)}<div class="muted">整个街道</div>`}</td>
         <td>${esc(a.start_date)}</td><td>${esc(a.end_date || "—")}</td>
         <td><span class="tag ${a.active ? "ok" : ""}">${a.active ? "在岗" : a.start_date > kit.today() ? "未开始" : "已结束"}</span></td>
-        <td class="actions">${a.end_date && a.end_date < kit.today() ? "" : `<button type="button" class="secondary small" data-act="handover">交接</button>`}</td></tr>
+        <td class="actions">${a.end_date && a.end_date < kit.today() ? "" : `<button type="button" class="secondary small" data-act="handover">交接</button>
+          <button type="button" class="secondary small" data-act="end">结束</button>`}</td></tr>
         <tr class="handover-row" data-for="${a.id}" hidden><td colspan="6">
           <form class="handover console-filters" novalidate>
             <div><label for="ho-user-${a.id}">接手的联络员</label><select id="ho-user-${a.id}" name="username">${liaisonOptions("请选择")}</select></div>
@@ -85,6 +86,14 @@ export const page = {
         const button = row.querySelector('[data-act="handover"]');
         if (!button) return;
         button.addEventListener("click", () => { panel.hidden = false; });
+        row.querySelector('[data-act="end"]').addEventListener("click", async () => {
+          if (!window.confirm("结束这项分工吗？从今天起不再生效（记录保留）。")) return;
+          try {
+            await kit.api(`/api/v1/assignments/${id}`, { method: "DELETE" });
+            kit.toast("分工已结束");
+            await refresh();
+          } catch (error) { kit.toast(error.message); }
+        });
         const handover = panel.querySelector("form");
         handover.querySelector('[data-act="cancel"]').addEventListener("click", () => { panel.hidden = true; clearErrors(handover); });
         handover.addEventListener("submit", async (event) => {
