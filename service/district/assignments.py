@@ -13,7 +13,7 @@ from service.district.places import get_community, referenced_community, referen
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.rules import require_one_place
-from service.transaction import reader, writer
+from service.transaction import lock_for_writing, reader, writer
 
 AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
 
@@ -66,6 +66,10 @@ def hand_over(assignment_id: int, *, actor: User, last_day: date, username: str)
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFoundError(f"分配记录不存在：{assignment_id}")
+    # Checked against what is stored under the lock (the row locked on PostgreSQL): two
+    # handovers of one assignment at the same moment cannot both start a successor.
+    lock_for_writing()
+    db.session.refresh(assignment, with_for_update=True)
     if username == assignment.user.username:
         raise field_error("username", "接手的联络员不能是原来的联络员")
     if last_day < assignment.start_date:
