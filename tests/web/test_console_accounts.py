@@ -92,6 +92,8 @@ def test_an_admin_opens_a_liaisons_account_and_assigns_a_street(desk, admin, adm
     log_in(phone, "zhao.min", initial)
     set_new_password(phone, initial, "password123")
     expect(phone.locator("#set-password-error")).to_contain_text("常见密码")
+    # Said beside the new password's field.
+    expect(phone.locator("#new-password + #set-password-error")).to_be_visible()
     set_new_password(phone, initial, NEW_PASSWORD, again="something-else-1")
     expect(phone.locator("#set-password-error")).to_have_text("两次输入的新密码不一致")
     set_new_password(phone, initial, NEW_PASSWORD)

@@ -171,7 +171,7 @@ function renderSetPassword() {
     const form = new FormData(event.target);
     const box = $("#set-password-error");
     box.hidden = true;
-    if (form.get("new_password") !== form.get("again")) { box.textContent = "两次输入的新密码不一致"; box.hidden = false; return; }
+    if (form.get("new_password") !== form.get("again")) { box.textContent = "两次输入的新密码不一致"; event.target.elements.again.after(box); box.hidden = false; return; }
     try {
       keepSession(await api("/api/v1/auth/password", { method: "POST", body: { current_password: form.get("current_password"), new_password: form.get("new_password") } }));
       toast("新密码已设置");
@@ -179,6 +179,10 @@ function renderSetPassword() {
       if (navigator.onLine) syncQueue();
     } catch (error) {
       box.textContent = error instanceof NetworkError ? "网络不可用，请联网后再试" : reasonText(error.body && error.body.errors, "") || error.message;
+      // Beside the field the server names (当前密码 or 新密码).
+      const field = Object.keys((error.body && error.body.errors && error.body.errors.json) || {})[0];
+      const input = field && event.target.elements[field];
+      if (input) input.after(box); else event.target.querySelector("button").before(box);
       box.hidden = false;
     }
   });
