@@ -68,6 +68,9 @@ def test_an_admin_opens_a_liaisons_account_and_assigns_a_street(desk, admin, adm
     # The same admin assigns the new liaison a street.
     desk.locator("#tabs").get_by_role("link", name="联络员分工").click()
     form = desk.locator("#assign-form")
+    form.get_by_role("button", name="保存分工").click()  # nothing chosen: said at the fields
+    expect(form.locator('.field-error[data-field="street_code"]')).to_have_text(
+        "请选择街道（可再选其中一个社区）")
     form.get_by_label("联络员").select_option("zhao.min")
     form.get_by_label("街道").select_option(XICHANG)
     form.get_by_label("开始日期").fill("2022-03-15")

@@ -114,6 +114,7 @@ export const page = {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const values = formValues(form);
+      if (!values.street_code) { showErrors(form, { body: { errors: { json: { street_code: ["请选择街道（可再选其中一个社区）"] } } } }, kit); return; }
       if (values.community_code) delete values.street_code;
       try {
         await kit.api("/api/v1/assignments", { method: "POST", body: values });
