@@ -42,7 +42,6 @@ def end_assignment(assignment_id):
     return assignments.end_assignment(assignment_id, actor=current_user(), today=local_today())
 
 
-
 @blp.route("/<id:assignment_id>/handover", methods=["POST"])
 @admin_only
 @blp.arguments(HandOverSchema)
