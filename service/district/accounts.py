@@ -49,7 +49,7 @@ def _hash_method() -> str:
 
 
 # A one-time password: three groups of four from letters and digits that are never confused
-# with each other (no 0/o, 1/l/i), e.g. "k7mp-x9qa-4tzw" — about 62 bits, read out easily.
+# with each other (no 0/o, 1/l/i), e.g. "k7mp-x9qa-4tzw" — about 59 bits, read out easily.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MUST_CHANGE_MESSAGE = "请先设置新密码：您的密码是管理员设置的，修改后才能继续使用"
 
