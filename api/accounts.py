@@ -3,7 +3,9 @@ from flask import current_app, request
 from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.accounts import (
+    IssuedPasswordSchema,
     LoginSchema,
+    PasswordChangeSchema,
     TokenSchema,
     UserCreateSchema,
     UserListArgs,
@@ -30,6 +32,17 @@ def login(data):
                                 lifetime=current_app.config["TOKEN_LIFETIME"])
 
 
+@blp.route("/auth/password", methods=["POST"])
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, TokenSchema)
+def change_password(data):
+    """Set one's own password (the current one proves it is you); the answer is a new token,
+    the old ones stop working. The one call allowed while a new password is due."""
+    user = accounts.change_own_password(current_user(), **data)
+    return accounts.issue_token(user, secret=current_app.config["SECRET_KEY"],
+                                lifetime=current_app.config["TOKEN_LIFETIME"])
+
+
 @blp.route("/me")
 @blp.response(200, UserSchema)
 def me():
@@ -49,10 +62,11 @@ def list_users(args):
 @users_blp.route("", methods=["POST"])
 @admin_only
 @users_blp.arguments(UserCreateSchema)
-@users_blp.response(201, UserSchema)
+@users_blp.response(201, IssuedPasswordSchema)
 def create_user(data):
-    """Create an account."""
-    return accounts.create_user(actor=current_user(), **data)
+    """Create an account; without a password, a one-time password is made and answered once.
+    The new user must set their own password at their first login."""
+    return accounts.open_account(actor=current_user(), **data)
 
 
 @users_blp.route("/<id:user_id>")
@@ -71,3 +85,12 @@ def update_user(data, user_id):
     """Change an account's role, name or password, or disable it (not one's own admin role,
     nor the last active admin's)."""
     return accounts.update_user(user_id, actor=current_user(), **data)
+
+
+@users_blp.route("/<id:user_id>/password-reset", methods=["POST"])
+@admin_only
+@users_blp.response(200, IssuedPasswordSchema)
+def reset_password(user_id):
+    """Give an account a one-time password (answered once); its user must set a new one at
+    their next login, and their tokens stop working."""
+    return accounts.reset_password(user_id, actor=current_user())

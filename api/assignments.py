@@ -1,6 +1,14 @@
 from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
-from api.schemas.accounts import AssignmentCreateSchema, AssignmentListArgs, AssignmentSchema
+from api.schemas.accounts import (
+    AssignmentCreateSchema,
+    AssignmentListArgs,
+    AssignmentSchema,
+    CoverArgs,
+    DistrictCoverSchema,
+    HandedOverSchema,
+    HandOverSchema,
+)
 from api.schemas.common import page_of
 from service.clock import local_today
 from service.district import assignments
@@ -33,3 +41,21 @@ def end_assignment(assignment_id):
     """End an assignment (no longer in force from today); the row is kept for history."""
     return assignments.end_assignment(assignment_id, actor=current_user(), today=local_today())
 
+
+@blp.route("/<id:assignment_id>/handover", methods=["POST"])
+@admin_only
+@blp.arguments(HandOverSchema)
+@blp.response(200, HandedOverSchema)
+def hand_over(data, assignment_id):
+    """Hand a street or community over: this assignment ends on `last_day`, the named liaison's
+    starts the next day (until this one's end, if it had one)."""
+    return assignments.hand_over(assignment_id, actor=current_user(), **data)
+
+
+@blp.route("/district")
+@admin_only
+@blp.arguments(CoverArgs, location="query")
+@blp.response(200, DistrictCoverSchema)
+def district(args):
+    """The 15 streets with their liaisons on a date, and the communities nobody covers."""
+    return assignments.district_cover(args.get("date") or local_today())

@@ -11,6 +11,8 @@ from service.errors import AuthenticationError, PermissionDeniedError
 
 # Endpoints anyone may call without a token.
 PUBLIC_ENDPOINTS = {"health.health", "auth.login"}
+# The one endpoint a user whose password must change may call.
+PASSWORD_CHANGE_ENDPOINT = "auth.change_password"
 
 
 def authenticate_request() -> None:
@@ -25,6 +27,9 @@ def authenticate_request() -> None:
         raise AuthenticationError("请先登录（缺少 Authorization: Bearer 令牌）")
     g.user = accounts.user_from_token(token.strip(), secret=current_app.config["SECRET_KEY"],
                                       lifetime=current_app.config["TOKEN_LIFETIME"])
+    if g.user.must_change_password and request.endpoint != PASSWORD_CHANGE_ENDPOINT:
+        raise PermissionDeniedError(accounts.MUST_CHANGE_MESSAGE,
+                                    {"must_change_password": [accounts.MUST_CHANGE_MESSAGE]})
 
 
 def current_user() -> User:

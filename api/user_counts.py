@@ -5,6 +5,7 @@ from api.schemas.user_counts import (
     CountsPostSchema,
     DashboardArgs,
     DashboardSchema,
+    ImportDetailSchema,
     ImportFileSchema,
     ImportFormSchema,
     ImportListArgs,
@@ -43,7 +44,8 @@ def import_counts(files, form):
     upload = files["file"]
     result = user_counts.import_file(actor=current_user(), data=upload.read(),
                                      filename=upload.filename or "", day=form.get("date"),
-                                     dry_run=form["dry_run"])
+                                     dry_run=form["dry_run"],
+                                     skip_refused=form["skip_refused"])
     return result, 200 if result.dry_run else 201
 
 
@@ -53,6 +55,14 @@ def import_counts(files, form):
 def list_imports(args):
     """Every import, newest first: who, when, which file, how many rows."""
     return user_counts.list_imports(**args)
+
+
+@blp.route("/user-counts/imports/<id:import_id>")
+@blp.response(200, ImportDetailSchema)
+def import_detail(import_id):
+    """One import: who, when, which file, its totals, the rows it skipped and the counts it
+    stored per community."""
+    return user_counts.import_detail(import_id)
 
 
 @blp.route("/dashboard/users")

@@ -248,12 +248,16 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple | list]:
         yield row
 
 
+def _header_text(text) -> str:
+    return re.sub(r"\s+", "", clean_text(text))
+
+
+# The names as a header cell reads once cleaned: "社区（居委会）" is "社区(居委会)" after NFKC.
+_COLUMN_OF = {_header_text(name): key for key, names in COLUMNS.items() for name in names}
+
+
 def _column_of(header: str) -> str | None:
-    text = re.sub(r"\s+", "", clean_text(header))
-    for key, names in COLUMNS.items():
-        if text in names:
-            return key
-    return None
+    return _COLUMN_OF.get(_header_text(header))
 
 
 def _find_header(rows: list) -> tuple[int, dict[str, int]]:

@@ -3,8 +3,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Index, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
 
@@ -27,6 +27,15 @@ class User(db.Model):
     # Bumped when the password changes or the account is disabled, so issued tokens stop working.
     token_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when someone else chose the password (an admin's reset or a new account): the user
+    # may do nothing but set a new one until they have.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    # Every assignment the user had or has (a liaison's streets and communities), read only.
+    assignments: Mapped[list["Assignment"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="Assignment.start_date")
 
 
 class LoginAttempt(db.Model):

@@ -3,7 +3,7 @@ of every import."""
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -39,6 +39,9 @@ class UserCountImport(db.Model):
     rows: Mapped[int]
     registered: Mapped[int]
     verified: Mapped[int]
+    # Rows of the file that were skipped (the importer chose to store the rest), with why.
+    refused_rows: Mapped[int] = mapped_column(default=0, server_default="0")
+    refusals: Mapped[list | None] = mapped_column(JSON)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

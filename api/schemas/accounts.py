@@ -1,5 +1,5 @@
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields, pre_dump, validate
 
 from api.schemas.common import PageArgs, Strict, code
 from models import Role
@@ -21,12 +21,55 @@ class LoginSchema(Strict):
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
 
+phone_field = fields.String(validate=validate.Regexp(
+    r"^[0-9+() -]{0,32}$", error="电话号码只能包含数字、空格和 + - ( )，最多 32 个字符"))
+
+
+def _places_today(user) -> list[dict]:
+    """The streets and communities a liaison covers today (Asia/Shanghai)."""
+    day = local_today()
+    return [{"assignment_id": a.id, "street_code": a.street_code,
+             "street_name": a.street.name if a.street else None,
+             "community_code": a.community_code,
+             "community_name": a.community.name if a.community else None,
+             "start_date": a.start_date.isoformat(),
+             "end_date": a.end_date.isoformat() if a.end_date else None}
+            for a in user.assignments if a.in_force_on(day)]
+
+
 class UserSchema(ma.Schema):
     id = fields.Integer()
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
     active = fields.Boolean()
+    phone = fields.String(allow_none=True)
+    last_login_at = fields.AwareDateTime(allow_none=True)
+    must_change_password = fields.Boolean(
+        metadata={"description": "the user must set a new password before anything else"})
+    places = fields.Function(_places_today, metadata={
+        "description": "the streets and communities the user covers today"})
+
+
+class IssuedPasswordSchema(UserSchema):
+    one_time_password = fields.String(allow_none=True, metadata={
+        "description": "shown once: the password made for the account (null when the admin "
+                       "chose it)"})
+
+    @pre_dump
+    def unwrap(self, issued, **_kwargs):
+        return _AccountWithPassword(issued)
+
+
+class _AccountWithPassword:
+    """The account's attributes, and the password just issued."""
+
+    def __init__(self, issued):
+        self._user = issued.user
+        self.one_time_password = issued.one_time_password
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
 
 
 class TokenSchema(ma.Schema):
@@ -38,9 +81,11 @@ class TokenSchema(ma.Schema):
 
 class UserCreateSchema(Strict):
     username = username_field
-    password = fields.String(required=True, validate=password_field.validate)
+    password = fields.String(validate=password_field.validate, metadata={
+        "description": "left out: a one-time password is made and answered once"})
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     display_name = fields.String(validate=validate.Length(min=1, max=100))
+    phone = phone_field
 
 
 class UserUpdateSchema(Strict):
@@ -48,18 +93,30 @@ class UserUpdateSchema(Strict):
     display_name = fields.String(validate=validate.Length(min=1, max=100))
     password = password_field
     active = fields.Boolean()
+    phone = phone_field
+
+
+class PasswordChangeSchema(Strict):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    new_password = fields.String(required=True, validate=validate.Length(
+        min=1, max=256, error="密码最多 256 个字符"))
 
 
 class UserListArgs(PageArgs):
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
+    q = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "a part of the username, the name or the phone"})
 
 
 class AssignmentSchema(ma.Schema):
     id = fields.Integer()
     username = fields.String()
+    display_name = fields.Function(lambda a: a.user.display_name)
     street_code = fields.String(allow_none=True)
+    street_name = fields.Function(lambda a: a.street.name if a.street else None)
     community_code = fields.String(allow_none=True)
+    community_name = fields.Function(lambda a: a.community.name if a.community else None)
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
     active = fields.Function(lambda a: a.in_force_on(local_today()),
@@ -79,3 +136,48 @@ class AssignmentListArgs(PageArgs):
     street_code = code()
     community_code = code()
     active = fields.Boolean()
+
+
+class HandOverSchema(Strict):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "the liaison who takes over"})
+    last_day = fields.Date(required=True, metadata={
+        "description": "the first liaison's last day; the other starts the next day"})
+
+
+class HandedOverSchema(ma.Schema):
+    ended = fields.Nested(AssignmentSchema)
+    started = fields.Nested(AssignmentSchema)
+
+
+class CoverArgs(Strict):
+    date = fields.Date(metadata={"description": "default: today (Asia/Shanghai)"})
+
+
+class CoverLiaisonSchema(ma.Schema):
+    assignment_id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+
+
+class CoverCommunitySchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    covered = fields.Boolean()
+    liaisons = fields.List(fields.Nested(CoverLiaisonSchema))
+
+
+class CoverStreetSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    uncovered = fields.Integer()
+    liaisons = fields.List(fields.Nested(CoverLiaisonSchema))
+    communities = fields.List(fields.Nested(CoverCommunitySchema))
+
+
+class DistrictCoverSchema(ma.Schema):
+    date = fields.Date()
+    uncovered = fields.Integer()
+    streets = fields.List(fields.Nested(CoverStreetSchema))

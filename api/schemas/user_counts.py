@@ -27,6 +27,9 @@ class ImportFileSchema(Strict):
 class ImportFormSchema(Strict):
     date = fields.Date(metadata={"description": "needed unless the file states its date"})
     dry_run = fields.Boolean(load_default=False)
+    skip_refused = fields.Boolean(load_default=False, metadata={
+        "description": "list the bad rows in the answer and import the others, instead of "
+                       "refusing the whole file"})
 
 
 class ImportRecordSchema(ma.Schema):
@@ -39,7 +42,29 @@ class ImportRecordSchema(ma.Schema):
     registered = fields.Integer()
     verified = fields.Integer()
     username = fields.String(allow_none=True)
+    display_name = fields.Function(lambda r: r.actor.display_name if r.actor else None)
     at = fields.AwareDateTime()
+    refused_rows = fields.Integer()
+
+
+class RefusedRowSchema(ma.Schema):
+    row = fields.Integer(allow_none=True)
+    column = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class ImportedCountSchema(ma.Schema):
+    community_code = fields.String()
+    community_name = fields.String()
+    street_name = fields.String()
+    registered = fields.Integer()
+    verified = fields.Integer()
+
+
+class ImportDetailSchema(ma.Schema):
+    record = fields.Nested(ImportRecordSchema)
+    refusals = fields.List(fields.Nested(RefusedRowSchema))
+    counts = fields.List(fields.Nested(ImportedCountSchema))
 
 
 class DifferenceSchema(ma.Schema):
@@ -59,7 +84,11 @@ class ImportResultSchema(ma.Schema):
     verified = fields.Integer()
     dry_run = fields.Boolean()
     import_id = fields.Integer(allow_none=True)
-    differences = fields.List(fields.Nested(DifferenceSchema))
+    differences = fields.List(fields.Nested(DifferenceSchema), metadata={
+        "description": "the communities whose counts change, the largest change first"})
+    refused_rows = fields.Integer()
+    refused = fields.List(fields.Nested(RefusedRowSchema), metadata={
+        "description": "with skip_refused: the rows left out (the first 100) and why"})
 
 
 class DashboardArgs(Strict):

@@ -4,15 +4,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from secrets import token_urlsafe
+from secrets import choice, token_urlsafe
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from models import LoginAttempt, Role, User, db
+from models import Assignment, LoginAttempt, Role, User, db
 from service import audit
 from service.clock import now_utc
 from service.errors import (
@@ -45,6 +46,19 @@ TOKEN_SALT = "access-token"
 def _hash_method() -> str:
     """The app's PASSWORD_HASH_METHOD: scrypt in production, a cheaper one in the tests."""
     return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+# A one-time password: three groups of four from letters and digits that are never confused
+# with each other (no 0/o, 1/l/i), e.g. "k7mp-x9qa-4tzw" — about 59 bits, read out easily.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+MUST_CHANGE_MESSAGE = "请先设置新密码：您的密码是管理员设置的，修改后才能继续使用"
+
+
+@dataclass
+class IssuedPassword:
+    """An account and the one-time password just given to it (shown once, never stored)."""
+    user: User
+    one_time_password: str | None
 
 
 @dataclass
@@ -93,6 +107,15 @@ def _password_hash(password: str, *, username: str, display_name: str) -> str:
     return generate_password_hash(password, method=_hash_method())
 
 
+def one_time_password(*, username: str, display_name: str) -> str:
+    """A random password that passes the rules for new passwords."""
+    while True:
+        password = "-".join("".join(choice(ONE_TIME_ALPHABET) for _ in range(4))
+                            for _ in range(3))
+        if password_problem(password, username=username, display_name=display_name) is None:
+            return password
+
+
 @cache
 def _dummy_hash(method: str) -> str:
     """A hash of the configured method for unknown users to be checked against, so that an
@@ -123,9 +146,16 @@ def referenced_user(username: str, field: str = "username") -> User:
 
 
 @reader
-def list_users(*, role: str | None = None, active: bool | None = None,
+def list_users(*, role: str | None = None, active: bool | None = None, q: str | None = None,
                page: int = 1, per_page: int = 50) -> Page:
-    query = select(User).order_by(User.id)
+    """Accounts by id, with their assignments; `q` finds a part of the username, the name or
+    the phone."""
+    query = (select(User).order_by(User.id)
+             .options(selectinload(User.assignments).selectinload(Assignment.street),
+                      selectinload(User.assignments).selectinload(Assignment.community)))
+    if q:
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in
+                                  (User.username, User.display_name, User.phone))))
     if role:
         query = query.where(User.role == role)
     if active is not None:
@@ -135,6 +165,7 @@ def list_users(*, role: str | None = None, active: bool | None = None,
 
 @writer
 def create_user(*, username: str, password: str, role: str, display_name: str | None = None,
+                phone: str | None = None, must_change_password: bool = False,
                 actor: User | None = None) -> User:
     """Create an account; the username must be new and the password hard to guess."""
     if role not in set(Role):
@@ -143,11 +174,67 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
     password_hash = _password_hash(password, username=username, display_name=display_name)
     with conflicts_as(f"用户名已存在：{username}", "username"):
         user = User(username=username, display_name=display_name, role=role,
-                    password_hash=password_hash)
+                    password_hash=password_hash, phone=phone or None,
+                    must_change_password=must_change_password)
         db.session.add(user)
         db.session.flush()
         audit.record("user", user.id, "create", actor,
-                     {"username": username, "role": role, "display_name": display_name})
+                     {"username": username, "role": role, "display_name": display_name,
+                      "phone": phone or None})
+    return user
+
+
+@writer
+def open_account(*, actor: User, username: str, role: str, password: str | None = None,
+                 display_name: str | None = None, phone: str | None = None) -> IssuedPassword:
+    """An admin opens an account: with the password they chose, or a one-time password made
+    here and shown once. Either way somebody else knows it, so the new user must set their
+    own at their first login."""
+    issued = None
+    if password is None:
+        issued = password = one_time_password(username=username,
+                                              display_name=display_name or username)
+    user = create_user(username=username, password=password, role=role,
+                       display_name=display_name, phone=phone, must_change_password=True,
+                       actor=actor)
+    return IssuedPassword(user, issued)
+
+
+@writer
+def reset_password(user_id: int, *, actor: User) -> IssuedPassword:
+    """Give an account a one-time password (shown once): its tokens stop working and the user
+    must set a new password at their next login."""
+    user = get_user(user_id)
+    password = one_time_password(username=user.username, display_name=user.display_name)
+    password_hash = generate_password_hash(password, method=_hash_method())
+    lock_for_writing()
+    db.session.refresh(user, with_for_update=True)
+    user.password_hash = password_hash
+    user.must_change_password = True
+    user.token_version += 1
+    audit.record("user", user.id, "reset_password", actor, {"password": "reset"})
+    return IssuedPassword(user, password)
+
+
+@writer
+def change_own_password(user: User, *, current_password: str, new_password: str) -> User:
+    """A user sets their own password (the current one proves it is them): the rules of new
+    passwords apply, the other tokens stop working, and a must-change flag is cleared."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise _rule("current_password", "当前密码不正确")
+    if new_password == current_password:
+        raise _rule("new_password", "新密码不能与当前密码相同")
+    problem = password_problem(new_password, username=user.username,
+                               display_name=user.display_name)
+    if problem:
+        raise _rule("new_password", problem)
+    password_hash = generate_password_hash(new_password, method=_hash_method())
+    lock_for_writing()
+    db.session.refresh(user, with_for_update=True)
+    user.password_hash = password_hash
+    user.must_change_password = False
+    user.token_version += 1
+    audit.record("user", user.id, "change_password", user, {"password": "changed"})
     return user
 
 
@@ -176,9 +263,10 @@ def _check_admins_kept(user: User, actor: User | None, role: str | None,
 @writer
 def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
-                active: bool | None = None) -> User:
-    """Change a user's role, name, password or enabled state (recorded). Admins cannot
-    disable or demote themselves, and the last active admin stays one."""
+                active: bool | None = None, phone: str | None = None) -> User:
+    """Change a user's role, name, phone, password or enabled state (recorded). Admins cannot
+    disable or demote themselves, and the last active admin stays one. A password set by
+    someone else must be changed by its user at their next login."""
     if role is not None and role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     user = get_user(user_id)
@@ -190,18 +278,21 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
     # entry and the token version start from what is stored now, not from the read above.
     db.session.refresh(user, with_for_update=True)
     _check_admins_kept(user, actor, role, active)
-    before = audit.snapshot(user, ["role", "display_name", "active"])
+    before = audit.snapshot(user, ["role", "display_name", "active", "phone"])
     if role is not None:
         user.role = role
+    if phone is not None:
+        user.phone = phone or None
     if display_name is not None:
         user.display_name = display_name
     if active is not None:
         if not active and user.active:
             user.token_version += 1
         user.active = active
-    changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active"]))
+    changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active", "phone"]))
     if password_hash is not None:
         user.password_hash = password_hash
+        user.must_change_password = actor is not None and actor.id != user.id
         user.token_version += 1
         changes["password"] = "changed"
     if changes:
@@ -249,6 +340,8 @@ def _attempt_login(username: str, password: str, address: str, now: datetime) ->
     succeeded = bool(user and valid and user.active)
     db.session.add(LoginAttempt(username=username, address=address, at=now,
                                 succeeded=succeeded))
+    if succeeded:
+        user.last_login_at = now
     return user if succeeded else None
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from models import Assignment, Community, Role, User, db
+from models import Assignment, Community, Role, Street, User, db
 from service import audit
 from service.clock import local_today
 from service.district.accounts import referenced_user
@@ -14,7 +14,7 @@ from service.district.places import get_community, referenced_community, referen
 from service.errors import NotFoundError, PermissionDeniedError, field_error
 from service.pagination import Page, paginate
 from service.rules import require_one_place
-from service.transaction import reader, writer
+from service.transaction import lock_for_writing, reader, writer
 
 AUDIT_FIELDS = ["user_id", "street_code", "community_code", "start_date", "end_date"]
 
@@ -60,6 +60,70 @@ def end_assignment(assignment_id: int, *, actor: User, today: date) -> Assignmen
     return assignment
 
 
+@writer
+def hand_over(assignment_id: int, *, actor: User, last_day: date, username: str) -> dict:
+    """End an assignment on `last_day` and give its street or community to another liaison
+    from the next day (until the first one's end, if it had one), in one step."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFoundError(f"分配记录不存在：{assignment_id}")
+    # Checked against what is stored under the lock (the row locked on PostgreSQL): two
+    # handovers of one assignment at the same moment cannot both start a successor.
+    lock_for_writing()
+    db.session.refresh(assignment, with_for_update=True)
+    if username == assignment.user.username:
+        raise field_error("username", "接手的联络员不能是原来的联络员")
+    if last_day < assignment.start_date:
+        raise field_error("last_day", "交接日期不能早于这项分工的开始日期"
+                          f"（{assignment.start_date.isoformat()}）")
+    if assignment.end_date is not None and last_day >= assignment.end_date:
+        raise field_error("last_day", "这项分工在交接日期之前已经结束"
+                          f"（{assignment.end_date.isoformat()}）")
+    successor = create_assignment(actor=actor, username=username,
+                                  street_code=assignment.street_code,
+                                  community_code=assignment.community_code,
+                                  start_date=last_day + timedelta(days=1),
+                                  end_date=assignment.end_date)
+    before = audit.snapshot(assignment, ["end_date"])
+    assignment.end_date = last_day
+    changes = audit.diff(before, audit.snapshot(assignment, ["end_date"]))
+    audit.record("assignment", assignment.id, "hand_over", actor,
+                 {**changes, "successor": successor.id, "username": username})
+    return {"ended": assignment, "started": successor}
+
+
+@reader
+def district_cover(day: date) -> dict:
+    """The 15 streets on `day`: the liaisons of each street, and each community with who
+    covers it (through its street or on its own); communities nobody covers are marked."""
+    in_force = db.session.scalars(
+        select(Assignment).options(selectinload(Assignment.user))
+        .where(Assignment.in_force_on(day)).order_by(Assignment.start_date, Assignment.id)).all()
+    by_street: dict[str, list[dict]] = {}
+    by_community: dict[str, list[dict]] = {}
+    for assignment in in_force:
+        who = {"assignment_id": assignment.id, "username": assignment.user.username,
+               "display_name": assignment.user.display_name,
+               "start_date": assignment.start_date, "end_date": assignment.end_date}
+        if assignment.street_code:
+            by_street.setdefault(assignment.street_code, []).append(who)
+        else:
+            by_community.setdefault(assignment.community_code, []).append(who)
+    streets = db.session.scalars(
+        select(Street).options(selectinload(Street.communities)).order_by(Street.code)).all()
+    answer = []
+    for street in streets:
+        liaisons = by_street.get(street.code, [])
+        communities = [{"code": c.code, "name": c.name,
+                        "liaisons": by_community.get(c.code, []),
+                        "covered": bool(liaisons or by_community.get(c.code))}
+                       for c in street.communities]
+        answer.append({"code": street.code, "name": street.name, "liaisons": liaisons,
+                       "communities": communities,
+                       "uncovered": sum(not c["covered"] for c in communities)})
+    return {"date": day, "streets": answer, "uncovered": sum(s["uncovered"] for s in answer)}
+
+
 @reader
 def list_assignments(*, actor: User, username: str | None = None,
                      street_code: str | None = None, community_code: str | None = None,
@@ -69,7 +133,9 @@ def list_assignments(*, actor: User, username: str | None = None,
     sees only their own."""
     if actor.role == Role.LIAISON:
         username = actor.username
-    query = (select(Assignment).options(selectinload(Assignment.user))
+    query = (select(Assignment).options(selectinload(Assignment.user),
+                                        selectinload(Assignment.street),
+                                        selectinload(Assignment.community))
              .order_by(Assignment.start_date.desc(), Assignment.id.desc()))
     if username:
         query = query.join(Assignment.user).where(User.username == username)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from exports.user_count_file import MAX_COUNT as MAX_COUNT  # the API's schemas take it here
 from exports.user_count_file import (
@@ -26,7 +26,7 @@ from models import Community, Contract, Street, User, UserCount, UserCountImport
 from service.clock import now_utc
 from service.district.contracts import current_contract
 from service.district.places import community_codes_in
-from service.errors import RuleViolationError, UnreadableInputError, field_error
+from service.errors import NotFoundError, RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 from service.progress.pace import elapsed_fraction, expected_level
 from service.progress.pace import status as pace_status
@@ -57,6 +57,9 @@ class ImportResult:
     dry_run: bool
     import_id: int | None = None
     differences: list[dict] = field(default_factory=list)
+    # Rows left out when the importer chose to store the rest (skip_refused), with why.
+    refused_rows: int = 0
+    refused: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,11 +127,14 @@ def _replace(day: date, items: list[CountItem], record: UserCountImport,
 
 def store_counts(*, actor: User | None, day: date, items: list[CountItem], source: str,
                  filename: str | None = None, checksum: str | None = None,
-                 whole_date: bool = False, now: datetime | None = None) -> UserCountImport:
+                 whole_date: bool = False, now: datetime | None = None,
+                 refused_rows: int = 0, refusals: list[dict] | None = None
+                 ) -> UserCountImport:
     """Store one date's counts (replacing what that date had), recorded as an import."""
     record = UserCountImport(date=day, source=source, filename=filename, checksum=checksum,
                              rows=len(items), registered=sum(i.registered for i in items),
                              verified=sum(i.verified for i in items),
+                             refused_rows=refused_rows, refusals=refusals,
                              actor_id=actor.id if actor else None, at=now or now_utc())
     db.session.add(record)
     db.session.flush()
@@ -215,26 +221,33 @@ def match_rows(parsed: ParsedFile, progress: Callable[[Iterable], Iterable] = it
 
 
 def _differences(day: date, items: list[CountItem]) -> list[dict]:
+    """The communities whose counts the import changes, the largest change (of verified
+    users, then of registered users) first."""
     before = latest_counts(day)
     names = dict(db.session.execute(select(Community.code, Community.name)).all())
-    return [{"community_code": i.community_code, "community_name": names[i.community_code],
-             "registered_before": before.get(i.community_code, Counts()).registered,
-             "registered": i.registered,
-             "verified_before": before.get(i.community_code, Counts()).verified,
-             "verified": i.verified}
-            for i in items
-            if before.get(i.community_code) != Counts(i.registered, i.verified)]
+    changes = [{"community_code": i.community_code, "community_name": names[i.community_code],
+                "registered_before": before.get(i.community_code, Counts()).registered,
+                "registered": i.registered,
+                "verified_before": before.get(i.community_code, Counts()).verified,
+                "verified": i.verified}
+               for i in items
+               if before.get(i.community_code) != Counts(i.registered, i.verified)]
+    return sorted(changes, key=lambda c: (-abs(c["verified"] - c["verified_before"]),
+                                          -abs(c["registered"] - c["registered_before"]),
+                                          c["community_code"]))
 
 
 @writer
 def import_file(*, actor: User | None, data: bytes, filename: str, day: date | None = None,
-                dry_run: bool = False, source: str = "file",
+                dry_run: bool = False, skip_refused: bool = False, source: str = "file",
                 progress: Callable[[Iterable], Iterable] = iter,
                 now: datetime | None = None) -> ImportResult:
     """Check a platform export and, unless it has any bad row or this is a dry run, store it
     as the date's counts. All or nothing: a dry run refuses exactly what an import would.
-    The file is read, matched and compared before anything is written: the write lock is
-    held only for storing the rows."""
+    With `skip_refused` the bad rows are listed instead and the good ones stored (replacing
+    only their communities' counts on the date, since the file no longer speaks for the
+    whole district); the import keeps the list. The file is read, matched and compared
+    before anything is written: the write lock is held only for storing the rows."""
     try:
         parsed = parse_user_count_file(data, filename)
     except UnreadableFileError as error:
@@ -249,26 +262,53 @@ def import_file(*, actor: User | None, data: bytes, filename: str, day: date | N
             timedelta(days=1):
         raise field_error("date", f"统计日期不合理：{day.isoformat()}")
     items, errors = match_rows(parsed, progress)
-    if errors:
+    if errors and not skip_refused:
         raise RowsRejectedError(errors)
+    if errors and not items:
+        raise UploadRefusedError("文件中没有可以导入的行，请看每一行的原因")
     if message := _total_error(items):
         raise UploadRefusedError(message)
+    refused = [{"row": e.row, "column": e.column, "reason": e.reason}
+               for e in errors[:MAX_LISTED_ERRORS]]
+    refused_rows = len({e.row for e in errors})
     result = ImportResult(date=day, rows=len(parsed.rows), communities=len(items),
                           registered=sum(i.registered for i in items),
                           verified=sum(i.verified for i in items), dry_run=dry_run,
-                          differences=_differences(day, items))
+                          differences=_differences(day, items), refused_rows=refused_rows,
+                          refused=refused)
     if not dry_run:
         record = store_counts(actor=actor, day=day, items=items, source=source,
                               filename=filename, checksum=hashlib.sha256(data).hexdigest(),
-                              whole_date=True, now=now)
+                              whole_date=not errors, now=now, refused_rows=refused_rows,
+                              refusals=refused or None)
         result.import_id = record.id
     return result
 
 
 @reader
 def list_imports(*, page: int = 1, per_page: int = 50) -> Page:
-    query = select(UserCountImport).order_by(UserCountImport.at.desc(), UserCountImport.id.desc())
+    query = (select(UserCountImport).options(selectinload(UserCountImport.actor))
+             .order_by(UserCountImport.at.desc(), UserCountImport.id.desc()))
     return paginate(query, page, per_page)
+
+
+@reader
+def import_detail(import_id: int) -> dict:
+    """One import: who, when, which file, its totals, the rows it skipped, and the counts it
+    stored per community (those still held: a later import of the same date replaces them)."""
+    record = db.session.get(UserCountImport, import_id)
+    if record is None:
+        raise NotFoundError(f"导入记录不存在：{import_id}")
+    counts = db.session.execute(
+        select(UserCount.community_code, Community.name, Street.name, UserCount.registered,
+               UserCount.verified)
+        .join(Community, Community.code == UserCount.community_code)
+        .join(Street, Street.code == Community.street_code)
+        .where(UserCount.import_id == record.id).order_by(UserCount.community_code)).all()
+    return {"record": record, "refusals": record.refusals or [],
+            "counts": [{"community_code": code, "community_name": name, "street_name": street,
+                        "registered": registered, "verified": verified}
+                       for code, name, street, registered, verified in counts]}
 
 
 # ---------------------------------------------------------------- figures

@@ -30,7 +30,10 @@ def test_login_returns_a_bearer_token_that_opens_me(client, make_user):
     body = response.get_json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
     assert body["user"] == {"id": user.id, "username": "guan", "display_name": "官员甲",
-                            "role": "official", "active": True}
+                            "role": "official", "active": True, "phone": None,
+                            "last_login_at": body["user"]["last_login_at"],
+                            "must_change_password": False, "places": []}
+    assert body["user"]["last_login_at"] is not None
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200 and me.get_json()["username"] == "guan"
 

@@ -62,6 +62,12 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/users"): {"username": f"user{n}", "password": STRONG_PASSWORD,
                                     "role": "liaison", "display_name": "新同事"},
         ("patch", "/api/v1/users/{user_id}"): {"display_name": "改名"},
+        # Refused (the current password is wrong): the admin's token must keep working.
+        ("post", "/api/v1/auth/password"): {"current_password": "not-the-password",
+                                            "new_password": STRONG_PASSWORD},
+        ("post", "/api/v1/users/{user_id}/password-reset"): None,
+        ("post", "/api/v1/assignments/{assignment_id}/handover"): {
+            "username": "li", "last_day": "2022-04-01"},
         ("patch", "/api/v1/communities/{code}"): {"radius_m": 400},
         ("post", "/api/v1/assignments"): {"username": "li", "community_code": FUYOUJIE,
                                           "start_date": "2022-03-15"},

@@ -75,6 +75,10 @@ async function api(path, { method = "GET", body, timeout = 12000, raw = false } 
   if (response.status === 401 && state.token && !path.endsWith("/auth/login")) { logout(); }
   if (!response.ok) {
     const data = await response.json().catch(() => null);
+    // The server asks for a new password first (an admin reset it meanwhile).
+    if (response.status === 403 && data && data.errors && data.errors.must_change_password && state.me && !state.me.must_change_password) {
+      state.me = { ...state.me, must_change_password: true }; localStorage.setItem("me", JSON.stringify(state.me)); renderSetPassword();
+    }
     throw new ApiError(response.status, data);
   }
   if (raw) return response;
@@ -129,13 +133,56 @@ function renderLogin(message = "") {
     const form = new FormData(event.target);
     try {
       const data = await api("/api/v1/auth/login", { method: "POST", body: { username: form.get("username"), password: form.get("password") } });
-      state.token = data.access_token; state.me = data.user;
-      localStorage.setItem("token", state.token); localStorage.setItem("me", JSON.stringify(state.me));
+      keepSession(data);
       location.hash = ""; await render();
-      if (navigator.onLine) syncQueue();
+      if (navigator.onLine && !data.user.must_change_password) syncQueue();
     } catch (error) {
       const box = $("#login-error");
       box.textContent = error instanceof NetworkError ? "网络不可用，请联网后登录" : error.message;
+      box.hidden = false;
+    }
+  });
+}
+
+function keepSession(data) {
+  state.token = data.access_token; state.me = data.user;
+  localStorage.setItem("token", state.token); localStorage.setItem("me", JSON.stringify(state.me));
+}
+
+// A password someone else chose (a new account, an admin's reset): nothing else until the
+// user has set their own; the server refuses every other call meanwhile.
+function renderSetPassword() {
+  $("#tabs").hidden = true; $("#logout").hidden = false; $("#who").textContent = state.me.display_name;
+  view.innerHTML = `
+    <form class="card" id="set-password" novalidate>
+      <h2>设置新密码</h2>
+      <p class="muted">您的密码是管理员设置的，请设置只有您自己知道的新密码后继续使用。</p>
+      <label for="current-password">当前密码（管理员给您的密码）</label>
+      <input id="current-password" name="current_password" type="password" autocomplete="current-password" required>
+      <label for="new-password">新密码（至少 10 个字符，不要用常见密码）</label>
+      <input id="new-password" name="new_password" type="password" autocomplete="new-password" required>
+      <label for="new-password-again">再次输入新密码</label>
+      <input id="new-password-again" name="again" type="password" autocomplete="new-password" required>
+      <p id="set-password-error" class="error" hidden></p>
+      <button class="wide" type="submit">保存新密码</button>
+    </form>`;
+  $("#set-password").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const box = $("#set-password-error");
+    box.hidden = true;
+    if (form.get("new_password") !== form.get("again")) { box.textContent = "两次输入的新密码不一致"; event.target.elements.again.after(box); box.hidden = false; return; }
+    try {
+      keepSession(await api("/api/v1/auth/password", { method: "POST", body: { current_password: form.get("current_password"), new_password: form.get("new_password") } }));
+      toast("新密码已设置");
+      location.hash = ""; await render();
+      if (navigator.onLine) syncQueue();
+    } catch (error) {
+      box.textContent = error instanceof NetworkError ? "网络不可用，请联网后再试" : reasonText(error.body && error.body.errors, "") || error.message;
+      // Beside the field the server names (当前密码 or 新密码).
+      const field = Object.keys((error.body && error.body.errors && error.body.errors.json) || {})[0];
+      const input = field && event.target.elements[field];
+      if (input) input.after(box); else event.target.querySelector("button").before(box);
       box.hidden = false;
     }
   });
@@ -173,6 +220,7 @@ function consoleKit() {
 async function render() {
   stopWeekWatch();
   if (!state.token || !state.me) { await refreshQueueBar(); return renderLogin(); }
+  if (state.me.must_change_password) return renderSetPassword();
   $("#who").textContent = state.me.display_name;
   $("#logout").hidden = false;
   const tabs = await tabsFor(state.me.role);

@@ -1,0 +1,118 @@
+// 账号: the accounts of the team — search, open one with a one-time password shown once,
+// disable or enable, reset a password, change the role.
+// The helpers at the same version as this page (the console's digest in the address).
+const { ROLES, clearErrors, formValues, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
+
+const placesText = (user, esc) => (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
+
+export const page = {
+  key: "accounts",
+  label: "账号",
+  async render(kit) {
+    const { view, esc } = kit;
+    view.innerHTML = `
+      <section class="card" id="accounts">
+        <div class="row spaced console-head"><h2>账号</h2><button type="button" id="new-account">新建账号</button></div>
+        <div id="issued" class="issued" role="status" hidden></div>
+        <form id="account-form" class="console-form" novalidate hidden>
+          <h3>新建账号</h3>
+          <div class="console-grid">
+            <div><label for="acc-username">用户名</label><input id="acc-username" name="username" autocomplete="off" required></div>
+            <div><label for="acc-display">姓名</label><input id="acc-display" name="display_name" required></div>
+            <div><label for="acc-phone">电话</label><input id="acc-phone" name="phone" inputmode="tel"></div>
+            <div><label for="acc-role">角色</label><select id="acc-role" name="role">${options(Object.entries(ROLES), "liaison")}</select></div>
+            <div><label for="acc-password">初始密码（可不填，由系统生成）</label><input id="acc-password" name="password" type="text" autocomplete="off" spellcheck="false"></div>
+          </div>
+          <p class="muted">初始密码只显示一次；对方首次登录后须设置自己的新密码。</p>
+          <p class="form-error error" hidden></p>
+          <div class="row console-actions"><button type="submit">创建账号</button><button type="button" class="secondary" id="cancel-account">取消</button></div>
+        </form>
+        <form id="account-search" class="console-filters" role="search">
+          <div><label for="acc-q">搜索</label><input id="acc-q" name="q" type="search" placeholder="用户名、姓名或电话"></div>
+          <div><label for="acc-filter-role">按角色</label><select id="acc-filter-role" name="role">${options([["", "全部"], ...Object.entries(ROLES)])}</select></div>
+          <div><label for="acc-filter-active">按状态</label><select id="acc-filter-active" name="active">${options([["", "全部"], ["true", "启用"], ["false", "已停用"]])}</select></div>
+        </form>
+        <p class="muted" id="account-total"></p>
+        <div class="scroll"><table id="account-list" class="console-table"><thead><tr>
+          <th>用户名</th><th>姓名</th><th>角色</th><th>电话</th><th>街道 / 社区（今天）</th><th>状态</th><th>最近登录</th><th>操作</th>
+        </tr></thead><tbody></tbody></table></div>
+      </section>`;
+    const form = view.querySelector("#account-form");
+    const search = view.querySelector("#account-search");
+    const issued = view.querySelector("#issued");
+    const body = view.querySelector("#account-list tbody");
+
+    const showIssued = (user, password, what) => {
+      issued.innerHTML = `<p><strong>${esc(user.display_name)}（${esc(user.username)}）</strong>${what}：</p>
+        <p class="password" id="one-time-password">${esc(password)}</p>
+        <p class="muted">只显示这一次，请现在告诉对方；对方登录后须立即设置新密码。</p>
+        <button type="button" class="secondary" id="issued-done">我已记下</button>`;
+      issued.hidden = false;
+      issued.querySelector("#issued-done").addEventListener("click", () => { issued.hidden = true; issued.innerHTML = ""; });
+    };
+
+    const load = async () => {
+      const query = new URLSearchParams({ per_page: "500" });
+      for (const [key, value] of Object.entries(formValues(search))) query.set(key, value);
+      const data = await kit.api(`/api/v1/users?${query}`);
+      view.querySelector("#account-total").textContent = `共 ${data.total} 个账号`;
+      body.innerHTML = data.items.map((u) => `<tr data-user="${u.id}" data-username="${esc(u.username)}">
+        <td>${esc(u.username)}</td><td>${esc(u.display_name)}</td>
+        <td><select name="role" aria-label="${esc(u.display_name)}的角色">${options(Object.entries(ROLES), u.role)}</select></td>
+        <td>${esc(u.phone || "—")}</td><td class="places">${placesText(u, esc)}</td>
+        <td><span class="tag ${u.active ? "ok" : "off"}">${u.active ? "启用" : "已停用"}</span>${u.must_change_password ? '<span class="tag">待设新密码</span>' : ""}</td>
+        <td>${u.last_login_at ? esc(kit.localTime(u.last_login_at)) : "从未登录"}</td>
+        <td class="actions"><span name="active"></span><span name="password"></span>
+          <button type="button" class="secondary small" data-act="active">${u.active ? "停用" : "启用"}</button>
+          <button type="button" class="secondary small" data-act="reset">重置密码</button></td></tr>`).join("")
+        || '<tr><td colspan="8" class="muted">没有符合条件的账号</td></tr>';
+      body.querySelectorAll("tr[data-user]").forEach((row) => {
+        const user = data.items.find((u) => String(u.id) === row.dataset.user);
+        const roleSelect = row.querySelector('select[name="role"]');
+        roleSelect.addEventListener("change", async () => {
+          const role = roleSelect.value;
+          if (!window.confirm(`把 ${user.display_name} 的角色改为“${ROLES[role]}”吗？`)) { roleSelect.value = user.role; return; }
+          try {
+            await kit.api(`/api/v1/users/${user.id}`, { method: "PATCH", body: { role } });
+            kit.toast(`已把 ${user.display_name} 改为${ROLES[role]}`);
+            await load();
+          } catch (error) { roleSelect.value = user.role; showErrors(row, error, kit); }
+        });
+        row.querySelector('[data-act="active"]').addEventListener("click", async () => {
+          const active = !user.active;
+          if (!active && !window.confirm(`停用 ${user.display_name} 的账号吗？对方将立即退出登录。`)) return;
+          try {
+            await kit.api(`/api/v1/users/${user.id}`, { method: "PATCH", body: { active } });
+            kit.toast(active ? `已启用 ${user.display_name}` : `已停用 ${user.display_name}`);
+            await load();
+          } catch (error) { showErrors(row, error, kit); }
+        });
+        row.querySelector('[data-act="reset"]').addEventListener("click", async () => {
+          if (!window.confirm(`重置 ${user.display_name} 的密码吗？对方当前的登录将失效。`)) return;
+          try {
+            const answer = await kit.api(`/api/v1/users/${user.id}/password-reset`, { method: "POST" });
+            await load();
+            showIssued(answer, answer.one_time_password, " 的一次性密码");
+          } catch (error) { showErrors(row, error, kit); }
+        });
+      });
+    };
+
+    view.querySelector("#new-account").addEventListener("click", () => { form.hidden = false; form.querySelector("input").focus(); });
+    view.querySelector("#cancel-account").addEventListener("click", () => { form.hidden = true; form.reset(); clearErrors(form); });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const values = formValues(form);
+      try {
+        const user = await kit.api("/api/v1/users", { method: "POST", body: values });
+        form.reset(); form.hidden = true; clearErrors(form);
+        await load();
+        showIssued(user, user.one_time_password || values.password, " 的账号已创建，初始密码");
+      } catch (error) { showErrors(form, error, kit); }
+    });
+    let timer;
+    search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => load().catch((e) => kit.toast(e.message)), 250); });
+    search.addEventListener("submit", (event) => { event.preventDefault(); load(); });
+    await load();
+  },
+};
