@@ -67,7 +67,30 @@ def main() -> None:
         shoot(page, "07-official-overview")
         page.locator("#targets").scroll_into_view_if_needed()
         shoot(page, "08-official-targets")
+        page.locator("#streets tr.street").first.click()
+        page.locator("#streets").scroll_into_view_if_needed()
+        shoot(page, "09-official-streets")
+        page.locator("#week-visits").scroll_into_view_if_needed()
+        shoot(page, "10-official-fieldwork")
+        console_pages(browser, base)
         browser.close()
+
+
+def console_pages(browser, base: str) -> None:
+    """Each page of the operator's console, as an admin sees it on a 1366×768 desktop."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=base,
+                                  locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    log_in(page, "admin")
+    page.locator("#verified").wait_for()
+    keys = page.locator("#tabs a").evaluate_all(
+        "links => links.map((a) => a.getAttribute('href').slice(1))")
+    for number, key in enumerate([k for k in keys if k not in ("overview", "problems")],
+                                 start=11):
+        page.goto(f"/#{key}")
+        page.wait_for_load_state("networkidle")
+        shoot(page, f"{number:02d}-console-{key}")
+    context.close()
 
 
 if __name__ == "__main__":

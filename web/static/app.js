@@ -217,7 +217,20 @@ function consoleKit() {
     FIELD_LABELS, PURPOSES, CHECKS, TARGET_STATUS, reasonText };
 }
 
+// One render at a time: a render asked for while one runs (a tab clicked while the overview
+// still loads) runs after it, so the screen always ends on what was asked for last, never on
+// a slower earlier answer.
+let rendering = null;
+let renderAgain = false;
 async function render() {
+  if (rendering) { renderAgain = true; return rendering; }
+  rendering = (async () => {
+    do { renderAgain = false; await renderOnce(); } while (renderAgain);
+  })();
+  try { await rendering; } finally { rendering = null; }
+}
+
+async function renderOnce() {
   stopWeekWatch();
   if (!state.token || !state.me) { await refreshQueueBar(); return renderLogin(); }
   if (state.me.must_change_password) return renderSetPassword();
