@@ -40,6 +40,8 @@ class CommunityDetailSchema(CommunitySchema):
 class CommunityListArgs(PageArgs):
     street_code = code()
     q = fields.String(validate=ma.validate.Length(max=100))
+    has_point = fields.Boolean(metadata={
+        "description": "false: the communities whose point is still to be placed"})
 
 
 class CommunityUpdateSchema(Strict):

@@ -34,6 +34,7 @@ from service.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    RuleViolationError,
     ServiceError,
     field_error,
 )
@@ -336,11 +337,16 @@ def list_visits(*, actor: User, community_code: str | None = None,
                 street_code: str | None = None, username: str | None = None,
                 from_date: date | None = None, to_date: date | None = None,
                 purpose: str | None = None, location_check: str | None = None,
-                review: str | None = None, page: int = 1, per_page: int = 50) -> Page:
-    """Visits newest first, filtered; dates are Asia/Shanghai calendar days, inclusive."""
+                review: str | None = None, standing: str | None = None,
+                order: str = "newest", page: int = 1, per_page: int = 50) -> Page:
+    """Visits newest first (or oldest first: the review queue), filtered; dates are
+    Asia/Shanghai calendar days, inclusive; `standing` asks the contract's counting rule."""
+    rule = counting_rule()
+    ordering = ((Visit.visited_at.asc(), Visit.id.asc()) if order == "oldest"
+                else (Visit.visited_at.desc(), Visit.id.desc()))
     query = (_visible_visits(actor)
              .options(selectinload(Visit.user), selectinload(Visit.community))
-             .order_by(Visit.visited_at.desc(), Visit.id.desc()))
+             .order_by(*ordering))
     if community_code:
         query = query.where(Visit.community_code == community_code)
     if street_code:
@@ -357,8 +363,10 @@ def list_visits(*, actor: User, community_code: str | None = None,
         query = query.where(Visit.location_check == location_check)
     if review:
         query = query.where(Visit.review_status == review)
+    if standing:
+        query = query.where(rule.standing_clause(standing))
     page_of_visits = paginate(query, page, per_page)
-    with_standing(page_of_visits.items)
+    with_standing(page_of_visits.items, rule)
     return page_of_visits
 
 
@@ -409,21 +417,65 @@ def delete_visit(visit_id: int, *, actor: User, now: datetime | None = None) -> 
     audit.record("visit", visit.id, "delete", actor, {}, now=now)
 
 
+REVIEW_FIELDS = ["review_status", "review_reason"]
+REJECTION_NEEDS_REASON = "驳回时必须填写原因"
+
+
+def _decided_reason(status: str, reason: str | None) -> str | None:
+    """The reason kept with a decision: required (not blank) for a rejection."""
+    reason = (reason or "").strip() or None
+    if status == "rejected" and reason is None:
+        raise field_error("reason", REJECTION_NEEDS_REASON)
+    return reason
+
+
+def _decide(visit: Visit, actor: User, status: str, reason: str | None,
+            now: datetime) -> None:
+    """One decision on one visit, recorded in its history (the caller's transaction)."""
+    before = audit.snapshot(visit, REVIEW_FIELDS)
+    visit.review_status, visit.review_reason = status, reason
+    visit.reviewed_by_id, visit.reviewed_at = actor.id, now
+    audit.record("visit", visit.id, "review", actor,
+                 audit.diff(before, audit.snapshot(visit, REVIEW_FIELDS)), now=now)
+
+
 @writer
 def review_visit(visit_id: int, *, actor: User, status: str, reason: str | None = None,
                  now: datetime | None = None) -> Visit:
     """Approve or reject a visit (admins); a rejection needs a reason."""
     now = now or now_utc()
+    reason = _decided_reason(status, reason)
     visit = visible_visit(visit_id, actor)
-    if status == "rejected" and not (reason or "").strip():
-        raise field_error("reason", "驳回时必须填写原因")
-    before = audit.snapshot(visit, ["review_status", "review_reason"])
-    visit.review_status, visit.review_reason = status, reason
-    visit.reviewed_by_id, visit.reviewed_at = actor.id, now
-    audit.record("visit", visit.id, "review", actor,
-                 audit.diff(before, audit.snapshot(visit, ["review_status", "review_reason"])),
-                 now=now)
+    _decide(visit, actor, status, reason, now)
     return with_standing([visit])[0]
+
+
+@writer
+def review_visits(visit_ids: list[int], *, actor: User, status: str,
+                  reason: str | None = None, now: datetime | None = None) -> list[Visit]:
+    """Approve or reject several visits at once with one reason (admins): one transaction,
+    all or nothing. A visit that cannot be decided (unknown, deleted, named twice) refuses
+    the whole batch, named by its position in visit_ids."""
+    now = now or now_utc()
+    reason = _decided_reason(status, reason)
+    found = {visit.id: visit for visit in db.session.scalars(
+        _visible_visits(actor).where(Visit.id.in_(set(visit_ids)))
+        .options(selectinload(Visit.user), selectinload(Visit.community)))}
+    refused, seen = {}, set()
+    for position, visit_id in enumerate(visit_ids):
+        if visit_id in seen:
+            refused[str(position)] = [f"走访记录 {visit_id} 重复出现"]
+        elif visit_id not in found:
+            refused[str(position)] = [f"走访记录不存在：{visit_id}"]
+        seen.add(visit_id)
+    if refused:
+        first = next(iter(refused.values()))[0]
+        raise RuleViolationError(f"未审核任何走访：第 {int(next(iter(refused))) + 1} 条"
+                                 f"（{first}）", {"visit_ids": refused})
+    visits = [found[visit_id] for visit_id in visit_ids]
+    for visit in visits:
+        _decide(visit, actor, status, reason, now)
+    return with_standing(visits)
 
 
 @reader
@@ -466,6 +518,17 @@ class CountingRule:
                     Visit.review_status.not_in(self.excluded_reviews),
                     or_(Visit.location_check.not_in(self.approval_needed_for),
                         Visit.review_status == "approved"))
+
+    def standing_clause(self, standing: str):
+        """The SQL form of `standing(visit) == standing`."""
+        not_counted = or_(Visit.deleted_at.is_not(None),
+                          Visit.review_status.in_(self.excluded_reviews))
+        if standing == "counted":
+            return self.clause()
+        if standing == "not_counted":
+            return not_counted
+        return and_(not_(not_counted), Visit.location_check.in_(self.approval_needed_for),
+                    Visit.review_status != "approved")
 
     def standing(self, visit: Visit) -> str:
         """counted, awaiting_review (it will count once approved) or not_counted."""
