@@ -210,23 +210,26 @@ def test_the_queue_filters_by_street_liaison_and_check(
     open_tab(desktop, admin, "走访审核")
     expect(desktop.locator("#review-count")).to_have_text("待审核 3 条（最早的在前）")
 
-    def shown():
-        return [int(i) for i in desktop.locator(".review-item").evaluate_all(
-            "items => items.map(i => i.dataset.visit)")]
+    def shows(*visits):
+        """Waits for the page to list exactly these visits, in this order."""
+        expect(desktop.locator(".review-item")).to_have_count(len(visits))
+        for position, one in enumerate(visits):
+            expect(desktop.locator(".review-item").nth(position)).to_have_attribute(
+                "data-visit", str(one["id"]))
+        expect(desktop.locator("#review-count")).to_have_text(
+            f"待审核 {len(visits)} 条（最早的在前）")
 
     desktop.get_by_label("街道", exact=True).select_option(label="什刹海街道")
-    expect(desktop.locator("#review-count")).to_have_text("待审核 1 条（最早的在前）")
-    assert shown() == [theirs["id"]]
+    shows(theirs)
     desktop.get_by_label("街道", exact=True).select_option(label="全部街道")
+    shows(far, unknown, theirs)
     desktop.get_by_label("联络员").select_option(label="王静（wang）")
-    expect(desktop.locator("#review-count")).to_have_text("待审核 2 条（最早的在前）")
-    assert shown() == [far["id"], unknown["id"]]
+    shows(far, unknown)
     desktop.get_by_label("位置检查").select_option(label="距离过远")
-    expect(desktop.locator("#review-count")).to_have_text("待审核 1 条（最早的在前）")
-    assert shown() == [far["id"]]
+    shows(far)
     desktop.get_by_label("位置检查").select_option(label="无定位")
-    expect(desktop.locator("#review-count")).to_have_text("待审核 1 条（最早的在前）")
-    assert shown() == [unknown["id"]]
+    shows(unknown)
+    assert desktop.get_by_label("联络员").input_value() == "wang"
 
 
 def test_a_batch_with_a_visit_gone_meanwhile_changes_nothing_and_says_which(

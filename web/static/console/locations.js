@@ -6,17 +6,20 @@ const { drawMap, streets } = await import(`./map.js${new URL(import.meta.url).se
 const DEFAULT_RADIUS_M = 800;
 const shown = { street: "", which: "missing", code: null };
 let streetList = null;
+let renders = 0; // only the latest rendering asked for draws
 
 export const page = {
   key: "locations",
   label: "社区位置",
   async render(kit) {
     const { view, api, esc, num } = kit;
+    const ticket = ++renders;
     const query = new URLSearchParams({ per_page: 500 });
     if (shown.street) query.set("street_code", shown.street);
     if (shown.which === "missing") query.set("has_point", "false");
     const [communities, areas] = await Promise.all([api(`/api/v1/communities?${query}`), streets(api),
       streetList ? null : api("/api/v1/streets?per_page=500").then((d) => { streetList = d.items; })]);
+    if (ticket !== renders || location.hash !== "#locations") return; // asked again, or left
     const list = communities.items;
     if (!list.some((c) => c.code === shown.code)) shown.code = list.length ? list[0].code : null;
     const option = (value, text, current) => `<option value="${esc(value)}" ${value === current ? "selected" : ""}>${esc(text)}</option>`;

@@ -10,6 +10,7 @@ const REVIEWS = { pending: "待审核", approved: "已通过", rejected: "未通
 // What the page shows, kept while the admin moves between tabs.
 const filters = { street: "", username: "", check: "", page: 1 };
 let choices = null; // streets and liaisons for the filters, read once
+let renders = 0; // only the latest rendering asked for draws (filters change quickly)
 
 async function loadChoices(api) {
   if (!choices) {
@@ -95,7 +96,9 @@ export const page = {
   label: "走访审核",
   async render(kit) {
     const { view, api, toast, esc, num } = kit;
+    const ticket = ++renders;
     const [{ streets: streetList, liaisons }, data, areas] = await Promise.all([loadChoices(api), api(queueUrl()), streets(api)]);
+    if (ticket !== renders || location.hash !== "#review") return; // asked again, or left
     const streetNames = Object.fromEntries(streetList.map((s) => [s.code, s.name]));
     const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
     if (filters.page > pages) { filters.page = pages; return page.render(kit); }
