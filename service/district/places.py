@@ -153,9 +153,14 @@ def list_communities(*, street_code: str | None = None, q: str | None = None,
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Community.name.like(pattern), Community.code.like(pattern)))
     if has_point is not None:
-        located = and_(Community.latitude.is_not(None), Community.longitude.is_not(None))
-        query = query.where(located if has_point else not_(located))
+        query = query.where(point_known(has_point))
     return paginate(query, page, per_page)
+
+
+def point_known(known: bool = True):
+    """A clause: the community's point is known (or, with known=False, still to be placed)."""
+    located = and_(Community.latitude.is_not(None), Community.longitude.is_not(None))
+    return located if known else not_(located)
 
 
 def current_liaisons(community: Community, today: date) -> list[User]:

@@ -28,6 +28,7 @@ from service.district.places import (
     community_codes_in,
     get_community,
     get_street,
+    point_known,
     referenced_community,
 )
 from service.errors import (
@@ -625,22 +626,51 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _suggestions(community_codes) -> dict[str, dict]:
+    """A robust centre (the median) of each community's `ok` visits, with how many are
+    behind it, for the communities asked for (a list or a query of codes): one query."""
+    rows = db.session.execute(
+        select(Visit.community_code, Visit.latitude, Visit.longitude)
+        .where(Visit.community_code.in_(community_codes), Visit.deleted_at.is_(None),
+               Visit.location_check == "ok", Visit.review_status != "rejected",
+               not_(Visit.latitude.is_(None)), not_(Visit.longitude.is_(None))))
+    points: dict[str, list] = {}
+    for code, lat, lon in rows:
+        points.setdefault(code, []).append((lat, lon))
+    return {code: {"community_code": code,
+                   "latitude": round(statistics.median(p[0] for p in found), 6),
+                   "longitude": round(statistics.median(p[1] for p in found), 6),
+                   "visits": len(found)}
+            for code, found in points.items()}
+
+
+def _no_suggestion(code: str) -> dict:
+    return {"community_code": code, "latitude": None, "longitude": None, "visits": 0}
+
+
 @reader
 def suggested_location(community_code: str) -> dict:
     """A robust centre (the median) of a community's `ok` visits, with how many are behind it."""
     community = get_community(community_code)
-    points = db.session.execute(
-        select(Visit.latitude, Visit.longitude)
-        .where(Visit.community_code == community.code, Visit.deleted_at.is_(None),
-               Visit.location_check == "ok", Visit.review_status != "rejected",
-                not_(Visit.latitude.is_(None)))).all()
-    if not points:
-        return {"community_code": community.code, "latitude": None, "longitude": None,
-                "visits": 0}
-    return {"community_code": community.code,
-            "latitude": round(statistics.median(p[0] for p in points), 6),
-            "longitude": round(statistics.median(p[1] for p in points), 6),
-            "visits": len(points)}
+    return _suggestions([community.code]).get(community.code) or _no_suggestion(community.code)
+
+
+@reader
+def suggested_locations(*, street_code: str | None = None, has_point: bool | None = None,
+                        page: int = 1, per_page: int = 50) -> Page:
+    """The suggested location of each community (in code order, by street and by whether
+    its point is known), with how many `ok` visits support it: what an admin places points
+    from."""
+    query = select(Community.code).order_by(Community.code)
+    if street_code:
+        get_street(street_code)
+        query = query.where(Community.street_code == street_code)
+    if has_point is not None:
+        query = query.where(point_known(has_point))
+    codes = list(db.session.scalars(query))
+    found = _suggestions(query.order_by(None))
+    return page_of_rows([found.get(code) or _no_suggestion(code) for code in codes],
+                        page, per_page)
 
 
 @reader

@@ -164,3 +164,37 @@ def test_communities_without_a_point_and_placing_one(client, admin_headers, liai
                       headers=admin_headers).status_code == 422
     assert client.patch(f"/api/v1/communities/{FUYOUJIE}", headers=liaison_headers,
                         json={"radius_m": 300}).status_code == 403
+
+
+def test_suggested_locations_of_many_communities_in_one_list(client, admin_headers,
+                                                              liaison_headers):
+    for lat in (39.9001, 39.9003, 39.9002):
+        assert post(client, liaison_headers, community_code=XIJIAO, latitude=lat,
+                    longitude=116.3802).get_json()["location_check"] == "ok"
+    far = post(client, liaison_headers, community_code=FUYOUJIE, latitude=FAR_AWAY[0],
+               longitude=FAR_AWAY[1]).get_json()
+    assert far["location_check"] == "far"  # a far visit supports no suggestion
+    body = client.get("/api/v1/communities/suggested-locations?street_code=110102001000"
+                      "&has_point=false&per_page=500", headers=admin_headers).get_json()
+    by_code = {row["community_code"]: row for row in body["items"]}
+    assert body["total"] == len(by_code) > 2
+    assert by_code[XIJIAO] == {"community_code": XIJIAO, "latitude": 39.9002,
+                               "longitude": 116.3802, "visits": 3}
+    assert by_code[FUYOUJIE] == {"community_code": FUYOUJIE, "latitude": None,
+                                 "longitude": None, "visits": 0}
+    # The same figure as the single community's endpoint.
+    single = client.get(f"/api/v1/communities/{XIJIAO}/suggested-location",
+                        headers=admin_headers).get_json()
+    assert single == by_code[XIJIAO]
+    client.patch(f"/api/v1/communities/{XIJIAO}", headers=admin_headers,
+                 json={"latitude": 39.9002, "longitude": 116.3802})
+    left = client.get("/api/v1/communities/suggested-locations?has_point=false&per_page=500",
+                      headers=admin_headers).get_json()
+    assert left["total"] == 262 and XIJIAO not in [r["community_code"] for r in left["items"]]
+    for query, field in (("street_code=1", "street_code"), ("has_point=x", "has_point"),
+                         ("color=red", "color")):
+        refused = client.get(f"/api/v1/communities/suggested-locations?{query}",
+                             headers=admin_headers)
+        assert refused.status_code == 422 and field in refused.get_json()["errors"]["query"]
+    assert client.get("/api/v1/communities/suggested-locations?street_code=110102999000",
+                      headers=admin_headers).status_code == 404

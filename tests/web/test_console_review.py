@@ -248,11 +248,15 @@ def test_a_batch_with_a_visit_gone_meanwhile_changes_nothing_and_says_which(
         assert visit(client, admin_headers, visit_id)["review_status"] == "pending"
 
 
-def test_the_review_page_fits_a_768_px_window(browser, live_server, admin, wang, auth_headers,
-                                              client):
+def test_the_review_page_fits_a_768_px_window(browser, live_server, admin, admin_headers, wang,
+                                              auth_headers, client):
     headers = auth_headers(wang)
-    awaiting(client, headers, 10, latitude=FAR_AWAY[0], longitude=FAR_AWAY[1], accuracy_m=50,
-             fix_at="2022-05-10T09:59:00+08:00", notes="备注" * 80)
+    placed = client.patch(f"/api/v1/communities/{FUYOUJIE}", headers=admin_headers,
+                          json={"latitude": 39.9100, "longitude": 116.3800, "radius_m": 300})
+    assert placed.status_code == 200
+    far = awaiting(client, headers, 10, latitude=39.9150, longitude=116.3800, accuracy_m=50,
+                   fix_at="2022-05-10T09:59:00+08:00", notes="备注" * 80)
+    assert far["location_basis"] == "community"
     playwright, chromium = browser
     context = chromium.new_context(viewport={"width": 768, "height": 1024},
                                    base_url=live_server, locale="zh-CN")
@@ -265,6 +269,13 @@ def test_the_review_page_fits_a_768_px_window(browser, live_server, admin, wang,
             expect(page.get_by_role("heading", name=tab, exact=True)).to_be_visible()
             expect(page.locator("main svg").first).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 768
+            if tab == "走访审核":  # the community's point and radius, beside the fix
+                shown = item(page, far["id"])
+                expect(shown).to_contain_text("距社区位置点 555 米")
+                radius = shown.locator("svg circle.map-community-radius")
+                expect(radius).to_have_count(1)
+                per_px = shown.locator("svg").evaluate("svg => svg.metresPerPixel")
+                assert abs(float(radius.get_attribute("r")) * per_px - 300) < 1
     finally:
         context.close()
 
@@ -288,8 +299,14 @@ def test_an_admin_accepts_a_suggested_location_and_sets_the_radius(
         ok = log(client, headers, community_code=XIJIAO, latitude=lat, longitude=lon)
         assert ok["location_check"] == "ok"
     open_tab(desktop, admin, "社区位置")
-    expect(desktop.locator("#locations-count")).to_have_text("尚无位置点的社区 263 个")
+    expect(desktop.locator("#locations-count")).to_have_text(
+        "尚无位置点的社区 263 个，其中 1 个有建议位置")
+    # Those with a suggestion come first, with how many visits support it.
+    expect(desktop.locator("#locations-list button").first).to_contain_text(
+        "西交民巷社区居委会西长安街街道 · 建议位置（3 次走访）")
     desktop.get_by_label("街道", exact=True).select_option(label="西长安街街道")
+    expect(desktop.locator("#locations-count")).to_have_text(
+        re.compile(r"^尚无位置点的社区 \d+ 个，其中 1 个有建议位置$"))
     choose(desktop, "西交民巷社区")
     expect(desktop.locator("#location-name")).to_have_text("西交民巷社区居委会")
     expect(desktop.locator("#location-suggestion")).to_have_text(

@@ -7,6 +7,7 @@ const DEFAULT_RADIUS_M = 800;
 const shown = { street: "", which: "missing", code: null };
 let streetList = null;
 let renders = 0; // only the latest rendering asked for draws
+let suggestions = {}; // community code → its suggested location, read with the list
 
 export const page = {
   key: "locations",
@@ -17,10 +18,15 @@ export const page = {
     const query = new URLSearchParams({ per_page: 500 });
     if (shown.street) query.set("street_code", shown.street);
     if (shown.which === "missing") query.set("has_point", "false");
-    const [communities, areas] = await Promise.all([api(`/api/v1/communities?${query}`), streets(api),
+    const [communities, suggested, areas] = await Promise.all([api(`/api/v1/communities?${query}`),
+      api(`/api/v1/communities/suggested-locations?${query}`), streets(api),
       streetList ? null : api("/api/v1/streets?per_page=500").then((d) => { streetList = d.items; })]);
     if (ticket !== renders || location.hash !== "#locations") return; // asked again, or left
-    const list = communities.items;
+    suggestions = Object.fromEntries(suggested.items.map((s) => [s.community_code, s]));
+    const support = (c) => (suggestions[c.code] ? suggestions[c.code].visits : 0);
+    // Those with a suggestion first (the best supported first), then in code order.
+    const list = [...communities.items].sort((a, b) => support(b) - support(a) || a.code.localeCompare(b.code));
+    const withSuggestion = list.filter((c) => support(c) > 0).length;
     if (!list.some((c) => c.code === shown.code)) shown.code = list.length ? list[0].code : null;
     const option = (value, text, current) => `<option value="${esc(value)}" ${value === current ? "selected" : ""}>${esc(text)}</option>`;
     view.innerHTML = `<section class="card locations-page" id="locations">
@@ -30,10 +36,10 @@ export const page = {
         <div><label for="lf-street">街道</label><select id="lf-street">${option("", "全部街道", shown.street)}${streetList.map((s) => option(s.code, s.name, shown.street)).join("")}</select></div>
         <div><label for="lf-which">显示</label><select id="lf-which">${option("missing", "尚无位置点的社区", shown.which)}${option("all", "全部社区", shown.which)}</select></div>
       </div>
-      <p id="locations-count">${shown.which === "missing" ? `尚无位置点的社区 ${num(communities.total)} 个` : `社区 ${num(communities.total)} 个`}</p>
+      <p id="locations-count">${shown.which === "missing" ? `尚无位置点的社区 ${num(communities.total)} 个` : `社区 ${num(communities.total)} 个`}，其中 ${num(withSuggestion)} 个有建议位置</p>
       <div class="locations-layout">
         <ul class="locations-list" id="locations-list">${list.map((c) => `<li><button type="button" class="${c.code === shown.code ? "on" : ""}" data-code="${c.code}">
-          ${esc(c.name)}<span class="muted">${esc(c.street_name)}${c.latitude != null ? " · 已定位" : ""}</span></button></li>`).join("") || '<li class="muted">所有社区都已设置位置点</li>'}</ul>
+          ${esc(c.name)}<span class="muted">${esc(c.street_name)}${c.latitude != null ? " · 已定位" : ""}${support(c) ? ` · 建议位置（${support(c)} 次走访）` : ""}</span></button></li>`).join("") || '<li class="muted">所有社区都已设置位置点</li>'}</ul>
         <div class="locations-detail" id="location-detail"></div>
       </div>
     </section>`;
@@ -44,15 +50,14 @@ export const page = {
       view.querySelectorAll("[data-code]").forEach((x) => x.classList.toggle("on", x === b));
       detail(kit, list.find((c) => c.code === shown.code), areas);
     }));
-    if (shown.code) await detail(kit, list.find((c) => c.code === shown.code), areas);
+    if (shown.code) detail(kit, list.find((c) => c.code === shown.code), areas);
   },
 };
 
-async function detail(kit, community, areas) {
+function detail(kit, community, areas) {
   const { view, api, toast, esc } = kit;
   const box = view.querySelector("#location-detail");
-  const suggestion = await api(`/api/v1/communities/${community.code}/suggested-location`);
-  if (shown.code !== community.code) return; // another community was chosen meanwhile
+  const suggestion = suggestions[community.code] || { latitude: null, longitude: null, visits: 0 };
   const area = areas[community.street_code];
   const chosen = { lat: community.latitude, lon: community.longitude, radius_m: community.radius_m || DEFAULT_RADIUS_M };
   const hasSuggestion = suggestion.latitude != null;

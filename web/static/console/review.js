@@ -166,7 +166,8 @@ export const page = {
       }
       buttons.forEach((b) => { b.disabled = true; });
       try {
-        const body = { visit_ids: ids, status, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+        // The reason field is the rejection's: an approval goes without it.
+        const body = { visit_ids: ids, status, ...(status === "rejected" ? { reason: reason.trim() } : {}) };
         const result = await api("/api/v1/visits/reviews", { method: "POST", body });
         toast(`${status === "approved" ? "已通过" : "已驳回"} ${result.reviewed} 条走访`);
         await page.render(kit);
