@@ -21,6 +21,27 @@ IN_SHICHAHAI = "110102012001"
 ATTRIBUTION = "© OpenStreetMap contributors"
 
 
+def tracked(page):
+    """Count the page's requests in flight, so that a test can wait until none is left."""
+    page.in_flight = set()
+    page.on("request", lambda request: page.in_flight.add(request))
+    page.on("requestfinished", lambda request: page.in_flight.discard(request))
+    page.on("requestfailed", lambda request: page.in_flight.discard(request))
+    return page
+
+
+def settle(page) -> None:
+    """Wait until the page has no request left running on the server: the next test wipes
+    the data, and on PostgreSQL a read still open there would deadlock with its TRUNCATE."""
+    for _ in range(200):
+        if not page.in_flight:
+            page.wait_for_timeout(100)
+            if not page.in_flight:
+                return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"requests still running: {[r.url for r in page.in_flight]}")
+
+
 @pytest.fixture
 def desktop(browser, live_server):
     """A 1366×768 desktop browser in Shanghai's time zone, collecting CSP complaints."""
@@ -28,12 +49,13 @@ def desktop(browser, live_server):
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, base_url=live_server,
                                    locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = tracked(context.new_page())
     page.blocked = []
     page.on("console", lambda message: page.blocked.append(message.text)
             if "Content Security Policy" in message.text else None)
     page.on("pageerror", lambda error: page.blocked.append(str(error)))
     yield page
+    settle(page)
     context.close()
 
 
@@ -183,6 +205,7 @@ def test_an_admin_decides_visits_one_by_one_and_several_at_once_and_the_liaison_
                       headers=admin_headers).get_json()["total"] == 0
 
     # The liaison reads the decisions and the reasons on their phone.
+    tracked(phone)
     log_in(phone, "wang", wang.password)
     phone.get_by_role("link", name="最近走访").click()
     expect(phone.get_by_role("heading", name="最近走访")).to_be_visible()
@@ -198,6 +221,7 @@ def test_an_admin_decides_visits_one_by_one_and_several_at_once_and_the_liaison_
     # Liaisons never download the console.
     assert phone.evaluate("performance.getEntriesByType('resource').map(e => e.name)"
                           ".filter(n => n.includes('/static/console/')).length") == 0
+    settle(phone)
 
 
 def test_the_queue_filters_by_street_liaison_and_check(
@@ -260,7 +284,7 @@ def test_the_review_page_fits_a_768_px_window(browser, live_server, admin, admin
     playwright, chromium = browser
     context = chromium.new_context(viewport={"width": 768, "height": 1024},
                                    base_url=live_server, locale="zh-CN")
-    page = context.new_page()
+    page = tracked(context.new_page())
     try:
         log_in(page, admin.username, admin.password)
         expect(page.get_by_role("heading", name="实名认证用户数")).to_be_visible()
@@ -277,6 +301,7 @@ def test_the_review_page_fits_a_768_px_window(browser, live_server, admin, admin
                 per_px = shown.locator("svg").evaluate("svg => svg.metresPerPixel")
                 assert abs(float(radius.get_attribute("r")) * per_px - 300) < 1
     finally:
+        settle(page)
         context.close()
 
 
@@ -378,8 +403,11 @@ def test_an_admin_places_a_point_by_clicking_the_map(desktop, admin, admin_heade
 
 
 def test_officials_and_liaisons_get_no_console(phone, make_user, wang):
+    tracked(phone)
     official = make_user("official", "guan")
     log_in(phone, official.username, official.password)
     expect(phone.get_by_role("link", name="总览")).to_be_visible()
     expect(phone.get_by_role("link", name="走访审核")).to_have_count(0)
     expect(phone.get_by_role("link", name="社区位置")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="实名认证用户数")).to_be_visible()
+    settle(phone)
