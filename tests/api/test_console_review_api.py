@@ -132,6 +132,9 @@ def test_only_admins_review_whatever_the_body(client, make_user, auth_headers, q
     single = client.post(f"/api/v1/visits/{queue['far']['id']}/review", headers=headers,
                          json={"status": "approved"})
     assert single.status_code == 403
+    for body in ({"latitude": 39.91, "longitude": 116.38, "radius_m": 300}, {"junk": 1}):
+        placed = client.patch(f"/api/v1/communities/{FUYOUJIE}", headers=headers, json=body)
+        assert placed.status_code == 403, placed.get_json()
 
 
 def test_bad_queue_filters_are_422(client, admin_headers):
