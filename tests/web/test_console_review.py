@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from service.fieldwork.geo import distance_to_street_edge_m
 from tests.api.test_visits import FAR_AWAY, FUYOUJIE, XIJIAO, visit_body
 from tests.web.conftest import log_in
 
@@ -127,6 +128,13 @@ def test_an_admin_decides_visits_one_by_one_and_several_at_once_and_the_liaison_
     for text in ("王静（wang）", "2022-05-10 10:00", "日常走访", "在广安门外登记", "距离过远",
                  "120 米", "距街道中心"):
         expect(first).to_contain_text(text)
+    # Without a community point the fix is judged by the street's boundary: how far outside.
+    edge = distance_to_street_edge_m(XICHANG, *FAR_AWAY)
+    said = first.locator("dd").filter(has_text="距街道中心")
+    expect(said).to_contain_text("在街道边界外")
+    shown_km = float(re.search(r"边界外 ([\d.]+) 公里", said.inner_text()).group(1))
+    assert abs(shown_km * 1000 - edge) < 20, (shown_km, edge)
+    expect(item(desktop, stale["id"])).to_contain_text("在街道边界内")
     expect(item(desktop, stale["id"])).to_contain_text("定位过旧")
     expect(item(desktop, stale["id"])).to_contain_text("早于走访 60 分钟")
     expect(item(desktop, reject_two[0])).to_contain_text("无定位")

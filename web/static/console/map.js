@@ -21,6 +21,24 @@ export function streets(api) {
   return reference;
 }
 
+// Metres from a point to the nearest edge of rings ([lon, lat] pairs), 0 inside one of them:
+// what the server judges a fix by when the community has no point yet.
+export function metresOutside(rings, lat, lon) {
+  const kx = M_PER_DEG_LON * Math.cos((lat * Math.PI) / 180);
+  let inside = false; let nearest = Infinity;
+  for (const ring of rings) {
+    const pts = ring.map(([x, y]) => [(x - lon) * kx, (y - lat) * M_PER_DEG_LAT]);
+    for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
+      const [ax, ay] = pts[i]; const [bx, by] = pts[j];
+      if ((ay > 0) !== (by > 0) && 0 < ((bx - ax) * (0 - ay)) / (by - ay) + ax) inside = !inside;
+      const dx = bx - ax; const dy = by - ay; const length = dx * dx + dy * dy;
+      const t = length ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / length)) : 0;
+      nearest = Math.min(nearest, Math.hypot(ax + t * dx, ay + t * dy));
+    }
+  }
+  return inside ? 0 : nearest;
+}
+
 function el(name, attributes = {}, text = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));

@@ -1,7 +1,7 @@
 // 走访审核: the visits that do not count yet (far, stale, without a fix) and await an admin's
 // decision, oldest first; approve, or reject with a reason the liaison will read, one by one
 // or several at once (POST /api/v1/visits/reviews: all of them or none).
-const { drawMap, streets } = await import(`./map.js${new URL(import.meta.url).search}`);
+const { drawMap, metresOutside, streets } = await import(`./map.js${new URL(import.meta.url).search}`);
 
 const PER_PAGE = 20;
 const QUEUE_CHECKS = { far: "距离过远", stale: "定位过旧", unknown: "无定位" };
@@ -37,12 +37,16 @@ function fixAge(v) {
   return minutes > 0 ? `（早于走访 ${minutes} 分钟）` : "";
 }
 
-function distanceText(v) {
+function distanceText(v, area) {
   if (v.distance_m == null) return "无定位";
-  return v.location_basis === "community" ? `距社区位置点 ${metres(v.distance_m)}` : `距街道中心 ${metres(v.distance_m)}（社区尚无位置点）`;
+  if (v.location_basis === "community") return `距社区位置点 ${metres(v.distance_m)}（判定半径 ${v.community_radius_m} 米）`;
+  // Without a community point the fix is judged against the street's boundary.
+  const outside = area && v.latitude != null ? metresOutside(area.rings, v.latitude, v.longitude) : null;
+  const edge = outside == null ? "" : outside > 0 ? `，在街道边界外 ${metres(outside)}` : "，在街道边界内";
+  return `距街道中心 ${metres(v.distance_m)}${edge}（社区尚无位置点）`;
 }
 
-function item(kit, v, streetNames) {
+function item(kit, v, streetNames, areas) {
   const { esc, localTime, PURPOSES, CHECKS } = kit;
   return `<li class="review-item" data-visit="${v.id}">
     <div class="review-map" data-map="${v.id}"></div>
@@ -58,7 +62,7 @@ function item(kit, v, streetNames) {
         <dt>联络员</dt><dd>${esc(v.user_display_name)}（${esc(v.username)}）</dd>
         <dt>走访时间</dt><dd>${esc(localTime(v.visited_at))}</dd>
         <dt>走访目的</dt><dd>${esc(PURPOSES[v.purpose] || v.purpose)}</dd>
-        <dt>距离</dt><dd>${esc(distanceText(v))}</dd>
+        <dt>距离</dt><dd>${esc(distanceText(v, areas[v.street_code]))}</dd>
         <dt>定位精度</dt><dd>${v.accuracy_m == null ? "—" : `${Math.round(v.accuracy_m)} 米`}</dd>
         <dt>定位时间</dt><dd>${v.fix_at ? esc(localTime(v.fix_at) + fixAge(v)) : "—"}</dd>
         <dt>接触 / 注册</dt><dd>${v.people_met} 人 / ${v.new_registrations} 人</dd>
@@ -120,7 +124,7 @@ export const page = {
           <button type="button" class="danger" id="batch-reject" disabled>驳回所选</button></div>
         <p class="error" id="batch-error" hidden></p>
       </div>` : ""}
-      <ul class="review-list">${data.items.map((v) => item(kit, v, streetNames)).join("") || '<li class="muted">没有待审核的走访</li>'}</ul>
+      <ul class="review-list">${data.items.map((v) => item(kit, v, streetNames, areas)).join("") || '<li class="muted">没有待审核的走访</li>'}</ul>
       ${pages > 1 ? `<nav class="pager"><button type="button" class="secondary" id="review-prev" ${filters.page <= 1 ? "disabled" : ""}>上一页</button>
         <span>第 ${filters.page} / ${pages} 页</span>
         <button type="button" class="secondary" id="review-next" ${filters.page >= pages ? "disabled" : ""}>下一页</button></nav>` : ""}
