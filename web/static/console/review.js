@@ -8,7 +8,13 @@ const QUEUE_CHECKS = { far: "距离过远", stale: "定位过旧", unknown: "无
 const ACTIONS = { create: "提交", update: "更正", review: "审核", delete: "删除" };
 const REVIEWS = { pending: "待审核", approved: "已通过", rejected: "未通过" };
 // What the page shows, kept while the admin moves between tabs.
-const filters = { street: "", username: "", check: "", page: 1 };
+const filters = { state: "awaiting", street: "", username: "", check: "", page: 1 };
+// The queue, or the decisions already taken (to look one up again, or to change it).
+const STATES = {
+  awaiting: { label: "待审核", query: { standing: "awaiting_review", order: "oldest" }, order: "最早的在前", empty: "没有待审核的走访" },
+  approved: { label: "已通过", query: { review: "approved", order: "newest" }, order: "最新的在前", empty: "没有已通过的走访" },
+  rejected: { label: "未通过", query: { review: "rejected", order: "newest" }, order: "最新的在前", empty: "没有未通过的走访" },
+};
 let choices = null; // streets and liaisons for the filters, read once
 let renders = 0; // only the latest rendering asked for draws (filters change quickly)
 
@@ -22,7 +28,7 @@ async function loadChoices(api) {
 }
 
 function queueUrl() {
-  const query = new URLSearchParams({ standing: "awaiting_review", order: "oldest", per_page: PER_PAGE, page: filters.page });
+  const query = new URLSearchParams({ ...STATES[filters.state].query, per_page: PER_PAGE, page: filters.page });
   if (filters.street) query.set("street_code", filters.street);
   if (filters.username) query.set("username", filters.username);
   if (filters.check) query.set("location_check", filters.check);
@@ -58,6 +64,7 @@ function item(kit, v, streetNames, areas) {
         <span class="tag ${v.location_check}">${esc(CHECKS[v.location_check])}</span>
         <span class="muted">编号 ${v.id}</span>
       </div>
+      ${v.review_status === "pending" ? "" : `<p class="review-decision ${v.review_status}">${esc(REVIEWS[v.review_status])}${v.review_reason ? `：${esc(v.review_reason)}` : ""}</p>`}
       <dl class="review-facts">
         <dt>联络员</dt><dd>${esc(v.user_display_name)}（${esc(v.username)}）</dd>
         <dt>走访时间</dt><dd>${esc(localTime(v.visited_at))}</dd>
@@ -72,7 +79,7 @@ function item(kit, v, streetNames, areas) {
         <label for="reason-${v.id}">驳回原因</label>
         <input id="reason-${v.id}" data-reason="${v.id}" maxlength="1000" placeholder="驳回时必填，联络员可以看到">
         <div class="review-buttons">
-          <button type="button" data-approve="${v.id}">通过</button>
+          ${v.review_status === "approved" ? "" : `<button type="button" data-approve="${v.id}">通过</button>`}
           <button type="button" class="danger" data-reject="${v.id}">驳回</button>
           <button type="button" class="secondary" data-history="${v.id}" aria-expanded="false">查看历史</button>
         </div>
@@ -111,11 +118,12 @@ export const page = {
       <h2>走访审核</h2>
       <p class="muted">位置距离过远、定位过旧或没有定位的走访，审核通过后才计入合同；驳回须填写原因，联络员在“最近走访”中可以看到。</p>
       <div class="console-filters">
+        <div><label for="rf-state">审核状态</label><select id="rf-state">${Object.entries(STATES).map(([k, t]) => option(k, t.label, filters.state)).join("")}</select></div>
         <div><label for="rf-street">街道</label><select id="rf-street">${option("", "全部街道", filters.street)}${streetList.map((s) => option(s.code, s.name, filters.street)).join("")}</select></div>
         <div><label for="rf-user">联络员</label><select id="rf-user">${option("", "全部联络员", filters.username)}${liaisons.map((u) => option(u.username, `${u.display_name}（${u.username}）`, filters.username)).join("")}</select></div>
         <div><label for="rf-check">位置检查</label><select id="rf-check">${option("", "全部", filters.check)}${Object.entries(QUEUE_CHECKS).map(([k, t]) => option(k, t, filters.check)).join("")}</select></div>
       </div>
-      <p id="review-count" class="review-count">待审核 ${num(data.total)} 条（最早的在前）</p>
+      <p id="review-count" class="review-count">${STATES[filters.state].label} ${num(data.total)} 条（${STATES[filters.state].order}）</p>
       ${data.total ? `<div class="review-batch" id="review-batch">
         <div class="review-batch-pick"><input type="checkbox" id="review-all"><label for="review-all" class="inline">全选本页</label>
           <span id="review-selected" class="muted">已选 0 条</span></div>
@@ -124,7 +132,7 @@ export const page = {
           <button type="button" class="danger" id="batch-reject" disabled>驳回所选</button></div>
         <p class="error" id="batch-error" hidden></p>
       </div>` : ""}
-      <ul class="review-list">${data.items.map((v) => item(kit, v, streetNames, areas)).join("") || '<li class="muted">没有待审核的走访</li>'}</ul>
+      <ul class="review-list">${data.items.map((v) => item(kit, v, streetNames, areas)).join("") || `<li class="muted">${STATES[filters.state].empty}</li>`}</ul>
       ${pages > 1 ? `<nav class="pager"><button type="button" class="secondary" id="review-prev" ${filters.page <= 1 ? "disabled" : ""}>上一页</button>
         <span>第 ${filters.page} / ${pages} 页</span>
         <button type="button" class="secondary" id="review-next" ${filters.page >= pages ? "disabled" : ""}>下一页</button></nav>` : ""}
@@ -142,6 +150,7 @@ export const page = {
     }
 
     const refilter = (key, value) => { filters[key] = value; filters.page = 1; page.render(kit); };
+    view.querySelector("#rf-state").addEventListener("change", (e) => refilter("state", e.target.value));
     view.querySelector("#rf-street").addEventListener("change", (e) => refilter("street", e.target.value));
     view.querySelector("#rf-user").addEventListener("change", (e) => refilter("username", e.target.value));
     view.querySelector("#rf-check").addEventListener("change", (e) => refilter("check", e.target.value));
