@@ -3,6 +3,7 @@ from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.district import (
     CommunityDetailSchema,
+    CommunityFilterArgs,
     CommunityListArgs,
     CommunitySchema,
     CommunityUpdateSchema,
@@ -47,6 +48,14 @@ def get_community(code):
 def update_community(data, code):
     """Set a community's point (WGS-84) and its check radius in metres (admins)."""
     return places.update_community(code, actor=current_user(), **data)
+
+
+@blp.route("/communities/suggested-locations")
+@blp.arguments(CommunityFilterArgs, location="query")
+@blp.response(200, page_of(SuggestedLocationSchema))
+def suggested_locations(args):
+    """Each community's proposed point, with how many well-located visits support it."""
+    return visits.suggested_locations(**args)
 
 
 @blp.route("/communities/<string(length=12):code>/suggested-location")

@@ -12,6 +12,8 @@ from api.schemas.visits import (
     ProblemListArgs,
     ProblemSchema,
     ProblemUpdateSchema,
+    ReviewBatchResultSchema,
+    ReviewBatchSchema,
     ReviewSchema,
     SyncResponseSchema,
     SyncSchema,
@@ -118,6 +120,15 @@ def delete_visit(visit_id):
 def review_visit(data, visit_id):
     """Approve or reject a visit (admins)."""
     return visits.review_visit(visit_id, actor=current_user(), **data)
+
+
+@blp.route("/reviews", methods=["POST"])
+@admin_only
+@blp.arguments(ReviewBatchSchema)
+@blp.response(200, ReviewBatchResultSchema)
+def review_visits(data):
+    """Approve or reject several visits at once (admins): all of them or none."""
+    return {"items": visits.review_visits(data.pop("visit_ids"), actor=current_user(), **data)}
 
 
 @blp.route("/<id:visit_id>/history")

@@ -37,8 +37,13 @@ class CommunityDetailSchema(CommunitySchema):
         return {**own, "liaisons": detail.liaisons}
 
 
-class CommunityListArgs(PageArgs):
+class CommunityFilterArgs(PageArgs):
     street_code = code()
+    has_point = fields.Boolean(metadata={
+        "description": "false: the communities whose point is still to be placed"})
+
+
+class CommunityListArgs(CommunityFilterArgs):
     q = fields.String(validate=ma.validate.Length(max=100))
 
 

@@ -56,6 +56,11 @@ class VisitSchema(ma.Schema):
     community_code = fields.String()
     community_name = fields.String()
     street_code = fields.String()
+    community_latitude = fields.Float(attribute="community.latitude", allow_none=True,
+                                      metadata={"description": "the community's point, WGS-84"})
+    community_longitude = fields.Float(attribute="community.longitude", allow_none=True)
+    community_radius_m = fields.Integer(attribute="community.radius_m", metadata={
+        "description": "a fix within this distance of the point is near"})
     visited_at = fields.AwareDateTime()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
@@ -87,6 +92,11 @@ class VisitListArgs(PageArgs):
     purpose = fields.String(validate=validate.OneOf(list(PURPOSES)))
     location_check = fields.String(validate=validate.OneOf(list(LOCATION_CHECKS)))
     review = fields.String(validate=validate.OneOf(list(REVIEW_STATUSES)))
+    standing = fields.String(validate=validate.OneOf(list(STANDINGS)), metadata={
+        "description": "awaiting_review: the review queue (far, stale or no fix, not yet "
+                       "approved)"})
+    order = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest"]),
+                          metadata={"description": "oldest: the review queue's order"})
 
 
 class SyncSchema(Strict):
@@ -108,7 +118,24 @@ class SyncResponseSchema(ma.Schema):
 
 class ReviewSchema(Strict):
     status = fields.String(required=True, validate=validate.OneOf(["approved", "rejected"]))
-    reason = fields.String(validate=validate.Length(max=1000))
+    reason = fields.String(validate=validate.Length(max=1000),
+                           metadata={"description": "required for a rejection; the liaison "
+                                                    "sees it"})
+
+
+MAX_REVIEW_BATCH = 200
+
+
+class ReviewBatchSchema(ReviewSchema):
+    visit_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2_147_483_647)), required=True,
+        validate=validate.Length(min=1, max=MAX_REVIEW_BATCH),
+        metadata={"description": "the visits decided together: all or none"})
+
+
+class ReviewBatchResultSchema(ma.Schema):
+    reviewed = fields.Function(lambda result: len(result["items"]))
+    items = fields.List(fields.Nested(VisitSchema))
 
 
 class CoverageArgs(PageArgs):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 
 from models import Assignment, Community, Street, User, db
 from service import audit
@@ -141,8 +141,10 @@ def community_codes_in(street_code: str) -> Select:
 
 @reader
 def list_communities(*, street_code: str | None = None, q: str | None = None,
-                     page: int = 1, per_page: int = 50) -> Page:
-    """Communities in code order, filtered by street and by part of the name."""
+                     has_point: bool | None = None, page: int = 1,
+                     per_page: int = 50) -> Page:
+    """Communities in code order, filtered by street, by part of the name and by whether
+    their point is known."""
     query = select(Community).join(Community.street).order_by(Community.code)
     if street_code:
         get_street(street_code)
@@ -150,7 +152,15 @@ def list_communities(*, street_code: str | None = None, q: str | None = None,
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Community.name.like(pattern), Community.code.like(pattern)))
+    if has_point is not None:
+        query = query.where(point_known(has_point))
     return paginate(query, page, per_page)
+
+
+def point_known(known: bool = True):
+    """A clause: the community's point is known (or, with known=False, still to be placed)."""
+    located = and_(Community.latitude.is_not(None), Community.longitude.is_not(None))
+    return located if known else not_(located)
 
 
 def current_liaisons(community: Community, today: date) -> list[User]:

@@ -29,12 +29,14 @@ from service.district.places import (
     community_codes_in,
     get_community,
     get_street,
+    point_known,
     referenced_community,
 )
 from service.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    RuleViolationError,
     ServiceError,
     field_error,
 )
@@ -339,11 +341,16 @@ def list_visits(*, actor: User, community_code: str | None = None,
                 street_code: str | None = None, username: str | None = None,
                 from_date: date | None = None, to_date: date | None = None,
                 purpose: str | None = None, location_check: str | None = None,
-                review: str | None = None, page: int = 1, per_page: int = 50) -> Page:
-    """Visits newest first, filtered; dates are Asia/Shanghai calendar days, inclusive."""
+                review: str | None = None, standing: str | None = None,
+                order: str = "newest", page: int = 1, per_page: int = 50) -> Page:
+    """Visits newest first (or oldest first: the review queue), filtered; dates are
+    Asia/Shanghai calendar days, inclusive; `standing` asks the contract's counting rule."""
+    rule = counting_rule()
+    ordering = ((Visit.visited_at.asc(), Visit.id.asc()) if order == "oldest"
+                else (Visit.visited_at.desc(), Visit.id.desc()))
     query = (_visible_visits(actor)
              .options(selectinload(Visit.user), selectinload(Visit.community))
-             .order_by(Visit.visited_at.desc(), Visit.id.desc()))
+             .order_by(*ordering))
     if community_code:
         query = query.where(Visit.community_code == community_code)
     if street_code:
@@ -360,8 +367,10 @@ def list_visits(*, actor: User, community_code: str | None = None,
         query = query.where(Visit.location_check == location_check)
     if review:
         query = query.where(Visit.review_status == review)
+    if standing:
+        query = query.where(rule.standing_clause(standing))
     page_of_visits = paginate(query, page, per_page)
-    with_standing(page_of_visits.items)
+    with_standing(page_of_visits.items, rule)
     return page_of_visits
 
 
@@ -412,21 +421,65 @@ def delete_visit(visit_id: int, *, actor: User, now: datetime | None = None) -> 
     audit.record("visit", visit.id, "delete", actor, {}, now=now)
 
 
+REVIEW_FIELDS = ["review_status", "review_reason"]
+REJECTION_NEEDS_REASON = "驳回时必须填写原因"
+
+
+def _decided_reason(status: str, reason: str | None) -> str | None:
+    """The reason kept with a decision: required (not blank) for a rejection."""
+    reason = (reason or "").strip() or None
+    if status == "rejected" and reason is None:
+        raise field_error("reason", REJECTION_NEEDS_REASON)
+    return reason
+
+
+def _decide(visit: Visit, actor: User, status: str, reason: str | None,
+            now: datetime) -> None:
+    """One decision on one visit, recorded in its history (the caller's transaction)."""
+    before = audit.snapshot(visit, REVIEW_FIELDS)
+    visit.review_status, visit.review_reason = status, reason
+    visit.reviewed_by_id, visit.reviewed_at = actor.id, now
+    audit.record("visit", visit.id, "review", actor,
+                 audit.diff(before, audit.snapshot(visit, REVIEW_FIELDS)), now=now)
+
+
 @writer
 def review_visit(visit_id: int, *, actor: User, status: str, reason: str | None = None,
                  now: datetime | None = None) -> Visit:
     """Approve or reject a visit (admins); a rejection needs a reason."""
     now = now or now_utc()
+    reason = _decided_reason(status, reason)
     visit = visible_visit(visit_id, actor)
-    if status == "rejected" and not (reason or "").strip():
-        raise field_error("reason", "驳回时必须填写原因")
-    before = audit.snapshot(visit, ["review_status", "review_reason"])
-    visit.review_status, visit.review_reason = status, reason
-    visit.reviewed_by_id, visit.reviewed_at = actor.id, now
-    audit.record("visit", visit.id, "review", actor,
-                 audit.diff(before, audit.snapshot(visit, ["review_status", "review_reason"])),
-                 now=now)
+    _decide(visit, actor, status, reason, now)
     return with_standing([visit])[0]
+
+
+@writer
+def review_visits(visit_ids: list[int], *, actor: User, status: str,
+                  reason: str | None = None, now: datetime | None = None) -> list[Visit]:
+    """Approve or reject several visits at once with one reason (admins): one transaction,
+    all or nothing. A visit that cannot be decided (unknown, deleted, named twice) refuses
+    the whole batch, named by its position in visit_ids."""
+    now = now or now_utc()
+    reason = _decided_reason(status, reason)
+    found = {visit.id: visit for visit in db.session.scalars(
+        _visible_visits(actor).where(Visit.id.in_(set(visit_ids)))
+        .options(selectinload(Visit.user), selectinload(Visit.community)))}
+    refused, seen = {}, set()
+    for position, visit_id in enumerate(visit_ids):
+        if visit_id in seen:
+            refused[str(position)] = [f"走访记录 {visit_id} 重复出现"]
+        elif visit_id not in found:
+            refused[str(position)] = [f"走访记录不存在：{visit_id}"]
+        seen.add(visit_id)
+    if refused:
+        first = next(iter(refused.values()))[0]
+        raise RuleViolationError(f"未审核任何走访：第 {int(next(iter(refused))) + 1} 条"
+                                 f"（{first}）", {"visit_ids": refused})
+    visits = [found[visit_id] for visit_id in visit_ids]
+    for visit in visits:
+        _decide(visit, actor, status, reason, now)
+    return with_standing(visits)
 
 
 @reader
@@ -469,6 +522,17 @@ class CountingRule:
                     Visit.review_status.not_in(self.excluded_reviews),
                     or_(Visit.location_check.not_in(self.approval_needed_for),
                         Visit.review_status == "approved"))
+
+    def standing_clause(self, standing: str):
+        """The SQL form of `standing(visit) == standing`."""
+        not_counted = or_(Visit.deleted_at.is_not(None),
+                          Visit.review_status.in_(self.excluded_reviews))
+        if standing == "counted":
+            return self.clause()
+        if standing == "not_counted":
+            return not_counted
+        return and_(not_(not_counted), Visit.location_check.in_(self.approval_needed_for),
+                    Visit.review_status != "approved")
 
     def standing(self, visit: Visit) -> str:
         """counted, awaiting_review (it will count once approved) or not_counted."""
@@ -572,22 +636,51 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _suggestions(community_codes) -> dict[str, dict]:
+    """A robust centre (the median) of each community's `ok` visits, with how many are
+    behind it, for the communities asked for (a list or a query of codes): one query."""
+    rows = db.session.execute(
+        select(Visit.community_code, Visit.latitude, Visit.longitude)
+        .where(Visit.community_code.in_(community_codes), Visit.deleted_at.is_(None),
+               Visit.location_check == "ok", Visit.review_status != "rejected",
+               not_(Visit.latitude.is_(None)), not_(Visit.longitude.is_(None))))
+    points: dict[str, list] = {}
+    for code, lat, lon in rows:
+        points.setdefault(code, []).append((lat, lon))
+    return {code: {"community_code": code,
+                   "latitude": round(statistics.median(p[0] for p in found), 6),
+                   "longitude": round(statistics.median(p[1] for p in found), 6),
+                   "visits": len(found)}
+            for code, found in points.items()}
+
+
+def _no_suggestion(code: str) -> dict:
+    return {"community_code": code, "latitude": None, "longitude": None, "visits": 0}
+
+
 @reader
 def suggested_location(community_code: str) -> dict:
     """A robust centre (the median) of a community's `ok` visits, with how many are behind it."""
     community = get_community(community_code)
-    points = db.session.execute(
-        select(Visit.latitude, Visit.longitude)
-        .where(Visit.community_code == community.code, Visit.deleted_at.is_(None),
-               Visit.location_check == "ok", Visit.review_status != "rejected",
-                not_(Visit.latitude.is_(None)))).all()
-    if not points:
-        return {"community_code": community.code, "latitude": None, "longitude": None,
-                "visits": 0}
-    return {"community_code": community.code,
-            "latitude": round(statistics.median(p[0] for p in points), 6),
-            "longitude": round(statistics.median(p[1] for p in points), 6),
-            "visits": len(points)}
+    return _suggestions([community.code]).get(community.code) or _no_suggestion(community.code)
+
+
+@reader
+def suggested_locations(*, street_code: str | None = None, has_point: bool | None = None,
+                        page: int = 1, per_page: int = 50) -> Page:
+    """The suggested location of each community (in code order, by street and by whether
+    its point is known), with how many `ok` visits support it: what an admin places points
+    from."""
+    query = select(Community.code).order_by(Community.code)
+    if street_code:
+        get_street(street_code)
+        query = query.where(Community.street_code == street_code)
+    if has_point is not None:
+        query = query.where(point_known(has_point))
+    codes = list(db.session.scalars(query))
+    found = _suggestions(query.order_by(None))
+    return page_of_rows([found.get(code) or _no_suggestion(code) for code in codes],
+                        page, per_page)
 
 
 @reader

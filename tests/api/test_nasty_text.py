@@ -77,6 +77,9 @@ def valid_bodies(n: int) -> dict:
         ("patch", "/api/v1/visits/{visit_id}"): {"notes": "补充说明"},
         ("delete", "/api/v1/visits/{visit_id}"): None,
         ("post", "/api/v1/visits/{visit_id}/review"): {"status": "approved", "reason": "核实"},
+        # Visit 1: the first made by the resources fixture (ids start again in a clean table).
+        ("post", "/api/v1/visits/reviews"): {"visit_ids": [1], "status": "approved",
+                                             "reason": "核实"},
         ("post", "/api/v1/problems"): {"community_code": FUYOUJIE, "title": "楼道灯坏了",
                                        "category": "设施", "description": "三层"},
         ("patch", "/api/v1/problems/{problem_id}"): {"resolution": "已报修"},

@@ -558,6 +558,7 @@ async function renderRecent() {
       <span class="tag ${v.standing}" data-standing="${v.standing}">${esc(v.standing_label)}</span>
       <div class="muted">${localTime(v.visited_at)} · ${PURPOSES[v.purpose]} · 接触 ${v.people_met} 人 · 注册 ${v.new_registrations} 人</div>
       ${v.review_status === "rejected" ? `<p class="error review">未通过审核：${esc(v.review_reason || "未说明原因")}</p>` : ""}
+      ${v.review_status === "approved" ? `<p class="muted review">已审核通过${v.review_reason ? `：${esc(v.review_reason)}` : ""}</p>` : ""}
       <div class="notes">${esc(v.notes)}</div>
       ${editable(v) ? `<details><summary>更正</summary>
         <form data-edit="${v.id}" novalidate>
