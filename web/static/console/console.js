@@ -4,7 +4,7 @@
 const version = new URL(import.meta.url).search;
 
 // Page modules of this folder, in the order of their tabs.
-const NAMES = [];
+const NAMES = ["records", "targets", "weekly"];
 
 const stylesheet = document.createElement("link");
 stylesheet.rel = "stylesheet";
