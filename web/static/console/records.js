@@ -193,8 +193,8 @@ export const page = {
         button.disabled = true;
         try {
           await api(record ? `/api/v1/${kind.key}/${record.id}` : `/api/v1/${kind.key}`, { method: record ? "PATCH" : "POST", body });
-          kit.toast(record ? `已保存对${kind.label}的修改` : `已新建${kind.label}`);
           await page.render(kit);
+          kit.toast(record ? `已保存对${kind.label}的修改` : `已新建${kind.label}`);
         } catch (error) {
           button.disabled = false;
           if (error instanceof kit.ApiError && [409, 422].includes(error.status)) showFieldErrors(kit, form, error);
@@ -213,8 +213,8 @@ export const page = {
       b.disabled = true;
       try {
         await api(`/api/v1/${kind.key}/${record.id}`, { method: "DELETE" });
-        kit.toast(`已删除${kind.label}`);
         await page.render(kit);
+        kit.toast(`已删除${kind.label}`);
       } catch (error) { b.disabled = false; kit.toast(error.message); }
     }));
     const labels = Object.fromEntries(kind.fields.map((f) => [f.name, f.label]));

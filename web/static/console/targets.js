@@ -73,8 +73,8 @@ export const page = {
         if (Object.keys(missing).length) { showFieldErrors(kit, form, { body: { errors: { json: missing } } }); return; }
         try {
           await api(`/api/v1/targets/${encodeURIComponent(t.key)}`, { method: "PATCH", body: { target: Number(value), reason } });
-          kit.toast(`已将“${t.name}”的目标值改为 ${value}`);
           await page.render(kit);
+          kit.toast(`已将“${t.name}”的目标值改为 ${value}`);
         } catch (error) {
           if (error instanceof kit.ApiError && error.status === 422) showFieldErrors(kit, form, error);
           else kit.toast(error.message);
@@ -105,8 +105,8 @@ export const page = {
       button.disabled = true;
       try {
         const loaded = await api("/api/v1/contracts", { method: "POST", body });
-        kit.toast(`已加载合同：${loaded.name}（${loaded.targets.length} 项目标）`);
         await page.render(kit);
+        kit.toast(`已加载合同：${loaded.name}（${loaded.targets.length} 项目标）`);
       } catch (error) {
         button.disabled = false;
         if (error instanceof kit.ApiError && error.status === 422) showFieldErrors(kit, upload, error);

@@ -7,6 +7,7 @@ const { districtPlaces } = await import(`./common_c.js${new URL(import.meta.url)
 const STATUS = { not_started: "未开始", none: "尚未生成", queued: "排队中", running: "生成中", failed: "生成失败", done: "已生成", stale: "需重新生成" };
 const POLL_MS = 3000;
 let timer = null;
+let renders = 0; // a late answer or timer of an earlier render of the page is dropped
 
 const monthDay = (iso) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 
@@ -15,6 +16,7 @@ export const page = {
   label: "周报",
   async render(kit) {
     clearTimeout(timer);
+    const generation = ++renders;
     const { view, api, esc } = kit;
     const [weeks, places] = await Promise.all([api("/api/v1/reports/weekly/weeks"), districtPlaces(api)]);
     const counts = {};
@@ -45,9 +47,16 @@ export const page = {
       clearTimeout(timer);
       if (items.some((w) => w.active)) timer = setTimeout(refresh, POLL_MS);
     };
+    const table = view.querySelector("#weeks");
+    const current = () => generation === renders && document.contains(table);
     const refresh = async () => {
-      if (!document.contains(view.querySelector("#weeks"))) return;
-      try { fill((await api("/api/v1/reports/weekly/weeks")).items); } catch { timer = setTimeout(refresh, POLL_MS); }
+      if (!current()) return;
+      let items;
+      try { items = (await api("/api/v1/reports/weekly/weeks")).items; } catch {
+        if (current()) timer = setTimeout(refresh, POLL_MS);
+        return;
+      }
+      if (current()) fill(items);
     };
     // The chosen week goes to the section below, which follows its set and downloads its files.
     const show = (week) => {
