@@ -261,6 +261,14 @@ def test_an_admin_sees_the_weeks_generates_one_and_downloads_a_file(
     saved = tmp_path / "district.xlsx"
     download.save_as(saved)
     assert zipfile.is_zipfile(saved)  # an xlsx is a zip
+    # A street's and a community's workbook of the same week, chosen in the section.
+    page.get_by_label("街道", exact=True).select_option(XICHANG)
+    page.get_by_label("社区", exact=True).select_option(FUYOUJIE)
+    for button, name in (("街道汇总", "2022-W21_西长安街街道.xlsx"),
+                         ("社区报表", "2022-W21_府右街南社区居委会.xlsx")):
+        with page.expect_download() as started:
+            page.locator("#weekly").get_by_role("button", name=button).click()
+        assert started.value.suggested_filename == name
     status = client.get("/api/v1/reports/weekly/2022-W21", headers=admin_headers).get_json()
     assert status["generated"] and status["latest"]["username"] == "admin"
     listed = {w["week"]: w["status"] for w in client.get(
@@ -274,3 +282,25 @@ def test_officials_do_not_get_the_console_pages(desktop, make_user):
     expect(desktop.get_by_role("link", name="总览")).to_be_visible()
     for name in ("推广工作登记", "合同目标", "周报"):
         expect(desktop.get_by_role("link", name=name)).to_have_count(0)
+
+
+@pytest.mark.parametrize("name", ["推广工作登记", "合同目标", "周报"])
+def test_the_pages_are_usable_at_768_pixels(browser, live_server, admin, name):
+    playwright, chromium = browser
+    context = chromium.new_context(base_url=live_server, viewport={"width": 768, "height": 1024},
+                                   locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        open_tab(page, admin, name)
+        expect(page.locator("main .card").first).to_be_visible()
+        if name == "推广工作登记":
+            page.get_by_role("button", name="新建培训").click()
+            expect(page.locator("#record-form")).to_be_visible()
+        # Wide tables scroll in their own box; the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 768
+        for button in page.locator("main button:visible").all():
+            box = button.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 768, button.inner_text()
+    finally:
+        context.close()
