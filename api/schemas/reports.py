@@ -28,7 +28,7 @@ class WeekSummarySchema(ma.Schema):
     end = fields.Date()
     started = fields.Boolean(metadata={"description": "The week has begun (a set can be made)"})
     status = fields.String(metadata={"enum": ["not_started", "none", "queued", "running",
-                                              "failed", "done", "stale"]})
+                                              "failed", "done", "stale", "archived"]})
     generated = fields.Boolean()
     stale = fields.Boolean()
     sets = fields.Integer(metadata={"description": "Sets asked for this week"})

@@ -321,7 +321,8 @@ class WeekSummary:
 
     @property
     def status(self) -> str:
-        """not_started, none, queued, running, failed, done or stale."""
+        """not_started, none, queued, running, failed, done, stale, or archived (a set was
+        made but its files are not kept, like the demo year's history)."""
         if not self.started:
             return "not_started"
         if self.active is not None:
@@ -330,6 +331,8 @@ class WeekSummary:
             return "failed"
         if self.latest is not None:
             return "stale" if self.stale else "done"
+        if self.last is not None and self.last.status == JobStatus.DONE:
+            return "archived"
         return "none"
 
 

@@ -177,3 +177,25 @@ def test_officials_may_read_records_but_never_write_them(client, official_header
     assert client.patch(f"/api/v1/{url}/1", json={"title": "x"},
                         headers=official_headers).status_code == 403
     assert client.delete(f"/api/v1/{url}/1", headers=official_headers).status_code == 403
+
+
+def test_a_set_delivered_without_files_shows_as_archived(app, client, admin_headers):
+    from datetime import UTC, datetime
+
+    from service.reports import runs
+    with app.app_context():
+        runs.record_delivered_set("2022-W30", actor=None, seconds=12, files=280,
+                                  finished_at=datetime(2022, 8, 1, 0, 10, tzinfo=UTC))
+    items = {w["week"]: w for w in client.get("/api/v1/reports/weekly/weeks",
+                                              headers=admin_headers).get_json()["items"]}
+    assert (items["2022-W30"]["status"], items["2022-W30"]["generated"],
+            items["2022-W30"]["sets"]) == ("archived", False, 1)
+
+
+def test_the_command_refuses_the_same_bad_file_with_the_same_words(runner, client, admin_headers,
+                                                                   tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(next(c for c, _, says in BAD_FILES if "weekly" in says), encoding="utf-8")
+    refused = runner.invoke(args=["load-contract", str(bad)])
+    assert refused.exit_code != 0 and "计量方式未知：weekly" in refused.output
+    assert current(client, admin_headers)["key"] == "xicheng-2022"

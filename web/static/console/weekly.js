@@ -4,7 +4,7 @@
 // fetched anew with the pages.
 const { districtPlaces } = await import(`./common_c.js${new URL(import.meta.url).search}`);
 
-const STATUS = { not_started: "未开始", none: "尚未生成", queued: "排队中", running: "生成中", failed: "生成失败", done: "已生成", stale: "需重新生成" };
+const STATUS = { not_started: "未开始", none: "尚未生成", queued: "排队中", running: "生成中", failed: "生成失败", done: "已生成", stale: "需重新生成", archived: "已交付（文件未保留）" };
 const POLL_MS = 3000;
 let timer = null;
 let renders = 0; // a late answer or timer of an earlier render of the page is dropped
@@ -40,7 +40,7 @@ export const page = {
             ${w.active && w.active.progress_total ? `<div class="muted">${w.active.progress_done} / ${w.active.progress_total}</div>` : ""}</td>
           <td>${esc(when)}</td>
           <td class="actions">${w.started ? `<button type="button" class="secondary" data-show="${w.week}">查看与下载</button>
-            <button type="button" data-make="${w.week}"${w.active ? " disabled" : ""}>${w.generated || w.status === "failed" ? "重新生成" : "生成"}</button>` : ""}</td></tr>`;
+            <button type="button" data-make="${w.week}"${w.active ? " disabled" : ""}>${w.sets ? "重新生成" : "生成"}</button>` : ""}</td></tr>`;
       }).join("");
       view.querySelectorAll("[data-show]").forEach((b) => b.addEventListener("click", () => show(b.dataset.show)));
       view.querySelectorAll("[data-make]").forEach((b) => b.addEventListener("click", () => make(b)));
