@@ -26,13 +26,26 @@ def desktop(browser, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of delete and load
+    # Nothing the pages do may throw or be blocked by the Content-Security-Policy.
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert problems == []
 
 
 def open_tab(page, admin, name: str) -> None:
     log_in(page, admin.username, admin.password)
+    # The overview first, as the admin lands there: the shell does not drop a screen still
+    # loading when another tab is chosen, so a late overview would replace the page.
+    expect(page.get_by_role("heading", name="每周运营数据报表")).to_be_visible()
     page.get_by_role("link", name=name).click()
+    expect(page.locator(PAGE_MARKS[name])).to_be_visible()
+
+
+PAGE_MARKS = {"推广工作登记": "#records", "合同目标": "#target-table", "周报": "#weeks"}
 
 
 def set_field(form, name: str, value) -> None:
