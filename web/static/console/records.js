@@ -61,6 +61,7 @@ const NULLABLE = new Set(["street_code", "community_code", "closed_on", "undesig
 
 // What stays while the admin moves between kinds (a fresh console starts at trainings).
 const chosen = { kind: "trainings", street: "", month: "" };
+let renders = 0; // an earlier render answered late draws nothing over a later one
 
 function monthRange(month) {
   const [year, m] = month.split("-").map(Number);
@@ -73,6 +74,7 @@ export const page = {
   label: "推广工作登记",
   async render(kit) {
     const { view, api, esc } = kit;
+    const generation = ++renders;
     const kind = KINDS.find((k) => k.key === chosen.kind) || KINDS[0];
     const params = new URLSearchParams({ per_page: "500" });
     if (chosen.month) { const [from, to] = monthRange(chosen.month); params.set("from", from); params.set("to", to); }
@@ -81,6 +83,7 @@ export const page = {
       districtPlaces(api), api(`/api/v1/${kind.key}?${params}`), api("/api/v1/targets"),
       api("/api/v1/contracts/current"),
       kind.fields.some((f) => f.type === "topic") || kind.key === "articles" ? api("/api/v1/topics?per_page=500") : null]);
+    if (generation !== renders) return;
     const topicTitle = new Map((topics ? topics.items : []).map((t) => [t.id, `${t.month} ${t.title}`]));
     const fed = new Set(contract.targets.filter((t) => t.source === kind.source).map((t) => t.key));
     const targets = report.items.filter((t) => fed.has(t.key));

@@ -7,12 +7,16 @@ const { clearFieldErrors, historyHtml, setWidths, showFieldErrors } = await impo
 const MEASURES = { count: "累计数量", cumulative_sum: "累计总量", every_street: "每个街道至少一次", monthly_average: "月均",
   share_of_weeks: "按周提供比例", latest_value: "最新数值" };
 
+let renders = 0; // an earlier render answered late draws nothing over a later one
+
 export const page = {
   key: "targets",
   label: "合同目标",
   async render(kit) {
     const { view, api, esc } = kit;
+    const generation = ++renders;
     const [report, contract] = await Promise.all([api("/api/v1/targets"), api("/api/v1/contracts/current")]);
+    if (generation !== renders) return;
     const ended = kit.today() > report.contract.end;
     view.innerHTML = `
       <section class="card" id="contract"><h2>当前合同</h2>

@@ -19,6 +19,7 @@ export const page = {
     const generation = ++renders;
     const { view, api, esc } = kit;
     const [weeks, places] = await Promise.all([api("/api/v1/reports/weekly/weeks"), districtPlaces(api)]);
+    if (generation !== renders) return;
     const counts = {};
     for (const w of weeks.items) counts[w.status] = (counts[w.status] || 0) + 1;
     view.innerHTML = `
