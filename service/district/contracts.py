@@ -22,6 +22,18 @@ MEASURES = {"count", "cumulative_sum", "every_street", "monthly_average", "share
 MAX_CONTRACT_BYTES = 1_000_000
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a contract has no use for them, and a file of nested
+    aliases a few kilobytes long would expand beyond any memory once stored as JSON."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases are not accepted",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_contract_file(path: Path) -> dict:
     """Parse a contract from a YAML or JSON file (JSON is YAML too)."""
     try:
@@ -36,12 +48,14 @@ def parse_contract(content: bytes) -> dict:
     if len(content) > MAX_CONTRACT_BYTES:
         raise field_error("file", "合同文件过大（最多 1 MB）")
     try:
-        data = yaml.safe_load(content.decode("utf-8"))
+        data = yaml.load(content.decode("utf-8"), Loader=_PlainLoader)  # a SafeLoader
     except UnicodeDecodeError:
         raise field_error("file", "无法读取合同文件：应为 UTF-8 编码的 YAML 或 JSON") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        if getattr(exc, "problem", None) == "aliases are not accepted":
+            raise field_error("file", f"无法读取合同文件：不接受 YAML 别名（*…）{where}") from None
         raise field_error("file", f"无法读取合同文件：YAML 格式错误{where}") from None
     except ValueError:  # a date YAML recognises but no calendar has, e.g. 2023-13-01
         raise field_error("file", "无法读取合同文件：其中有无效的日期") from None

@@ -86,6 +86,10 @@ def test_an_uploaded_contract_file_becomes_current_as_the_command_would_load_it(
 BAD_FILES = [
     ("key: [unclosed\n", "file", "YAML 格式错误"),
     ("- just\n- a list\n", "file", "应为一个对象"),
+    # Nested aliases ("billion laughs") would expand beyond any memory once stored as JSON.
+    ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "key: x\nname: y\nstart: 2023-01-01\nend: 2023-12-31\ntargets: []\nrules: {c: *b}\n",
+     "file", "不接受 YAML 别名"),
     (b"\xff\xfe bad bytes", "file", "UTF-8"),
     ("key: x\nname: y\nstart: 2023-01-01\nend: 2022-01-01\ntargets: []\n", "end", "结束日期"),
     ("key: x\nname: y\nstart: 2023-01-01\nend: 2023-12-31\n", "targets", "缺少字段：targets"),
