@@ -4,7 +4,7 @@ from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.jobs import JobSchema
-from api.schemas.reports import RunArgs, WeekStatusSchema
+from api.schemas.reports import ContractWeeksSchema, RunArgs, WeekStatusSchema
 from service.reports import downloads, runs
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
@@ -35,6 +35,15 @@ def _send(week: str, kind: str, code: str | None = None, *, again: bool = True):
 def list_sets(args):
     """Every set of weekly spreadsheets made or being made: which week, by whom, how it went."""
     return runs.list_sets(**args)
+
+
+@blp.route("/weeks")
+@blp.response(200, ContractWeeksSchema)
+def contract_weeks():
+    """Every week of the contract in force, oldest first, with its sets' status (one request
+    for the whole contract)."""
+    contract, weeks = runs.contract_weeks()
+    return {"contract": contract, "items": weeks}
 
 
 @blp.route(f"/{WEEK}")

@@ -3,6 +3,7 @@ from api.blueprint import Blueprint
 from api.schemas.common import AuditEntrySchema
 from api.schemas.targets import (
     ContractDetailSchema,
+    ContractFileSchema,
     ContractTargetSchema,
     TargetArgs,
     TargetReportSchema,
@@ -29,8 +30,9 @@ def target_report(args):
 @blp.arguments(TargetUpdateSchema)
 @blp.response(200, ContractTargetSchema)
 def update_target(data, key):
-    """Change a target's number (admins; recorded)."""
-    return targets.update_target(key, actor=current_user(), target=data["target"])
+    """Change a target's number (admins) with a required reason; both are recorded."""
+    return targets.update_target(key, actor=current_user(), target=data["target"],
+                                 reason=data["reason"])
 
 
 @blp.route("/targets/<string(maxlength=64):key>/history")
@@ -45,3 +47,14 @@ def target_history(key):
 def contract():
     """The contract in force, with its period, rules and targets."""
     return contracts.contract_in_force()
+
+
+@blp.route("/contracts", methods=["POST"])
+@admin_only
+@blp.arguments(ContractFileSchema, location="files")
+@blp.response(201, ContractDetailSchema)
+def upload_contract(files):
+    """Load a contract file (YAML or JSON, admins), as `flask load-contract` does: it becomes
+    the contract in force. A bad file is refused (422 naming what is wrong); nothing changes."""
+    return contracts.load_contract(contracts.parse_contract(files["file"].read()),
+                                   actor=current_user())

@@ -5,6 +5,7 @@ from marshmallow import fields
 
 from api.schemas.common import Strict
 from api.schemas.jobs import JobSchema
+from api.schemas.targets import ContractSchema
 
 
 class RunArgs(Strict):
@@ -25,3 +26,24 @@ class WeekStatusSchema(ma.Schema):
     active = fields.Nested(JobSchema, allow_none=True,
                            metadata={"description": "A set being made now"})
     runs = fields.List(fields.Nested(JobSchema))
+
+
+class WeekSummarySchema(ma.Schema):
+    week = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    started = fields.Boolean(metadata={"description": "The week has begun (a set can be made)"})
+    status = fields.String(metadata={"enum": ["not_started", "none", "queued", "running",
+                                              "failed", "done", "stale", "archived"]})
+    generated = fields.Boolean()
+    stale = fields.Boolean()
+    sets = fields.Integer(metadata={"description": "Sets asked for this week"})
+    latest = fields.Nested(JobSchema, allow_none=True)
+    active = fields.Nested(JobSchema, allow_none=True)
+    last = fields.Nested(JobSchema, allow_none=True,
+                         metadata={"description": "The latest set asked for"})
+
+
+class ContractWeeksSchema(ma.Schema):
+    contract = fields.Nested(ContractSchema)
+    items = fields.List(fields.Nested(WeekSummarySchema))

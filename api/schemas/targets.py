@@ -43,6 +43,13 @@ class TargetReportSchema(ma.Schema):
 
 class TargetUpdateSchema(Strict):
     target = fields.Float(required=True, validate=validate.Range(min=0, max=1e12))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "Why the number changes (kept in the history)"})
+
+
+class ContractFileSchema(Strict):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "The contract as YAML or JSON"})
 
 
 class ContractTargetSchema(ma.Schema):

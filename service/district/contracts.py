@@ -1,12 +1,14 @@
 """Contracts and their targets as data: loading them from files and finding the one in force."""
 
+import math
 from datetime import date
 from pathlib import Path
 
 import yaml
 from sqlalchemy import select
 
-from models import Contract, ContractTarget, db
+from models import Contract, ContractTarget, User, db
+from service import audit
 from service.errors import NotFoundError, field_error
 from service.transaction import reader, writer
 
@@ -14,15 +16,95 @@ DEFAULT_CONTRACT_FILE = (Path(__file__).resolve().parents[2]
                          / "data" / "contracts" / "xicheng-2022.yaml")
 
 
+# How a target's actual figure is measured (see service.progress.targets).
+MEASURES = {"count", "cumulative_sum", "every_street", "monthly_average", "share_of_weeks",
+            "latest_value"}
+MAX_CONTRACT_BYTES = 1_000_000
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a contract has no use for them, and a file of nested
+    aliases a few kilobytes long would expand beyond any memory once stored as JSON."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases are not accepted",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_contract_file(path: Path) -> dict:
-    """Parse a contract from YAML or JSON (JSON is YAML too)."""
+    """Parse a contract from a YAML or JSON file (JSON is YAML too)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        content = path.read_bytes()
+    except OSError as exc:
         raise field_error("file", f"无法读取合同文件：{exc}") from None
+    return parse_contract(content)
+
+
+def parse_contract(content: bytes) -> dict:
+    """Parse a contract from YAML or JSON bytes (a file read or uploaded)."""
+    if len(content) > MAX_CONTRACT_BYTES:
+        raise field_error("file", "合同文件过大（最多 1 MB）")
+    try:
+        data = yaml.load(content.decode("utf-8"), Loader=_PlainLoader)  # a SafeLoader
+    except UnicodeDecodeError:
+        raise field_error("file", "无法读取合同文件：应为 UTF-8 编码的 YAML 或 JSON") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        if getattr(exc, "problem", None) == "aliases are not accepted":
+            raise field_error("file", f"无法读取合同文件：不接受 YAML 别名（*…）{where}") from None
+        raise field_error("file", f"无法读取合同文件：YAML 格式错误{where}") from None
+    except ValueError:  # a date YAML recognises but no calendar has, e.g. 2023-13-01
+        raise field_error("file", "无法读取合同文件：其中有无效的日期") from None
+    except RecursionError:
+        raise field_error("file", "无法读取合同文件：嵌套层次过深") from None
     if not isinstance(data, dict):
         raise field_error("file", "合同文件应为一个对象（包含 key、name、start、end、targets）")
     return data
+
+
+def _text(value, field: str, label: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise field_error(field, f"{label}应为非空文本")
+    if len(value) > limit:
+        raise field_error(field, f"{label}最多 {limit} 个字符")
+    return value
+
+
+def _checked_target(item, position: int) -> dict:
+    """One target of a contract file, checked: its fields, number, measure and source."""
+    where = f"第 {position + 1} 个目标"
+    if not isinstance(item, dict):
+        raise field_error("targets", f"{where}格式错误")
+    missing = [k for k in ("key", "name", "target", "measure") if k not in item]
+    if missing:
+        raise field_error("targets", f"{where}缺少字段：{', '.join(missing)}")
+    number = item["target"]
+    if isinstance(number, bool) or not isinstance(number, int | float | str):
+        raise field_error("targets", f"{where}的数值无效")
+    try:
+        number = float(number)
+    except ValueError:
+        raise field_error("targets", f"{where}的数值无效") from None
+    if not math.isfinite(number) or not 0 <= number <= 1e12:
+        raise field_error("targets", f"{where}的数值应在 0 到 1e12 之间")
+    key = _text(item["key"], "targets", f"{where}的 key ", 64)
+    name = _text(item["name"], "targets", f"{where}的名称", 200)
+    measure, source = item["measure"], item.get("source", key)
+    if measure not in MEASURES:
+        raise field_error("targets", f"{where}（{key}）的计量方式未知：{measure}"
+                                     f"（可用：{'、'.join(sorted(MEASURES))}）")
+    # The measured quantities are registered by the progress service (imported here, late,
+    # because it reads contracts itself).
+    from service.progress.targets import SOURCES, STREET_SOURCES
+    known = STREET_SOURCES if measure == "every_street" else SOURCES
+    if source not in known:
+        raise field_error("targets", f"{where}（{key}）的数据来源未知：{source}"
+                                     f"（可用：{'、'.join(sorted(known))}）")
+    return {"key": key, "name": name, "target": number, "measure": measure, "source": source}
 
 
 def _as_date(value, field: str) -> date:
@@ -35,14 +117,29 @@ def _as_date(value, field: str) -> date:
 
 
 @writer
-def load_contract(data: dict, *, activate: bool = True) -> Contract:
-    """Create or replace a contract (matched by key) and its targets."""
+def load_contract(data: dict, *, activate: bool = True, actor: User | None = None) -> Contract:
+    """Create or replace a contract (matched by key) and its targets: all of the file is
+    checked before anything is written, and a refusal names what is wrong."""
     for field in ("key", "name", "start", "end", "targets"):
         if field not in data:
             raise field_error(field, f"合同缺少字段：{field}")
+    _text(data["key"], "key", "合同 key ", 64)
+    _text(data["name"], "name", "合同名称", 200)
+    if not isinstance(data.get("client", ""), str) or len(data.get("client", "")) > 200:
+        raise field_error("client", "委托方应为文本（最多 200 个字符）")
+    if not isinstance(data.get("rules") or {}, dict):
+        raise field_error("rules", "rules 应为对象")
     start, end = _as_date(data["start"], "start"), _as_date(data["end"], "end")
     if end <= start:
         raise field_error("end", "合同结束日期必须晚于开始日期")
+    if not isinstance(data["targets"], list):
+        raise field_error("targets", "targets 应为列表")
+    items = [_checked_target(item, position) for position, item in enumerate(data["targets"])]
+    seen = set()
+    for item in items:
+        if item["key"] in seen:
+            raise field_error("targets", f"目标重复：{item['key']}")
+        seen.add(item["key"])
     contract = db.session.scalar(select(Contract).where(Contract.key == data["key"]))
     if contract is None:
         contract = Contract(key=data["key"])
@@ -55,29 +152,20 @@ def load_contract(data: dict, *, activate: bool = True) -> Contract:
     # same keys would be inserted before the old ones are deleted, against (contract, key).
     held = {target.key: target for target in contract.targets}
     targets = []
-    if not isinstance(data["targets"], list):
-        raise field_error("targets", "targets 应为列表")
-    for position, item in enumerate(data["targets"]):
-        if not isinstance(item, dict):
-            raise field_error("targets", f"第 {position + 1} 个目标格式错误")
-        missing = [k for k in ("key", "name", "target", "measure") if k not in item]
-        if missing:
-            raise field_error("targets", f"第 {position + 1} 个目标缺少字段：{', '.join(missing)}")
-        try:
-            number = float(item["target"])
-        except (TypeError, ValueError):
-            raise field_error("targets", f"第 {position + 1} 个目标的数值无效") from None
-        if any(target.key == item["key"] for target in targets):
-            raise field_error("targets", f"目标重复：{item['key']}")
+    for position, item in enumerate(items):
         target = held.pop(item["key"], None) or ContractTarget(key=item["key"])
-        target.name, target.target, target.measure = item["name"], number, item["measure"]
-        target.source, target.position = item.get("source", item["key"]), position
+        target.name, target.target, target.measure = item["name"], item["target"], item["measure"]
+        target.source, target.position = item["source"], position
         targets.append(target)
     contract.targets = targets
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False
         contract.active = True
+    db.session.flush()
+    audit.record("contract", contract.id, "load", actor, {
+        "key": contract.key, "name": contract.name, "start": start.isoformat(),
+        "end": end.isoformat(), "targets": [item["key"] for item in items]})
     return contract
 
 

@@ -26,7 +26,7 @@ from models import (
 from models.registry import training_communities, training_streets
 from service import audit
 from service.district.contracts import current_contract
-from service.errors import NotFoundError
+from service.errors import NotFoundError, field_error
 from service.fieldwork.visits import count_counted_visits
 from service.progress.pace import elapsed_fraction, expected_level
 from service.progress.pace import status as _status
@@ -226,16 +226,20 @@ def target_report(as_of: date) -> TargetReport:
 
 
 @writer
-def update_target(key: str, *, actor: User, target: float) -> ContractTarget:
-    """Change a target's number (admins); recorded."""
+def update_target(key: str, *, actor: User, target: float, reason: str) -> ContractTarget:
+    """Change a target's number (admins) with the reason, both kept in the history."""
+    if not (reason or "").strip():
+        raise field_error("reason", "请填写修改原因")
     contract = current_contract()
     row = contract.target(key)
     if row is None:
         raise NotFoundError(f"目标不存在：{key}")
     before = row.target
+    if before == target:
+        raise field_error("target", "目标值没有变化")
     row.target = target
-    if before != target:
-        audit.record("contract_target", row.id, "update", actor, {"target": [before, target]})
+    audit.record("contract_target", row.id, "update", actor,
+                 {"target": [before, target], "reason": reason.strip()})
     return row
 
 

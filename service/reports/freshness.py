@@ -54,3 +54,14 @@ def changed_since(week: Week, snapshot_at: datetime) -> bool:
     (in the caller's transaction)."""
     since = snapshot_at - IN_FLIGHT
     return bool(db.session.scalar(select(or_(*_changes(week, since)))))
+
+
+def stale_weeks(sets: list[tuple[Week, datetime]]) -> set[str]:
+    """Of many weeks with the moment their latest set was read, those whose records changed
+    since: one statement for all of them (in the caller's transaction)."""
+    if not sets:
+        return set()
+    columns = [or_(*_changes(week, snapshot_at - IN_FLIGHT)).label(f"w{index}")
+               for index, (week, snapshot_at) in enumerate(sets)]
+    row = db.session.execute(select(*columns)).one()
+    return {week.label for (week, _), changed in zip(sets, row, strict=True) if changed}

@@ -24,18 +24,19 @@ from sqlalchemy import select
 from models import Contract, Job, JobStatus, User, db
 from models.locking import serialize_on
 from service.clock import local_today, now_utc
+from service.district.contracts import current_contract
 from service.errors import NotFoundError, UnavailableError, field_error
 from service.jobs import records
 from service.jobs.queue import step, the_queue
 from service.pagination import Page, paginate
-from service.reports.calendar import Week, parse_week
+from service.reports.calendar import Week, parse_week, week_label
 from service.reports.files import (
     remove_temporaries,
     replacing,
     workbook_parts,
     write_part,
 )
-from service.reports.freshness import changed_since
+from service.reports.freshness import changed_since, stale_weeks
 from service.reports.gathering import gather_week
 from service.transaction import reader, writer
 
@@ -308,6 +309,77 @@ def week_status(label: str) -> WeekStatus:
     stale = bool(latest and latest.snapshot_at and changed_since(week, latest.snapshot_at))
     return WeekStatus(week.label, week.start, week.end, _in_a_contract(week), latest, active,
                       stale, runs)
+
+
+@dataclass
+class WeekSummary:
+    week: str
+    start: date
+    end: date
+    started: bool  # the week has begun: a set can be made
+    latest: Job | None  # the latest finished set whose files are kept
+    active: Job | None  # a set being made now
+    last: Job | None  # the latest set asked for, whatever became of it
+    stale: bool
+    sets: int  # sets asked for this week
+
+    @property
+    def generated(self) -> bool:
+        return self.latest is not None
+
+    @property
+    def status(self) -> str:
+        """not_started, none, queued, running, failed, done, stale, or archived (a set was
+        made but its files are not kept, like the demo year's history)."""
+        if not self.started:
+            return "not_started"
+        if self.active is not None:
+            return self.active.status
+        if self.last is not None and self.last.status == JobStatus.FAILED:
+            return "failed"
+        if self.latest is not None:
+            return "stale" if self.stale else "done"
+        if self.last is not None and self.last.status == JobStatus.DONE:
+            return "archived"
+        return "none"
+
+
+def _contract_weeks(contract: Contract) -> list[Week]:
+    monday = contract.start_date - timedelta(days=contract.start_date.weekday())
+    weeks = []
+    while monday <= contract.end_date:
+        weeks.append(Week(week_label(monday), monday, monday + timedelta(days=6)))
+        monday += timedelta(days=7)
+    return weeks
+
+
+@reader
+def contract_weeks(today: date | None = None) -> tuple[Contract, list[WeekSummary]]:
+    """Every ISO week of the contract in force, oldest first, with its sets' status: one
+    query for the sets of all weeks and one for which of them are stale."""
+    contract = current_contract()
+    today = today or local_today()
+    weeks = _contract_weeks(contract)
+    by_week: dict[str, list[Job]] = {week.label: [] for week in weeks}
+    for job in db.session.scalars(records.jobs_query(KIND).where(
+            Job.subject.in_(list(by_week)))):
+        by_week[job.subject].append(job)
+    summaries = []
+    for week in weeks:
+        jobs = by_week[week.label]  # newest first
+        active = next((job for job in jobs if job.status in JobStatus.ACTIVE), None)
+        finished = sorted((job for job in jobs if job.status == JobStatus.DONE
+                           and job.result.get("directory")
+                           and Path(job.result["directory"]).is_dir()),
+                          key=lambda job: (job.finished_at, job.id), reverse=True)
+        summaries.append(WeekSummary(week.label, week.start, week.end, week.start <= today,
+                                     finished[0] if finished else None, active,
+                                     jobs[0] if jobs else None, False, len(jobs)))
+    stale = stale_weeks([(parse_week(s.week), s.latest.snapshot_at) for s in summaries
+                         if s.latest is not None and s.latest.snapshot_at])
+    for summary in summaries:
+        summary.stale = summary.week in stale
+    return contract, summaries
 
 
 @reader

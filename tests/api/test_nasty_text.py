@@ -32,8 +32,8 @@ WEEK = "2022-W20"  # the week of visit_body()'s visit
 STRONG_PASSWORD = "Xicheng-ops-2022!"
 # Tables written on purpose by a refused request: a failed login is recorded for the throttle.
 WRITTEN_ON_REFUSAL = {"login_attempts"}
-# The multipart import's text is its file, which the import tests try with bad files.
-NOT_JSON = {("post", "/api/v1/user-counts/import")}
+# The multipart uploads' text is their file, which their own tests try with bad files.
+NOT_JSON = {("post", "/api/v1/user-counts/import"), ("post", "/api/v1/contracts")}
 
 RECORDS = {
     "trainings": {"date": "2022-05-10", "title": "平台使用培训", "street_codes": [XICHANG],
@@ -85,7 +85,7 @@ def valid_bodies(n: int) -> dict:
         ("patch", "/api/v1/problems/{problem_id}"): {"resolution": "已报修"},
         ("post", "/api/v1/user-counts"): {"date": "2022-05-15", "items": [
             {"community_code": FUYOUJIE, "registered": 10, "verified": 5}]},
-        ("patch", "/api/v1/targets/{key}"): {"target": 16},
+        ("patch", "/api/v1/targets/{key}"): {"target": 16, "reason": "补充协议"},
         ("post", "/api/v1/reports/weekly/{week}/runs"): None,
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,

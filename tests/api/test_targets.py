@@ -226,15 +226,16 @@ def test_an_admin_changes_a_target_number_and_it_is_recorded(client, admin_heade
     liaison = auth_headers(make_user("liaison"))
     assert client.patch("/api/v1/targets/events", json={"target": 20},
                         headers=liaison).status_code == 403
-    changed = client.patch("/api/v1/targets/events", json={"target": 20}, headers=admin_headers)
+    changed = client.patch("/api/v1/targets/events", json={"target": 20, "reason": "补充协议"},
+                           headers=admin_headers)
     assert changed.status_code == 200 and changed.get_json()["target"] == 20
     report = client.get("/api/v1/targets", headers=admin_headers).get_json()
     assert next(i for i in report["items"] if i["key"] == "events")["target"] == 20
     history = client.get("/api/v1/targets/events/history", headers=admin_headers).get_json()
-    assert history[0]["changes"] == {"target": [15.0, 20.0]}
-    assert client.patch("/api/v1/targets/nothing", json={"target": 1},
+    assert history[0]["changes"] == {"target": [15.0, 20.0], "reason": "补充协议"}
+    assert client.patch("/api/v1/targets/nothing", json={"target": 1, "reason": "改"},
                         headers=admin_headers).status_code == 404
-    assert client.patch("/api/v1/targets/events", json={"target": -1},
+    assert client.patch("/api/v1/targets/events", json={"target": -1, "reason": "改"},
                         headers=admin_headers).status_code == 422
 
 

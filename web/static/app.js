@@ -211,10 +211,12 @@ async function tabsFor(role) {
 }
 
 // What a console page may use of the shell: one way to call the API, show a message, escape
-// text, and format numbers and times.
+// text, and format numbers and times; a target's figure and the weekly spreadsheets' section
+// (the overview's own, so that both pages show a week's set the same way).
 function consoleKit() {
   return { view, state, api, toast, esc, num, pct, localTime, today, render, ApiError, NetworkError,
-    FIELD_LABELS, PURPOSES, CHECKS, TARGET_STATUS, reasonText };
+    FIELD_LABELS, PURPOSES, CHECKS, TARGET_STATUS, reasonText, figure,
+    weekly: { section: weeklySection, wire: wireWeeklySection } };
 }
 
 // One render at a time: a render asked for while one runs (a tab clicked while the overview

@@ -4,7 +4,8 @@
 const version = new URL(import.meta.url).search;
 
 // Page modules of this folder, in the order of their tabs.
-const NAMES = ["accounts", "assignments", "imports", "review", "locations"];
+const NAMES = ["accounts", "assignments", "imports", "review", "locations", "records", "targets",
+  "weekly"];
 
 const stylesheet = document.createElement("link");
 stylesheet.rel = "stylesheet";
