@@ -62,13 +62,16 @@ def main() -> None:
         page.get_by_role("heading", name="未解决的问题", exact=False).wait_for()
         shoot(page, "06-problems")
         page.get_by_role("button", name="退出登录").click()
+        # Logging out first looks for queued visits (IndexedDB): wait until it is done.
+        page.get_by_label("用户名").wait_for()
         log_in(page, "official")
         page.locator("#verified").wait_for()
         shoot(page, "07-official-overview")
         page.locator("#targets").scroll_into_view_if_needed()
         shoot(page, "08-official-targets")
         page.locator("#streets tr.street").first.click()
-        page.locator("#streets").scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, document.querySelector('#streets').getBoundingClientRect()"
+                      ".top + window.scrollY - 120)")
         shoot(page, "09-official-streets")
         page.locator("#week-visits").scroll_into_view_if_needed()
         shoot(page, "10-official-fieldwork")
