@@ -13,7 +13,7 @@ from service.district.contracts import ensure_default_contract, load_contract, r
 from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
-from service.reports import calendar, runs
+from service.reports import calendar, effect, runs
 
 
 def _fail(error: ServiceError) -> None:
@@ -153,6 +153,25 @@ def register_commands(app: Flask) -> None:
                    f"queue {queue.huey.name}" + ("" if no_periodic else ", with the schedule"))
         queue.consumer(workers=workers, worker_type=worker_type,
                        periodic=not no_periodic).run()
+
+    @app.cli.command("effect-report")
+    @click.option("--month", default=None, help="A calendar month, e.g. 2022-09.")
+    @click.option("--from", "start", default=None, type=click.DateTime(["%Y-%m-%d"]),
+                  help="Or a date range: its first day …")
+    @click.option("--to", "end", default=None, type=click.DateTime(["%Y-%m-%d"]),
+                  help="… and its last day.")
+    @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                  help="Folder the files are written to.")
+    def effect_report(month, start, end, out_dir):
+        """推广效果数据分析报告: a Word document, its figures as a workbook, and a PDF where
+        LibreOffice is installed."""
+        try:
+            period = effect.period_of(month=month, start=start and start.date(),
+                                      end=end and end.date())
+            for path in effect.write_effect_report(period, Path(out_dir)):
+                click.echo(str(path))
+        except ServiceError as error:
+            _fail(error)
 
     @app.cli.command("backup")
     @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),

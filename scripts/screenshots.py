@@ -70,8 +70,8 @@ def main() -> None:
         page.locator("#targets").scroll_into_view_if_needed()
         shoot(page, "08-official-targets")
         page.locator("#streets tr.street").first.click()
-        page.evaluate("window.scrollTo(0, document.querySelector('#streets').getBoundingClientRect()"
-                      ".top + window.scrollY - 120)")
+        page.evaluate("window.scrollTo(0, document.querySelector('#streets')"
+                      ".getBoundingClientRect().top + window.scrollY - 120)")
         shoot(page, "09-official-streets")
         page.locator("#week-visits").scroll_into_view_if_needed()
         shoot(page, "10-official-fieldwork")

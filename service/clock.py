@@ -1,6 +1,6 @@
 """Time rules: stored in UTC, read in Asia/Shanghai, weeks are ISO weeks."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -17,6 +17,11 @@ def local_date(moment: datetime) -> date:
 
 def local_today(now: datetime | None = None) -> date:
     return local_date(now or now_utc())
+
+
+def local_day_start(day: date) -> datetime:
+    """The first moment of a calendar day in Asia/Shanghai (aware)."""
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 # The years a contract of this service can fall in: dates outside are refused at the door,

@@ -6,7 +6,7 @@ import json
 import logging
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, Select, and_, bindparam, func, literal, not_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Community, Contract, Role, Street, User, Visit, db
 from service import audit
-from service.clock import SHANGHAI, local_date, now_utc
+from service.clock import SHANGHAI, local_date, local_day_start, now_utc
 from service.district.accounts import get_user_by_username, referenced_user
 from service.district.assignments import (
     assigned_community_codes,
@@ -332,10 +332,6 @@ def visible_visit(visit_id: int, actor: User) -> Visit:
     return visit
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
 @reader
 def list_visits(*, actor: User, community_code: str | None = None,
                 street_code: str | None = None, username: str | None = None,
@@ -358,9 +354,9 @@ def list_visits(*, actor: User, community_code: str | None = None,
     if username:
         query = query.where(Visit.user_id == get_user_by_username(username).id)
     if from_date:
-        query = query.where(Visit.visited_at >= _day_start(from_date))
+        query = query.where(Visit.visited_at >= local_day_start(from_date))
     if to_date:
-        query = query.where(Visit.visited_at < _day_start(to_date + timedelta(days=1)))
+        query = query.where(Visit.visited_at < local_day_start(to_date + timedelta(days=1)))
     if purpose:
         query = query.where(Visit.purpose == purpose)
     if location_check:
@@ -562,8 +558,8 @@ def count_counted_visits(contract: Contract, start: date, end: date,
     """Visits that count toward the contract between two local dates (inclusive)."""
     query = (select(func.count()).select_from(Visit)
              .where(CountingRule.of(contract).clause(),
-                    Visit.visited_at >= _day_start(start),
-                    Visit.visited_at < _day_start(end + timedelta(days=1))))
+                    Visit.visited_at >= local_day_start(start),
+                    Visit.visited_at < local_day_start(end + timedelta(days=1))))
     if community_codes is not None:
         query = query.where(Visit.community_code.in_(community_codes))
     return db.session.scalar(query) or 0
@@ -574,9 +570,9 @@ def coverage_rows(as_of: date, *, street_code: str | None = None,
     """Per community: visits in the contract up to as_of, the last one, and whether overdue;
     most overdue first. One query for all the communities asked for."""
     contract = current_contract()
-    window_end = _day_start(min(as_of, contract.end_date) + timedelta(days=1))
+    window_end = local_day_start(min(as_of, contract.end_date) + timedelta(days=1))
     counted = and_(Visit.community_code == Community.code, CountingRule.of(contract).clause(),
-                   Visit.visited_at >= _day_start(contract.start_date),
+                   Visit.visited_at >= local_day_start(contract.start_date),
                    Visit.visited_at < window_end)
     query = (select(Community.code, Community.name, Community.street_code,
                     func.count(Visit.id), func.max(Visit.visited_at), Community.latitude,

@@ -1,0 +1,116 @@
+"""推广效果数据分析报告 for a month of the demo year (#16 point 1), made by the command: the
+document's tables and the workbook read back and checked against what the API answers and
+against counts taken independently from the records."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from exports.effect import figure
+
+MONTH_START, MONTH_END = date(2022, 9, 1), date(2022, 9, 30)
+STEM = "推广效果数据分析报告_20220901-20220930"
+
+
+@pytest.fixture
+def made(runner, tmp_path):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    result = runner.invoke(args=["effect-report", "--month", "2022-09", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = [Path(line) for line in result.output.split()]
+    assert {p.name for p in written} >= {f"{STEM}.docx", f"{STEM}.xlsx"}
+    return Document(str(tmp_path / f"{STEM}.docx")), load_workbook(tmp_path / f"{STEM}.xlsx")
+
+
+@pytest.fixture
+def boss(make_user, auth_headers):
+    """An admin beside the demo's own `admin`."""
+    return auth_headers(make_user("admin", "boss"))
+
+
+def table_after(document, heading: str) -> list[list[str]]:
+    """The rows of the first table after a heading (its header row dropped)."""
+    found = False
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            if found:
+                return [[cell.text for cell in row.cells] for row in block.rows][1:]
+        elif block.text.strip() == heading:
+            found = True
+    raise AssertionError(f"no table after {heading}")
+
+
+def sheet_rows(book, name: str) -> list[list[str]]:
+    return [[c.value for c in row] for row in book[name].iter_rows(min_row=3)]
+
+
+def test_targets_are_those_of_the_api_at_the_months_end(made, client, boss):
+    document, book = made
+    targets = client.get(f"/api/v1/targets?as_of={MONTH_END}", headers=boss).get_json()
+    rows = table_after(document, "一、合同目标完成情况")
+    assert [r[0] for r in rows] == [t["name"] for t in targets["items"]]
+    for row, item in zip(rows, targets["items"], strict=True):
+        assert row[1] == figure(item["measure"], item["actual"])
+        assert row[2] == figure(item["measure"], item["target"])
+        assert row[3] == figure(item["measure"], item["expected_by_now"])
+    assert sheet_rows(book, "合同目标") == rows
+
+
+def test_street_growth_is_the_dashboards_change_over_the_month(made, client, boss):
+    document, book = made
+
+    def streets(day):
+        board = client.get(f"/api/v1/dashboard/users?as_of={day}", headers=boss)
+        return {s["name"]: s for s in board.get_json()["streets"]}
+    end, before = streets(MONTH_END), streets(MONTH_START - timedelta(days=1))
+    # The period before, of the same 30 days: 2022-08-02 to 2022-08-31.
+    august_start = streets(date(2022, 8, 1))
+    rows = table_after(document, "各街道")
+    assert len(rows) == 15
+    for name, verified, growth, previous, target, *_ in rows:
+        assert verified == f"{end[name]['verified']:,}"
+        assert growth == f"{end[name]['verified'] - before[name]['verified']:+,}"
+        assert previous == f"{before[name]['verified'] - august_start[name]['verified']:+,}"
+        assert target == f"{end[name]['target']:,}"
+    assert sheet_rows(book, "各街道增长") == rows
+
+
+def test_field_work_counts_the_visits_that_count(made, client, boss):
+    document, _ = made
+    counted = client.get(f"/api/v1/visits?from={MONTH_START}&to={MONTH_END}&standing=counted"
+                         "&per_page=500", headers=boss).get_json()
+    places = {v["community_code"] for v in counted["items"]}
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert (f"本期计入合同的走访 {counted['total']:,} 次，覆盖 {len(places)} 个社区"
+            in text)
+    effects = {row[0]: row for row in table_after(document, "三、哪些工作带动了增长")}
+    # Each (community, day) with a counted visit is one episode.
+    days = {(v["community_code"], v["visited_at"]) for v in counted["items"]}
+    assert 0 < int(effects["走访"][1]) <= len(days)
+
+
+def test_the_document_is_an_a4_chinese_report_with_contents_and_page_numbers(made):
+    document, book = made
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    xml = document.element.xml
+    assert 'TOC \\o "1-2"' in xml
+    assert "PAGE" in section.footer.paragraphs[0]._p.xml
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["目录", "一、合同目标完成情况", "二、用户增长", "三、哪些工作带动了增长",
+                        "四、实地工作", "五、内容与互动", "六、建议"]
+    assert len(document.inline_shapes) == 2  # the streets' growth and the activities' effect
+    assert "不是因果证明" in "\n".join(p.text for p in document.paragraphs)
+    assert book.sheetnames[0] == "合同目标" and "建议" in book.sheetnames
+
+
+def test_a_bad_month_or_range_is_refused(runner, tmp_path):
+    bad = runner.invoke(args=["effect-report", "--month", "2022-13", "--out", str(tmp_path)])
+    assert bad.exit_code != 0 and "月份格式应为 YYYY-MM" in bad.output
+    backwards = runner.invoke(args=["effect-report", "--from", "2022-09-30", "--to",
+                                    "2022-09-01", "--out", str(tmp_path)])
+    assert backwards.exit_code != 0 and "结束日期不能早于开始日期" in backwards.output
+    assert not list(tmp_path.iterdir())
