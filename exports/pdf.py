@@ -20,8 +20,12 @@ def to_pdf(document: Path) -> Path | None:
     if program is None:
         return None
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(document.parent), str(document)],
-                       capture_output=True, timeout=CONVERT_SECONDS, check=False)
+        try:
+            subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(document.parent),
+                            str(document)],
+                           capture_output=True, timeout=CONVERT_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            return None  # the document and the workbook stand without it
     pdf = document.with_suffix(".pdf")
     return pdf if pdf.exists() else None
