@@ -98,6 +98,7 @@ def _register_blueprints(api: JsonApi) -> None:
     from api import (
         assignments,
         district,
+        effect,
         health,
         jobs,
         registry,
@@ -109,7 +110,7 @@ def _register_blueprints(api: JsonApi) -> None:
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, reports.blp, jobs.blp, *registry.blueprints()):
+                      targets.blp, reports.blp, effect.blp, jobs.blp, *registry.blueprints()):
         api.register_blueprint(blueprint)
 
 

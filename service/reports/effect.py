@@ -5,9 +5,10 @@ rules the overview, the targets and the weekly workbooks use."""
 import statistics
 from calendar import monthrange
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from exports.effect import (
@@ -31,18 +32,30 @@ from models import (
     Community,
     Event,
     InteractionDay,
+    Job,
+    JobStatus,
     Problem,
     Street,
     Topic,
     Training,
+    User,
     Visit,
     db,
 )
 from models.registry import training_communities, training_streets
-from service.clock import local_date, local_day_start, now_utc
+from service.clock import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    in_service_years,
+    local_date,
+    local_day_start,
+    now_utc,
+)
 from service.district.contracts import current_contract
-from service.errors import field_error
+from service.errors import NotFoundError, UnavailableError, field_error
 from service.fieldwork.visits import CountingRule, coverage_rows, overdue_after_days
+from service.jobs import records
+from service.jobs.queue import step, the_queue
 from service.progress.pace import elapsed_fraction
 from service.progress.targets import target_report
 from service.progress.user_counts import Counts, Pace, latest_counts, street_targets
@@ -62,22 +75,29 @@ CAVEAT = ("说明：以上为相关性比较，不是因果证明。开展活动
 
 def period_of(*, month: str | None = None, start: date | None = None,
               end: date | None = None) -> Period:
-    """A calendar month ("2022-09") or a date range, both ends included."""
+    """A calendar month ("2022-09") or a date range, both ends included; a range that is a
+    whole month is named as the month."""
     if month:
         try:
             year, number = (int(part) for part in month.split("-"))
-            first = date(year, number, 1)
+            start = date(year, number, 1)
         except ValueError:
             raise field_error("month", f"月份格式应为 YYYY-MM：{month}") from None
-        last = date(year, number, monthrange(year, number)[1])
-        return Period(first, last, f"{year} 年 {number} 月")
+        end = date(year, number, monthrange(year, number)[1])
     if start is None or end is None:
         raise field_error("month", "请给出月份，或起止日期")
+    if not (in_service_years(start) and in_service_years(end)):
+        raise field_error("month" if month else "from",
+                          f"日期应在 {EARLIEST_YEAR}–{LATEST_YEAR} 年之间")
     if end < start:
-        raise field_error("end", "结束日期不能早于开始日期")
+        raise field_error("to", "结束日期不能早于开始日期")
     if (end - start).days > 366 * 2:
-        raise field_error("end", "时间范围不能超过两年")
-    return Period(start, end, f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+        raise field_error("to", "时间范围不能超过两年")
+    whole_month = start.day == 1 and end == date(start.year, start.month,
+                                                 monthrange(start.year, start.month)[1])
+    label = (f"{start.year} 年 {start.month} 月" if whole_month
+             else f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+    return Period(start, end, label)
 
 
 def _previous(period: Period) -> tuple[date, date]:
@@ -350,8 +370,18 @@ def gather_effect(period: Period) -> EffectReport:
         _recommendations(period, streets, growth, communities, street_names, targets))
 
 
+def period_key(period: Period) -> str:
+    """The period as a job's subject and in file names: 20220901-20220930."""
+    return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+
+
+def period_from_key(key: str) -> Period:
+    start, end = (datetime.strptime(part, "%Y%m%d").date() for part in key.split("-"))
+    return period_of(start=start, end=end)
+
+
 def effect_file_stem(period: Period) -> str:
-    return f"推广效果数据分析报告_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    return f"推广效果数据分析报告_{period_key(period)}"
 
 
 def write_effect_report(period: Period, out_dir: Path) -> list[Path]:
@@ -365,3 +395,49 @@ def write_effect_report(period: Period, out_dir: Path) -> list[Path]:
     workbook.write_bytes(render_effect_xlsx(report))
     pdf = to_pdf(document)
     return [document, workbook] + ([pdf] if pdf else [])
+
+
+# ---------------------------------------------------------------- as a job
+
+KIND = "effect_report"
+FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "pdf": "application/pdf"}
+
+
+def request_effect_report(period: Period, *, actor: User) -> Job:
+    """Queue the making of the report (rendering charts and converting take seconds: never in
+    a request)."""
+    job = records.create_job(KIND, period_key(period), trigger="request", actor=actor,
+                             period_end=period.end)
+    try:
+        the_queue().enqueue("effect_report.make", job.id)
+    except Exception as error:  # the queue cannot be reached: say so, keep nothing half
+        records.fail(job.id, f"无法加入任务队列：{error}")
+        raise UnavailableError("任务队列暂时不可用，请稍后重试") from error
+    return job
+
+
+@step("effect_report.make", retries=1, retry_delay=30)
+def make_effect_report(job_id: int) -> None:
+    job = records.start_attempt(job_id)
+    if job is None:
+        return
+    directory = Path(current_app.config["REPORTS_DIR"]) / "effect" / f"job-{job_id}"
+    files = write_effect_report(period_from_key(job.subject), directory)
+    records.finish(job_id, {"directory": str(directory), "files": [f.name for f in files]})
+
+
+@reader
+def effect_file(job_id: int, fmt: str) -> tuple[Path, str, str]:
+    """A finished report's file: (path, download name, media type)."""
+    job = records.get_job(job_id)
+    if job.kind != KIND:
+        raise NotFoundError(f"推广效果数据分析报告不存在：{job_id}")
+    if job.status != JobStatus.DONE:
+        raise NotFoundError("该报告尚未生成完成，请稍后再下载")
+    name = f"{effect_file_stem(period_from_key(job.subject))}.{fmt}"
+    if name not in job.result.get("files", []):
+        raise NotFoundError("该报告没有 PDF 版本（服务器未安装带 Writer 的 LibreOffice）"
+                            if fmt == "pdf" else f"文件不存在：{name}")
+    return Path(job.result["directory"]) / name, name, FORMATS[fmt]

@@ -80,6 +80,7 @@ def valid_bodies(n: int) -> dict:
         # Visit 1: the first made by the resources fixture (ids start again in a clean table).
         ("post", "/api/v1/visits/reviews"): {"visit_ids": [1], "status": "approved",
                                              "reason": "核实"},
+        ("post", "/api/v1/reports/effect"): {"month": "2022-09"},
         ("post", "/api/v1/problems"): {"community_code": FUYOUJIE, "title": "楼道灯坏了",
                                        "category": "设施", "description": "三层"},
         ("patch", "/api/v1/problems/{problem_id}"): {"resolution": "已报修"},
