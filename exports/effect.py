@@ -125,58 +125,85 @@ class EffectReport:
     recommendations: list[Recommendation]
 
 
-# ---------------------------------------------------------------- figures as text
+# ---------------------------------------------------------------- figures
+# Each table cell is (value, kind): the document prints it as people read it, the workbook
+# keeps the number with a number format of the same kind.
+
+Cell = tuple[object, str]
+KIND_FORMATS = {"int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.0%",
+                "decimal": "#,##0.00", "mean": "+#,##0.0;-#,##0.0;0.0", "days": "0.0"}
+MEASURE_KINDS = {"share_of_weeks": "pct", "monthly_average": "decimal"}
+
+
+def as_text(value, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "int":
+        return f"{round(value):,}"
+    if kind == "signed":
+        return f"{round(value):+,}"
+    if kind == "pct":
+        return f"{value:.1%}"
+    if kind == "decimal":
+        return f"{value:,.2f}"
+    if kind == "mean":
+        return f"{value:+,.1f}"
+    if kind == "days":
+        return f"{value:.1f}"
+    return str(value)
+
 
 def figure(measure: str, value: float) -> str:
     """A target's figure in its own measure, as people read it."""
-    if measure == "share_of_weeks":
-        return f"{value:.1%}"
-    if measure == "monthly_average":
-        return f"{value:,.2f}"
-    return f"{round(value):,}"
+    return as_text(value, MEASURE_KINDS.get(measure, "int"))
 
 
-def _mean(value: float | None) -> str:
-    return "—" if value is None else f"{value:+,.1f}"
+def _target_value(measure: str, value: float) -> Cell:
+    kind = MEASURE_KINDS.get(measure, "int")
+    return (round(value) if kind == "int" else value), kind
+
+
+def target_rows(report: EffectReport) -> list[list[Cell]]:
+    return [[(t.name, "text"), _target_value(t.measure, t.actual),
+             _target_value(t.measure, t.target), _target_value(t.measure, t.expected),
+             (STATUS.get(t.status, t.status), "text"), (t.projected or "按月考核", "text")]
+            for t in report.targets]
+
+
+def street_rows(report: EffectReport) -> list[list[Cell]]:
+    return [[(s.name, "text"), (s.verified, "int"), (s.growth, "signed"),
+             (s.previous_growth, "signed"), (s.target, "int"),
+             (round(s.verified / s.target, 4) if s.target else None, "pct"),
+             (STATUS.get(s.pace, s.pace), "text")] for s in report.streets]
+
+
+def community_rows(rows: list[CommunityGrowth]) -> list[list[Cell]]:
+    return [[(c.name, "text"), (c.street, "text"), (c.verified, "int"), (c.growth, "signed")]
+            for c in rows]
+
+
+def effect_rows(report: EffectReport) -> list[list[Cell]]:
+    def difference(e):
+        if e.growth_after is None or e.growth_without is None:
+            return None
+        return round(e.growth_after - e.growth_without, 1)
+    return [[(e.kind, "text"), (e.episodes, "int"), (e.growth_after, "mean"),
+             (e.comparisons, "int"), (e.growth_without, "mean"), (difference(e), "mean")]
+            for e in report.effects]
+
+
+def problem_rows(report: EffectReport) -> list[list[Cell]]:
+    return [[(p.category, "text"), (p.opened, "int"), (p.resolved, "int"),
+             (p.median_days, "days")] for p in report.field_work.problems]
+
+
+def content_rows(report: EffectReport) -> list[list[Cell]]:
+    return [[(m.month, "text"), (m.articles, "int"), (m.topics, "int"),
+             (m.interactions, "int")] for m in report.content]
 
 
 def _pct(part: float, whole: float) -> str:
     return f"{part / whole:.1%}" if whole else "—"
-
-
-def target_rows(report: EffectReport) -> list[list[str]]:
-    return [[t.name, figure(t.measure, t.actual), figure(t.measure, t.target),
-             figure(t.measure, t.expected), STATUS.get(t.status, t.status),
-             t.projected or "按月考核"] for t in report.targets]
-
-
-def street_rows(report: EffectReport) -> list[list[str]]:
-    return [[s.name, f"{s.verified:,}", f"{s.growth:+,}", f"{s.previous_growth:+,}",
-             f"{s.target:,}", _pct(s.verified, s.target), STATUS.get(s.pace, s.pace)]
-            for s in report.streets]
-
-
-def community_rows(rows: list[CommunityGrowth]) -> list[list[str]]:
-    return [[c.name, c.street, f"{c.verified:,}", f"{c.growth:+,}"] for c in rows]
-
-
-def effect_rows(report: EffectReport) -> list[list[str]]:
-    return [[e.kind, str(e.episodes), _mean(e.growth_after), str(e.comparisons),
-             _mean(e.growth_without),
-             _mean(e.growth_after - e.growth_without)
-             if e.growth_after is not None and e.growth_without is not None else "—"]
-            for e in report.effects]
-
-
-def problem_rows(report: EffectReport) -> list[list[str]]:
-    return [[p.category, str(p.opened), str(p.resolved),
-             "—" if p.median_days is None else f"{p.median_days:.1f}"]
-            for p in report.field_work.problems]
-
-
-def content_rows(report: EffectReport) -> list[list[str]]:
-    return [[m.month, str(m.articles), str(m.topics), f"{m.interactions:,}"]
-            for m in report.content]
 
 
 TARGET_HEAD = ["目标", "完成值", "目标值", "按进度应完成", "状态", "按近 4 周速度预计"]
@@ -268,7 +295,7 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     paragraph.add_run()._r.append(end)
 
 
-def _table(document, head: list[str], rows: list[list[str]]) -> None:
+def _table(document, head: list[str], rows: list[list[Cell]]) -> None:
     if not rows:
         document.add_paragraph("本期无记录。")
         return
@@ -279,8 +306,8 @@ def _table(document, head: list[str], rows: list[list[str]]) -> None:
         cell.paragraphs[0].add_run(text).bold = True
     for values in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = writable_text(text)
+        for cell, (value, kind) in zip(cells, values, strict=True):
+            cell.text = writable_text(as_text(value, kind))
     document.add_paragraph()
 
 
@@ -367,7 +394,8 @@ def render_effect_docx(report: EffectReport) -> bytes:
 # ---------------------------------------------------------------- the workbook
 
 def render_effect_xlsx(report: EffectReport) -> bytes:
-    """The document's figures, a sheet per section, as text exactly as the document shows."""
+    """The document's figures, a sheet per section: numbers stay numbers, formatted as the
+    document prints them."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sections = [
@@ -380,7 +408,8 @@ def render_effect_xlsx(report: EffectReport) -> bytes:
         ("问题对接", PROBLEM_HEAD, problem_rows(report)),
         ("内容与互动", CONTENT_HEAD, content_rows(report)),
         ("建议", ["建议", "规则", "依据"],
-         [[r.title, r.rule, line] for r in report.recommendations for line in r.evidence]),
+         [[(r.title, "text"), (r.rule, "text"), (line, "text")]
+          for r in report.recommendations for line in r.evidence]),
     ]
     for title, head, rows in sections:
         sheet = workbook.create_sheet(title)
@@ -390,8 +419,10 @@ def render_effect_xlsx(report: EffectReport) -> bytes:
             write_cell(sheet, 2, column, name)
             sheet.cell(row=2, column=column).font = Font(bold=True)
         for row, values in enumerate(rows, start=3):
-            for column, value in enumerate(values, start=1):
+            for column, (value, kind) in enumerate(values, start=1):
                 write_cell(sheet, row, column, value)
+                if kind in KIND_FORMATS:
+                    sheet.cell(row=row, column=column).number_format = KIND_FORMATS[kind]
         for column in range(1, len(head) + 1):
             sheet.column_dimensions[sheet.cell(row=2, column=column).column_letter].width = 18
     buffer = io.BytesIO()

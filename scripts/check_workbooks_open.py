@@ -1,6 +1,7 @@
-"""Do the weekly workbooks open for real? Builds a demo week on a scratch database, converts
-one community workbook and the district workbook to PDF with headless LibreOffice (as an old
-PC's office suite would open them) and checks that the PDFs have pages."""
+"""Do the weekly workbooks and the effect report open for real? Builds a demo week on a scratch
+database, converts one community workbook and the district workbook to PDF with headless
+LibreOffice (as an old PC's office suite would open them) and checks that the PDFs have pages;
+then makes a month's effect report, whose PDF LibreOffice (Writer) writes beside its .docx."""
 
 import os
 import re
@@ -29,7 +30,8 @@ def pages(pdf: Path) -> int:
 def main() -> int:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
-        print("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui")
+        print("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui "
+              "libreoffice-writer-nogui")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/check.db", "SECRET_KEY": "x",
@@ -51,6 +53,12 @@ def main() -> int:
             count = pages(pdf) if pdf.exists() else 0
             print(f"{workbook.name}: {count} PDF pages")
             failed += count == 0
+        report = flask(env, "effect-report", "--month", "2022-09", "--out", f"{tmp}/effect")
+        pdf = next((Path(line) for line in report.split() if line.endswith(".pdf")), None)
+        count = pages(pdf) if pdf else 0
+        print(f"effect report 2022-09: {count} PDF pages")
+        # A title page with the contents, then six sections with tables and two charts.
+        failed += count < 3
         return 1 if failed else 0
 
 
