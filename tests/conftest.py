@@ -4,6 +4,7 @@ clean database with the real district before every test, users and their tokens.
 import os
 import shutil
 import signal
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from api import create_app
 from api.config import for_tests
@@ -76,14 +78,30 @@ def make_set(app):
     return make
 
 
+WIPE_ATTEMPTS = 50
+
+
 def _wipe(app) -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
+    if db.engine.dialect.name != "postgresql":
         for name in tables:
             db.session.execute(text(f"DELETE FROM {name}"))
-    db.session.commit()
+        db.session.commit()
+        return
+    # A browser test's last request may still be running on the live server's thread when the
+    # next test begins. TRUNCATE then waits for its locks, or PostgreSQL breaks the deadlock
+    # of the two by failing the TRUNCATE (seen in CI): try again once the request is done.
+    for attempt in range(WIPE_ATTEMPTS):
+        try:
+            db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == WIPE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(autouse=True)
