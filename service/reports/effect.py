@@ -228,9 +228,8 @@ def _effects(period: Period, communities, street_members) -> list[ActivityEffect
         treated, controls = [], []
         for code, days in sorted(by_community.items()):
             for day in sorted(days):
+                # The window may reach past the period: counts are carried forward, as always.
                 after = day + timedelta(days=EFFECT_DAYS)
-                if after > period.end + timedelta(days=EFFECT_DAYS):
-                    continue
                 start_size = _verified(counts(day), code)
                 treated.append(_verified(counts(after), code) - start_size)
                 for other in street_members[street_of[code]]:
