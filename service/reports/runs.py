@@ -178,6 +178,8 @@ def _assemble(job_id: int, directory: Path) -> Job:
         "directory": str(directory), "files": len(names) + 1,
         "zip_bytes": (directory / f"{label}.zip").stat().st_size})
     _remove_older_sets(done)
+    from service.reports.deliveries import deliver_set
+    deliver_set(done)
     return done
 
 
@@ -270,6 +272,9 @@ def record_delivered_set(label: str, *, actor: User | None, finished_at: datetim
               requested_at=started, started_at=started, snapshot_at=started,
               finished_at=finished_at, heartbeat_at=finished_at)
     db.session.add(job)
+    db.session.flush()
+    from service.reports.deliveries import deliver_set
+    deliver_set(job)
     return job
 
 
