@@ -1,0 +1,70 @@
+"""A community's secretary on a phone: sets their own password at the first login, sees their
+community's figures, downloads the week's workbook (the archive's file), and the delivery
+ledger shows the opening; another community's workbook stays closed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from service.district import accounts
+from tests.web.conftest import log_in
+
+pytestmark = pytest.mark.web
+WEEK = "2022-W30"
+HOME, NEIGHBOUR = "110102001004", "110102001007"
+NEW_PASSWORD = "府右街南-周报-2022-secret"
+
+
+def test_a_community_secretary_downloads_the_weekly_workbook_on_a_phone(
+        app, phone, make_set, admin_headers, client, live_server):
+    with app.app_context():
+        issued = accounts.open_account(actor=None, username="sq-fyj", role="community",
+                                       community_code=HOME, display_name="张书记")
+    made = client.post("/api/v1/user-counts", headers=admin_headers, json={
+        "date": "2022-07-31",
+        "items": [{"community_code": HOME, "registered": 900, "verified": 700},
+                  {"community_code": NEIGHBOUR, "registered": 1200, "verified": 1000}]})
+    assert made.status_code in (200, 201)
+    make_set(WEEK)
+
+    log_in(phone, "sq-fyj", issued.one_time_password)
+    expect(phone.get_by_role("heading", name="设置新密码")).to_be_visible()
+    phone.get_by_label("当前密码").fill(issued.one_time_password)
+    phone.get_by_label("新密码（至少 10 个字符").fill(NEW_PASSWORD)
+    phone.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
+    phone.get_by_role("button", name="保存新密码").click()
+
+    expect(phone.locator("#tabs").get_by_role("link", name="本社区")).to_be_visible()
+    expect(phone.locator("#tabs a")).to_have_count(1)
+    expect(phone.get_by_role("heading", name="府右街南社区居委会")).to_be_visible()
+    expect(phone.locator("#mine-registered")).to_have_text("900")
+    expect(phone.locator("#mine-verified")).to_have_text("700")
+    expect(phone.locator("#mine-rank")).to_have_text("第 2 名")
+    expect(phone.locator("#mine-visit")).to_have_text("尚无走访")
+    row = phone.locator(f'#workbooks li[data-week="{WEEK}"]')
+    expect(row).to_contain_text("尚未打开")
+    with phone.expect_download() as started:
+        row.get_by_role("button", name="下载").click()
+    download = started.value
+    assert download.suggested_filename == f"{WEEK}_府右街南社区居委会.xlsx"
+    archive = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/{HOME}.xlsx",
+                         headers=admin_headers)
+    assert open(download.path(), "rb").read() == archive.data
+
+    # The ledger shows the opening, by whom.
+    ledger = client.get(f"/api/v1/reports/weekly/{WEEK}/deliveries",
+                        headers=admin_headers).get_json()
+    home = next(r for r in ledger["items"] if r["community_code"] == HOME)
+    assert home["status"] == "opened" and home["first_opened_by"] == "sq-fyj"
+    # Another community's workbook is refused to the phone's own session, and so is the
+    # district's data.
+    status = phone.evaluate("""async ([week, code]) => {
+        const token = localStorage.getItem("token");
+        const get = (url) => fetch(url, {headers: {Authorization: `Bearer ${token}`}})
+            .then((r) => r.status);
+        return [await get(`/api/v1/reports/weekly/${week}/communities/${code}.xlsx`),
+                await get("/api/v1/visits/coverage"), await get("/api/v1/dashboard/users")];
+    }""", [WEEK, NEIGHBOUR])
+    assert status == [403, 403, 403]
+    # Shown again, the page says when it was opened.
+    phone.reload()
+    expect(phone.locator(f'#workbooks li[data-week="{WEEK}"]')).to_contain_text("已打开")
