@@ -197,3 +197,27 @@ class DistrictCoverSchema(ma.Schema):
     date = fields.Date()
     uncovered = fields.Integer()
     streets = fields.List(fields.Nested(CoverStreetSchema))
+
+
+class AccountImportFormSchema(Strict):
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "check the file and list the accounts it would open; nothing stored"})
+
+
+class PlannedAccountSchema(ma.Schema):
+    row = fields.Integer()
+    id = fields.Integer(allow_none=True)
+    username = fields.String()
+    display_name = fields.String()
+    community_code = fields.String()
+    community_name = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    one_time_password = fields.String(allow_none=True, metadata={
+        "description": "shown once (null in a dry run)"})
+
+
+class AccountImportSchema(ma.Schema):
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    accounts = fields.List(fields.Nested(PlannedAccountSchema))

@@ -178,14 +178,16 @@ def _check_community_binding(role: str, community_code: str | None) -> None:
 def create_user(*, username: str, password: str, role: str, display_name: str | None = None,
                 phone: str | None = None, must_change_password: bool = False,
                 community_code: str | None = None, email: str | None = None,
-                actor: User | None = None) -> User:
+                actor: User | None = None, password_hash: str | None = None) -> User:
     """Create an account; the username must be new and the password hard to guess. A
-    community account is bound to its community."""
+    community account is bound to its community. `password_hash`: the password's hash made
+    beforehand (a bulk import hashes every password before its write lock)."""
     if role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     _check_community_binding(role, community_code)
     display_name = display_name or username
-    password_hash = _password_hash(password, username=username, display_name=display_name)
+    password_hash = password_hash or _password_hash(password, username=username,
+                                                    display_name=display_name)
     with conflicts_as(f"用户名已存在：{username}", "username"):
         user = User(username=username, display_name=display_name, role=role,
                     password_hash=password_hash, phone=phone or None,
