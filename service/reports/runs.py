@@ -179,7 +179,9 @@ def _assemble(job_id: int, directory: Path) -> Job:
         "zip_bytes": (directory / f"{label}.zip").stat().st_size})
     _remove_older_sets(done)
     from service.reports.deliveries import deliver_set
-    deliver_set(done)
+    from service.reports.mail import queue_emails
+    if deliver_set(done):
+        queue_emails(done.subject)
     return done
 
 
