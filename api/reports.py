@@ -1,3 +1,5 @@
+import io
+
 from flask import send_file, url_for
 
 from api.auth import admin_only, current_user, require_role
@@ -6,6 +8,8 @@ from api.schemas.common import PageArgs, page_of
 from api.schemas.jobs import JobSchema
 from api.schemas.reports import (
     ContractWeeksSchema,
+    DeliveryEvidenceSchema,
+    EvidenceArgs,
     RunArgs,
     WeekLedgerSchema,
     WeekStatusSchema,
@@ -108,3 +112,24 @@ def week_deliveries(week):
     accounts and when it was first opened and by whom; communities without any account are
     undeliverable."""
     return deliveries.week_ledger(week)
+
+
+@blp.route(f"/{WEEK}/deliveries.xlsx")
+@require_role(Role.ADMIN, Role.OFFICIAL)
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
+def week_deliveries_workbook(week):
+    """The week's delivery ledger as a workbook (times in Beijing time)."""
+    data, name = deliveries.week_ledger_workbook(week)
+    return send_file(io.BytesIO(data), mimetype=downloads.XLSX, as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+@blp.route("/deliveries")
+@require_role(Role.ADMIN, Role.OFFICIAL)
+@blp.arguments(EvidenceArgs, location="query")
+@blp.response(200, DeliveryEvidenceSchema)
+def delivery_evidence(args):
+    """The contract's deliveries week by week (the execution report's evidence): every week
+    due with the communities its workbook reached and opened, and the delivered share the
+    weekly_reports target counts."""
+    return deliveries.delivery_evidence(args.get("as_of"))

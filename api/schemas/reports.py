@@ -116,3 +116,32 @@ class CommunityWorkbookSchema(ma.Schema):
 
 class CommunityWorkbooksSchema(ma.Schema):
     items = fields.List(fields.Nested(CommunityWorkbookSchema))
+
+
+class EvidenceArgs(Strict):
+    as_of = fields.Date(metadata={"description": "default: today, or the contract's end"})
+
+
+class EvidenceWeekSchema(ma.Schema):
+    week = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    set_made = fields.Boolean()
+    delivered = fields.Integer()
+    opened = fields.Integer()
+    delivered_by_as_of = fields.Integer(metadata={
+        "description": "delivered by the end of as_of (what the target counts)"})
+    undeliverable = fields.Integer()
+    not_delivered = fields.Integer()
+
+
+class DeliveryEvidenceSchema(ma.Schema):
+    as_of = fields.Date()
+    communities = fields.Integer()
+    weeks_due = fields.Integer()
+    community_weeks_due = fields.Integer()
+    community_weeks_delivered = fields.Integer(metadata={
+        "description": "delivered by the end of as_of"})
+    community_weeks_opened = fields.Integer()
+    share_delivered = fields.Float()
+    weeks = fields.List(fields.Nested(EvidenceWeekSchema))

@@ -3,20 +3,20 @@ community's workbook is made available to its accounts; the first opening is rec
 ledger of a week is the proof that the workbook was provided to each community (the
 execution report's evidence reads it through `week_ledger`)."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
-from models import Community, Delivery, Job, JobStatus, Role, Street, User, db
-from service.clock import local_today, now_utc
+from exports.delivery_ledger import STATUS_LABELS, LedgerRow, render_delivery_ledger
+from models import Community, Delivery, Job, JobStatus, Problem, Role, Street, User, db
+from service.clock import SHANGHAI, local_today, now_utc
 from service.district.contracts import current_contract
 from service.errors import NotFoundError, PermissionDeniedError
 from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
 from service.fieldwork.visits import coverage_rows
 from service.progress.user_counts import community_figures
-from service.reports.calendar import parse_week
+from service.reports.calendar import parse_week, week_label
 from service.reports.downloads import XLSX
 from service.reports.runs import KIND, stored_file, stored_set
 from service.transaction import reader, writer
@@ -56,7 +56,6 @@ def _own_community(actor: User) -> str:
 def community_overview(*, actor: User, as_of: date | None = None) -> dict:
     """A community account's figures: its users and their change over the week, its rank in
     its street, the last visit, and its open problems."""
-    from models import Problem
     code = _own_community(actor)
     contract = current_contract()
     as_of = as_of or min(local_today(), contract.end_date)
@@ -141,24 +140,6 @@ def download(label: str, kind: str, code: str | None, *,
 
 # -- the ledger ------------------------------------------------------------------------------
 
-@dataclass
-class LedgerRow:
-    community_code: str
-    community_name: str
-    street_code: str
-    street_name: str
-    accounts: int
-    status: str  # opened, delivered, undeliverable, not_made
-    made_available_at: datetime | None
-    first_opened_at: datetime | None
-    first_opened_by: str | None  # username
-    first_opened_by_name: str | None
-
-
-STATUS_LABELS = {"opened": "已送达并已打开", "delivered": "已送达、未打开",
-                 "undeliverable": "无法送达（社区没有账号）", "not_made": "本周周报尚未生成"}
-
-
 @reader
 def week_ledger(label: str) -> dict:
     """Per community, whether the week's workbook was delivered (when made available), when it
@@ -194,3 +175,49 @@ def week_ledger(label: str) -> dict:
             "communities": len(rows), "delivered": counts["opened"] + counts["delivered"],
             "opened": counts["opened"], "undeliverable": counts["undeliverable"],
             "items": rows}
+
+
+@reader
+def week_ledger_workbook(label: str) -> tuple[bytes, str]:
+    """The week's ledger as an xlsx workbook, and its download name."""
+    ledger = week_ledger(label)
+    period = f"{ledger['start']:%Y-%m-%d} 至 {ledger['end']:%Y-%m-%d}"
+    return (render_delivery_ledger(ledger["week"], period, ledger["items"], ledger),
+            f"{ledger['week']}_周报送达记录.xlsx")
+
+
+@reader
+def delivery_evidence(as_of: date | None = None) -> dict:
+    """The contract's delivery record week by week, for the execution report: every week due
+    by `as_of` with its communities delivered, opened and undeliverable, and the totals the
+    weekly_reports target counts (community-weeks delivered by the end of `as_of` ÷
+    communities × weeks due)."""
+    from service.progress.targets import due_weeks
+    contract = current_contract()
+    as_of = as_of or min(local_today(), contract.end_date)
+    communities = db.session.scalar(select(func.count()).select_from(Community)) or 0
+    made = set(db.session.scalars(select(Job.subject).distinct().where(
+        Job.kind == KIND, Job.status == JobStatus.DONE)))
+    counted_by = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+    counts = {week: (delivered, opened, in_time) for week, delivered, opened, in_time in
+              db.session.execute(
+                  select(Delivery.week, func.count(), func.count(Delivery.first_opened_at),
+                         func.count(case((Delivery.made_available_at < counted_by, 1))))
+                  .group_by(Delivery.week))}
+    weeks = []
+    monday = contract.start_date - timedelta(days=contract.start_date.weekday())
+    for _ in range(due_weeks(contract.start_date, as_of)):
+        label = week_label(monday)
+        delivered, opened, in_time = counts.get(label, (0, 0, 0))
+        weeks.append({"week": label, "start": monday, "end": monday + timedelta(days=6),
+                      "set_made": label in made, "delivered": delivered, "opened": opened,
+                      "delivered_by_as_of": in_time,
+                      "undeliverable": communities - delivered if label in made else 0,
+                      "not_delivered": communities - delivered})
+        monday += timedelta(days=7)
+    due = communities * len(weeks)
+    delivered = sum(w["delivered_by_as_of"] for w in weeks)
+    return {"as_of": as_of, "communities": communities, "weeks_due": len(weeks),
+            "community_weeks_due": due, "community_weeks_delivered": delivered,
+            "community_weeks_opened": sum(w["opened"] for w in weeks),
+            "share_delivered": round(delivered / due, 4) if due else 0.0, "weeks": weeks}

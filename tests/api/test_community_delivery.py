@@ -207,3 +207,39 @@ def test_the_weekly_reports_target_counts_delivered_community_weeks(app, make_us
         item = next(i for i in report.items if i.key == "weekly_reports")
         # Weeks due by 2022-04-05: W11, W12, W13 (3) × 263 communities; 4 delivered.
         assert item.actual == round(4 / (3 * 263), 4)
+
+
+def test_the_ledger_downloads_as_a_workbook_and_adds_up_for_the_contract(
+        app, client, make_set, community_user, community_headers, official_headers,
+        make_user):
+    make_user("community", "sq-evil", community_code=NEIGHBOUR,
+              display_name="=HYPERLINK(\"http://x\")")
+    make_set(WEEK)
+    url = f"/api/v1/reports/weekly/{WEEK}/communities/{HOME}.xlsx"
+    assert client.get(url, headers=community_headers).status_code == 200
+    answer = client.get(f"/api/v1/reports/weekly/{WEEK}/deliveries.xlsx",
+                        headers=official_headers)
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(answer.data))["送达记录"]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert len(rows) == 263
+    assert rows[HOME][4] == "已送达，已打开" and rows[HOME][7] == "张书记"
+    assert rows[HOME][8] == "sq-home"
+    assert rows[NEIGHBOUR][4] == "已送达，未打开" and rows[ALONE][4] == "无法送达（社区没有账号）"
+    assert "已送达 2 个" in sheet["A2"].value
+    assert client.get(f"/api/v1/reports/weekly/{WEEK}/deliveries.xlsx",
+                      headers=community_headers).status_code == 403
+    evidence = client.get("/api/v1/reports/weekly/deliveries?as_of=2022-08-02",
+                          headers=official_headers).get_json()
+    weeks = {w["week"]: w for w in evidence["weeks"]}
+    assert weeks[WEEK]["delivered"] == 2 and weeks[WEEK]["opened"] == 1
+    assert weeks[WEEK]["undeliverable"] == 261 and weeks["2022-W29"]["set_made"] is False
+    # Made today, long after 2022-08-02: delivered, but not by then, so the target has none.
+    assert weeks[WEEK]["delivered_by_as_of"] == 0
+    assert evidence["community_weeks_delivered"] == 0
+    assert evidence["community_weeks_due"] == 263 * evidence["weeks_due"]
+    with app.app_context():
+        report = target_report(date(2022, 8, 2))
+    share = next(i for i in report.items if i.key == "weekly_reports").actual
+    assert share == evidence["share_delivered"]
