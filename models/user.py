@@ -46,9 +46,10 @@ class User(db.Model):
     # Where the weekly workbook is e-mailed, when SMTP is configured.
     email: Mapped[str | None] = mapped_column(String(254))
 
-    # A community account's community (joined: the account's pages always show its name).
+    # A community account's community (loaded with the account: its pages show the name;
+    # not joined, since a row locked FOR UPDATE cannot be outer-joined on PostgreSQL).
     community: Mapped["Community | None"] = relationship(  # noqa: F821
-        viewonly=True, lazy="joined")
+        viewonly=True, lazy="selectin")
 
     # Every assignment the user had or has (a liaison's streets and communities), read only.
     assignments: Mapped[list["Assignment"]] = relationship(  # noqa: F821
