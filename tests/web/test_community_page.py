@@ -6,7 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from service.district import accounts
+from tests.web import console_a
 from tests.web.conftest import log_in
+from tests.web.console_a import open_tab
+
+desk = console_a.desk  # the fixture: a desktop window
 
 pytestmark = pytest.mark.web
 WEEK = "2022-W30"
@@ -68,3 +72,25 @@ def test_a_community_secretary_downloads_the_weekly_workbook_on_a_phone(
     # Shown again, the page says when it was opened.
     phone.reload()
     expect(phone.locator(f'#workbooks li[data-week="{WEEK}"]')).to_contain_text("已打开")
+
+
+def test_an_admin_opens_a_community_account_in_the_console(desk, admin, client, admin_headers):
+    open_tab(desk, admin, "账号")
+    desk.get_by_role("button", name="新建账号").click()
+    form = desk.locator("#account-form")
+    form.get_by_label("用户名").fill("sq-fyj")
+    form.get_by_label("姓名").fill("张书记")
+    form.get_by_label("角色").select_option("community")
+    # Without its community: the refusal at the field, in Chinese.
+    form.get_by_role("button", name="创建账号").click()
+    expect(form.locator('.field-error[data-field="community_code"]')).to_have_text(
+        "社区账号必须指定所属社区")
+    form.get_by_label("所属社区编码").fill(HOME)
+    form.get_by_label("电子邮箱").fill("zhang@example.org")
+    form.get_by_role("button", name="创建账号").click()
+    expect(desk.locator("#one-time-password")).to_be_visible()
+    row = desk.locator('#account-list tr[data-username="sq-fyj"]')
+    expect(row).to_contain_text("府右街南社区居委会")
+    expect(row.locator('select[name="role"]')).to_have_value("community")
+    user = client.get("/api/v1/users?q=sq-fyj", headers=admin_headers).get_json()["items"][0]
+    assert (user["community_code"], user["email"]) == (HOME, "zhang@example.org")

@@ -3,7 +3,7 @@
 // The helpers at the same version as this page (the console's digest in the address).
 const { ROLES, clearErrors, formValues, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
 
-const placesText = (user, esc) => (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
+const placesText = (user, esc) => user.community_name ? esc(user.community_name) : (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
 
 export const page = {
   key: "accounts",
@@ -21,6 +21,8 @@ export const page = {
             <div><label for="acc-display">姓名</label><input id="acc-display" name="display_name" required></div>
             <div><label for="acc-phone">电话</label><input id="acc-phone" name="phone" inputmode="tel"></div>
             <div><label for="acc-role">角色</label><select id="acc-role" name="role">${options(Object.entries(ROLES), "liaison")}</select></div>
+            <div><label for="acc-community">所属社区编码（社区账号必填）</label><input id="acc-community" name="community_code" inputmode="numeric" autocomplete="off"></div>
+            <div><label for="acc-email">电子邮箱（可不填）</label><input id="acc-email" name="email" type="email" autocomplete="off"></div>
             <div><label for="acc-password">初始密码（可不填，由系统生成）</label><input id="acc-password" name="password" type="text" autocomplete="off" spellcheck="false"></div>
           </div>
           <p class="muted">初始密码只显示一次；对方首次登录后须设置自己的新密码。</p>
