@@ -243,3 +243,22 @@ def test_the_ledger_downloads_as_a_workbook_and_adds_up_for_the_contract(
         report = target_report(date(2022, 8, 2))
     share = next(i for i in report.items if i.key == "weekly_reports").actual
     assert share == evidence["share_delivered"]
+
+
+def test_the_services_scope_a_community_account_to_its_own_community(app, client,
+                                                                     community_user, make_user,
+                                                                     auth_headers):
+    """Behind the HTTP refusal, the use cases themselves show a community account only its
+    own community (defence in depth, should an endpoint ever let it through)."""
+    from service.fieldwork import problems, visits
+    liaison = make_user("liaison", streets=[STREET])
+    for code, title in ((HOME, "本社区的问题"), (NEIGHBOUR, "别的社区的问题")):
+        assert client.post("/api/v1/problems", headers=auth_headers(liaison), json={
+            "community_code": code, "title": title, "category": "使用指导"}).status_code == 201
+    with app.app_context():
+        actor = accounts.get_user_by_username("sq-home")
+        listed = problems.list_problems(actor=actor)
+        assert [p.title for p in listed.items] == ["本社区的问题"]
+        covered = visits.coverage(actor=actor, as_of=date(2022, 7, 31))
+        assert [row.community_code for row in covered.items] == [HOME]
+        assert visits.list_visits(actor=actor).total == 0
