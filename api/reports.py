@@ -9,13 +9,14 @@ from api.schemas.jobs import JobSchema
 from api.schemas.reports import (
     ContractWeeksSchema,
     DeliveryEvidenceSchema,
+    EmailSendsSchema,
     EvidenceArgs,
     RunArgs,
     WeekLedgerSchema,
     WeekStatusSchema,
 )
 from models import Role
-from service.reports import deliveries, downloads, runs
+from service.reports import deliveries, downloads, mail, runs
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
                 description="Weekly operations spreadsheets (运营数据报表), ISO weeks: made as "
@@ -133,3 +134,12 @@ def delivery_evidence(args):
     due with the communities its workbook reached and opened, and the delivered share the
     weekly_reports target counts."""
     return deliveries.delivery_evidence(args.get("as_of"))
+
+
+@blp.route(f"/{WEEK}/emails")
+@admin_only
+@blp.response(200, EmailSendsSchema)
+def week_emails(week):
+    """Every e-mail of the week's workbooks sent or tried (when SMTP_URL is set), oldest
+    first, with the mail server's answer."""
+    return {"items": mail.email_sends(week)}

@@ -53,3 +53,4 @@ class EmailSend(db.Model):
     answer: Mapped[str] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
+    delivery: Mapped[Delivery] = relationship()

@@ -145,3 +145,18 @@ class DeliveryEvidenceSchema(ma.Schema):
     community_weeks_opened = fields.Integer()
     share_delivered = fields.Float()
     weeks = fields.List(fields.Nested(EvidenceWeekSchema))
+
+
+class EmailSendSchema(ma.Schema):
+    id = fields.Integer()
+    community_code = fields.Function(lambda s: s.delivery.community_code)
+    username = fields.Function(lambda s: s.user.username)
+    display_name = fields.Function(lambda s: s.user.display_name)
+    address = fields.String()
+    attempted_at = fields.AwareDateTime()
+    succeeded = fields.Boolean()
+    answer = fields.String(metadata={"description": "what the mail server said"})
+
+
+class EmailSendsSchema(ma.Schema):
+    items = fields.List(fields.Nested(EmailSendSchema))

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import Delivery, EmailSend, Role, User, db
 from service.errors import ServiceError
@@ -187,5 +188,6 @@ def _stored(week: str) -> Path:
 def email_sends(week: str) -> list[EmailSend]:
     """Every e-mail attempt of the week's workbooks, oldest first."""
     return list(db.session.scalars(
-        select(EmailSend).join(Delivery, Delivery.id == EmailSend.delivery_id)
+        select(EmailSend).options(selectinload(EmailSend.user), selectinload(EmailSend.delivery))
+        .join(Delivery, Delivery.id == EmailSend.delivery_id)
         .where(Delivery.week == parse_week(week).label).order_by(EmailSend.id)))

@@ -80,7 +80,9 @@ REFUSED = [
     "/api/v1/reports/weekly/weeks", f"/api/v1/reports/weekly/{WEEK}",
     f"/api/v1/reports/weekly/{WEEK}.zip", f"/api/v1/reports/weekly/{WEEK}/district.xlsx",
     f"/api/v1/reports/weekly/{WEEK}/streets/{STREET}.xlsx",
-    f"/api/v1/reports/weekly/{WEEK}/deliveries", "/api/v1/jobs", "/api/v1/trainings",
+    f"/api/v1/reports/weekly/{WEEK}/deliveries", f"/api/v1/reports/weekly/{WEEK}/emails",
+    f"/api/v1/reports/weekly/{WEEK}/deliveries.xlsx", "/api/v1/reports/weekly/deliveries",
+    "/api/v1/jobs", "/api/v1/trainings",
     "/api/v1/events", "/api/v1/user-counts/imports", "/api/v1/visits/location-reference",
 ]
 

@@ -90,6 +90,11 @@ def test_each_account_with_an_address_gets_the_workbook_and_the_answer_is_kept(
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/{HOME}.xlsx",
                          headers=admin_headers)
     assert attachment.get_content() == archive.data  # the archive's own file
+    listed = client.get(f"/api/v1/reports/weekly/{WEEK}/emails",
+                        headers=admin_headers).get_json()["items"]
+    assert {(e["username"], e["community_code"], e["succeeded"]) for e in listed} == {
+        ("sq-1", HOME, True), ("sq-3", NEIGHBOUR, True)}
+    assert listed[0]["answer"] == "250 2.0.0 Ok: queued as TESTQ1"
 
 
 def test_a_refused_address_is_retried_then_the_job_fails_visibly(
