@@ -94,3 +94,31 @@ def test_an_admin_opens_a_community_account_in_the_console(desk, admin, client, 
     expect(row.locator('select[name="role"]')).to_have_value("community")
     user = client.get("/api/v1/users?q=sq-fyj", headers=admin_headers).get_json()["items"][0]
     assert (user["community_code"], user["email"]) == (HOME, "zhang@example.org")
+
+
+def test_an_admin_imports_community_accounts_after_a_dry_run(desk, admin, client, admin_headers,
+                                                             tmp_path):
+    from tests.api.test_community_accounts_import import sheet
+    bad = tmp_path / "有误.xlsx"
+    bad.write_bytes(sheet(["社区编码", "姓名", "手机"], [HOME, "张书记", "13800000001"],
+                          ["110102999999", "无名", "13800000002"]))
+    good = tmp_path / "社区账号.xlsx"
+    good.write_bytes(sheet(["社区编码", "姓名", "手机"], [HOME, "张书记", "13800000001"],
+                           [NEIGHBOUR, "李社工", "13800000002"]))
+    open_tab(desk, admin, "账号")
+    desk.get_by_role("button", name="批量导入社区账号").click()
+    form = desk.locator("#bulk-form")
+    form.get_by_label("文件").set_input_files(str(bad))
+    form.get_by_role("button", name="预检").click()
+    expect(desk.locator("#bulk-errors")).to_contain_text("第 3 行 社区编码：未知社区编码")
+    expect(form.get_by_role("button", name="导入")).to_be_disabled()
+    form.get_by_label("文件").set_input_files(str(good))
+    form.get_by_role("button", name="预检").click()
+    expect(desk.locator("#bulk-summary")).to_have_text("预检通过：将创建 2 个社区账号。")
+    assert client.get("/api/v1/users?role=community",
+                      headers=admin_headers).get_json()["total"] == 0
+    form.get_by_role("button", name="导入").click()
+    expect(desk.locator("#bulk-summary")).to_contain_text("已创建 2 个社区账号")
+    expect(desk.locator("#bulk-accounts td.password")).to_have_count(2)
+    expect(desk.locator('#account-list tr[data-username="13800000002"]')).to_contain_text(
+        "西交民巷社区居委会")
