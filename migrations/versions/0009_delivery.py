@@ -70,7 +70,7 @@ def downgrade():
     op.drop_table('email_sends')
     op.drop_table('deliveries')
     with op.batch_alter_table('users') as batch:
-        batch.drop_constraint('ck_users_community_bound', type_='check')
+        batch.drop_constraint(op.f('ck_users_community_bound'), type_='check')
         batch.drop_index(op.f('ix_users_community_code'))
         batch.drop_constraint(op.f('fk_users_community_code_communities'), type_='foreignkey')
         batch.drop_column('email')
