@@ -122,3 +122,23 @@ def test_an_admin_imports_community_accounts_after_a_dry_run(desk, admin, client
     expect(desk.locator("#bulk-accounts td.password")).to_have_count(2)
     expect(desk.locator('#account-list tr[data-username="13800000002"]')).to_contain_text(
         "西交民巷社区居委会")
+
+
+def test_an_official_sees_who_received_the_week_and_downloads_the_ledger(
+        phone, make_user, make_set, client, auth_headers):
+    official = make_user("official", "guan", display_name="区民政局")
+    reader = make_user("community", "sq-fyj", community_code=HOME, display_name="张书记")
+    make_user("community", "sq-xjmx", community_code=NEIGHBOUR)
+    make_set(WEEK)
+    url = f"/api/v1/reports/weekly/{WEEK}/communities/{HOME}.xlsx"
+    assert client.get(url, headers=auth_headers(reader)).status_code == 200
+    log_in(phone, official.username, official.password)
+    expect(phone.get_by_role("heading", name="每周运营数据报表")).to_be_visible()
+    phone.get_by_label("周次").select_option(WEEK)
+    expect(phone.locator("#week-deliveries")).to_have_text(
+        "送达社区：2 个（已打开 1 个）；无法送达（没有社区账号）：261 个")
+    with phone.expect_download() as started:
+        phone.get_by_role("button", name="送达记录（Excel）").click()
+    assert started.value.suggested_filename == f"{WEEK}_周报送达记录.xlsx"
+    phone.get_by_label("周次").select_option("2022-W20")
+    expect(phone.locator("#week-deliveries")).to_have_text("本周报表尚未送达各社区")

@@ -934,6 +934,8 @@ function weeklySection(contract, streets) {
       <label for="week-street">街道</label><select id="week-street">${streets.map((s) => `<option value="${s.code}">${esc(s.name)}</option>`).join("")}</select>
       <label for="week-community">社区</label><select id="week-community"></select>
       <div class="row spaced"><button class="secondary" data-file="street" disabled>街道汇总</button><button class="secondary" data-file="community" disabled>社区报表</button></div>
+      <p id="week-deliveries" class="muted" role="status"></p>
+      <button class="secondary" id="week-ledger" type="button">送达记录（Excel）</button>
       ${state.me.role === "admin" ? '<button id="make-week" class="wide" type="button" hidden>生成本周报表</button><p class="muted"><a href="/api/docs" target="_blank" rel="noopener">接口文档（API）</a></p>' : ""}
     </section>`;
 }
@@ -1007,14 +1009,28 @@ async function loadWeek(week, generation) {
     return;
   }
   if (!current()) return;
+  const finished = weekWatch.status && weekWatch.status.active && !status.active;
   weekWatch.status = status;
   showWeek(status);
+  // Who received the week's workbooks: asked once per week chosen, and again when a set ends.
+  if (!weekWatch.deliveriesShown || finished) { weekWatch.deliveriesShown = true; loadDeliveries(week, current); }
   if (status.active) weekWatch.timer = setTimeout(() => loadWeek(week, generation), WEEK_POLL_MS);
 }
 
+async function loadDeliveries(week, current) {
+  const line = $("#week-deliveries");
+  try {
+    const ledger = await api(`/api/v1/reports/weekly/${week}/deliveries`);
+    if (!current()) return;
+    line.textContent = ledger.set_made || ledger.delivered
+      ? `送达社区：${ledger.delivered} 个（已打开 ${ledger.opened} 个）；无法送达（没有社区账号）：${ledger.undeliverable} 个`
+      : "本周报表尚未送达各社区";
+  } catch (error) { if (current()) line.textContent = ""; }
+}
 function watchWeek(week) {
   stopWeekWatch();
   weekWatch.week = week;
+  weekWatch.deliveriesShown = false;
   if (!/^\d{4}-W\d{2}$/.test(week)) { showWeekPending("请选择周次"); return; }
   showWeekPending("正在查询…");
   loadWeek(week, weekWatch.generation);
@@ -1046,6 +1062,19 @@ function wireWeeklySection(streets) {
     } catch (error) { toast(error.message); }
     finally { b.disabled = !(weekWatch.week === week && weekWatch.status && weekWatch.status.generated); }
   }));
+  $("#week-ledger").addEventListener("click", async (event) => {
+    const week = weekWatch.week;
+    event.target.disabled = true;
+    try {
+      const response = await api(`/api/v1/reports/weekly/${week}/deliveries.xlsx`, { raw: true, timeout: 60000 });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = `${week}_周报送达记录.xlsx`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (error) { toast(error.message); }
+    finally { event.target.disabled = false; }
+  });
   $("#make-week")?.addEventListener("click", async (event) => {
     const week = weekWatch.week;
     const generation = weekWatch.generation;
