@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import selectinload
 
 from exports.delivery_ledger import STATUS_LABELS, LedgerRow, render_delivery_ledger
 from models import Community, Delivery, Job, JobStatus, Problem, Role, Street, User, db
@@ -84,12 +85,12 @@ def community_overview(*, actor: User, as_of: date | None = None) -> dict:
     }
 
 
-def _kept(label: str) -> bool:
-    try:
-        stored_set(label)
-    except NotFoundError:
-        return False
-    return True
+def _weeks_with_files(weeks: list[str]) -> set[str]:
+    """Which of these weeks have a finished set whose files are kept (one query)."""
+    done = db.session.scalars(select(Job).where(Job.kind == KIND, Job.status == JobStatus.DONE,
+                                                Job.subject.in_(weeks)))
+    return {job.subject for job in done
+            if job.result.get("directory") and Path(job.result["directory"]).is_dir()}
 
 
 @reader
@@ -98,11 +99,13 @@ def community_workbooks(*, actor: User) -> list[dict]:
     file can still be downloaded (the demo year's history keeps no files)."""
     code = _own_community(actor)
     deliveries = db.session.scalars(select(Delivery).where(Delivery.community_code == code)
+                                    .options(selectinload(Delivery.first_opened_by))
                                     .order_by(Delivery.week.desc())).all()
+    kept = _weeks_with_files([d.week for d in deliveries])
     return [{"week": d.week, "start": parse_week(d.week).start, "end": d.period_end,
              "made_available_at": d.made_available_at, "first_opened_at": d.first_opened_at,
              "first_opened_by": d.first_opened_by.display_name if d.first_opened_by else None,
-             "downloadable": _kept(d.week),
+             "downloadable": d.week in kept,
              "url": f"/api/v1/reports/weekly/{d.week}/communities/{code}.xlsx"}
             for d in deliveries]
 
