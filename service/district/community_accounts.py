@@ -29,6 +29,9 @@ from service.transaction import writer
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 PHONE = re.compile(r"^[0-9+() -]{0,32}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# Text a database cannot store or a workbook cannot hold (as the API refuses in bodies).
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "包含无法保存的控制字符或无效字符"
 
 
 @dataclass
@@ -61,6 +64,8 @@ def _plan_row(row: AccountRow, index: _CommunityIndex, names: dict[str, str],
         errors.append(error)
     if not row.name:
         errors.append(RowError(row.row, "姓名", "缺少姓名"))
+    elif UNSTORABLE.search(row.name):
+        errors.append(RowError(row.row, "姓名", UNSTORABLE_MESSAGE))
     elif len(row.name) > 100:
         errors.append(RowError(row.row, "姓名", "姓名最多 100 个字符"))
     phone = row.phone
@@ -78,7 +83,8 @@ def _plan_row(row: AccountRow, index: _CommunityIndex, names: dict[str, str],
         errors.append(RowError(row.row, "用户名", f"用户名已存在：{shown(username)}"))
     if username:
         first_row_of.setdefault(username.lower(), row.row)
-    if row.email and (len(row.email) > 254 or not EMAIL.match(row.email)):
+    if row.email and (len(row.email) > 254 or UNSTORABLE.search(row.email)
+                      or not EMAIL.match(row.email)):
         errors.append(RowError(row.row, "邮箱", f"电子邮箱格式不正确：{shown(row.email)}"))
     if errors:
         return None, errors

@@ -89,3 +89,15 @@ def test_files_that_are_not_account_sheets_are_refused(client, admin_headers, ma
     assert garbage.status_code in (400, 422)
     official = auth_headers(make_user("official"))
     assert upload(client, official, GOOD, dry_run=True).status_code == 403
+
+
+def test_text_that_cannot_be_stored_is_a_row_error(client, admin_headers):
+    data = ("社区编码,姓名,手机,邮箱\n"
+            f"{HOME},张\x01书记,13800000001,\n"
+            f"{HOME},李社工,13800000002,li\x7f@example.org\n").encode()
+    answer = upload(client, admin_headers, data, dry_run=False, name="社区账号.csv")
+    assert answer.status_code == 422, answer.get_json()
+    rows = answer.get_json()["errors"]["files"]["rows"]
+    assert [(r["row"], r["column"]) for r in rows] == [(2, "姓名"), (3, "邮箱")]
+    assert client.get("/api/v1/users?role=community",
+                      headers=admin_headers).get_json()["total"] == 0
