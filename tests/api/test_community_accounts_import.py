@@ -101,3 +101,10 @@ def test_text_that_cannot_be_stored_is_a_row_error(client, admin_headers):
     assert [(r["row"], r["column"]) for r in rows] == [(2, "姓名"), (3, "邮箱")]
     assert client.get("/api/v1/users?role=community",
                       headers=admin_headers).get_json()["total"] == 0
+
+
+def test_a_file_past_the_row_limit_is_refused_whole(client, admin_headers):
+    lines = ["社区编码,姓名,手机"] + [f"{HOME},社工{n},1390000{n:04d}" for n in range(1001)]
+    answer = upload(client, admin_headers, "\n".join(lines).encode(), dry_run=True,
+                    name="社区账号.csv")
+    assert answer.status_code == 422 and "1000 行" in answer.get_json()["message"]
