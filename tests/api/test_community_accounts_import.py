@@ -108,3 +108,15 @@ def test_a_file_past_the_row_limit_is_refused_whole(client, admin_headers):
     answer = upload(client, admin_headers, "\n".join(lines).encode(), dry_run=True,
                     name="社区账号.csv")
     assert answer.status_code == 422 and "1000 行" in answer.get_json()["message"]
+
+
+def test_the_command_line_opens_a_community_account(runner, client, admin_headers):
+    refused = runner.invoke(args=["create-user", "sq-cli", "--role", "community",
+                                  "--password-stdin"], input="lantern-orbit-teapot-49\n")
+    assert refused.exit_code != 0 and "社区账号必须指定所属社区" in refused.output
+    made = runner.invoke(args=["create-user", "sq-cli", "--role", "community",
+                               "--community-code", HOME, "--password-stdin"],
+                         input="lantern-orbit-teapot-49\n")
+    assert made.exit_code == 0, made.output
+    user = client.get("/api/v1/users?q=sq-cli", headers=admin_headers).get_json()["items"][0]
+    assert user["community_code"] == HOME
