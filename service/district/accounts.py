@@ -199,6 +199,10 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
                      {"username": username, "role": role, "display_name": display_name,
                       "phone": phone or None, "community_code": community_code or None,
                       "email": email or None})
+    if role == Role.COMMUNITY:
+        # The weekly workbooks already kept reach the new account's community now.
+        from service.reports.deliveries import deliver_kept_sets
+        deliver_kept_sets(community_code)
     return user
 
 

@@ -45,6 +45,26 @@ def deliver_set(job: Job) -> list[int]:
     return [delivery.id for delivery in new]
 
 
+def deliver_kept_sets(community_code: str, *, at=None) -> int:
+    """A community's first account: the weeks whose sets are kept (and were not delivered to
+    it) are made available now, so its page is not empty until next Monday. Joins the
+    caller's transaction (the account's creation)."""
+    delivered = set(db.session.scalars(select(Delivery.week).where(
+        Delivery.community_code == community_code)))
+    latest: dict[str, Job] = {}
+    for job in db.session.scalars(select(Job).where(Job.kind == KIND,
+                                                    Job.status == JobStatus.DONE)
+                                  .order_by(Job.finished_at, Job.id)):
+        if job.result.get("directory") and Path(job.result["directory"]).is_dir():
+            latest[job.subject] = job
+    at = at or now_utc()
+    new = [Delivery(job_id=job.id, week=week, period_end=parse_week(week).end,
+                    community_code=community_code, made_available_at=at)
+           for week, job in sorted(latest.items()) if week not in delivered]
+    db.session.add_all(new)
+    return len(new)
+
+
 # -- the community's own page ----------------------------------------------------------------
 
 def _own_community(actor: User) -> str:

@@ -264,3 +264,31 @@ def test_the_services_scope_a_community_account_to_its_own_community(app, client
         covered = visits.coverage(actor=actor, as_of=date(2022, 7, 31))
         assert [row.community_code for row in covered.items] == [HOME]
         assert visits.list_visits(actor=actor).total == 0
+
+
+def test_a_communitys_first_account_receives_the_kept_weeks_at_once(app, client, make_set,
+                                                                    make_user, auth_headers,
+                                                                    admin_headers):
+    make_set(WEEK)
+    first = client.get(f"/api/v1/reports/weekly/{WEEK}/deliveries",
+                       headers=admin_headers).get_json()
+    assert first["delivered"] == 0 and first["undeliverable"] == 263
+    user = make_user("community", "sq-late", community_code=HOME)
+    books = client.get("/api/v1/community/workbooks",
+                       headers=auth_headers(user)).get_json()["items"]
+    assert [(b["week"], b["downloadable"]) for b in books] == [(WEEK, True)]
+    after = client.get(f"/api/v1/reports/weekly/{WEEK}/deliveries",
+                       headers=admin_headers).get_json()
+    row = next(r for r in after["items"] if r["community_code"] == HOME)
+    # Made available when the account was opened, after the set: the ledger says so.
+    assert row["status"] == "delivered" and row["made_available_at"] > first_set_time(app)
+    # A second account of the same community changes nothing.
+    make_user("community", "sq-late-2", community_code=HOME)
+    with app.app_context():
+        assert db.session.query(Delivery).count() == 1
+
+
+def first_set_time(app):
+    from service.reports import runs as set_runs
+    with app.app_context():
+        return set_runs.list_sets().items[0].finished_at.isoformat()
