@@ -97,6 +97,7 @@ def _register_blueprints(api: JsonApi) -> None:
     from api import accounts as accounts_api
     from api import (
         assignments,
+        community,
         district,
         effect,
         health,
@@ -110,7 +111,8 @@ def _register_blueprints(api: JsonApi) -> None:
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, reports.blp, effect.blp, jobs.blp, *registry.blueprints()):
+                      targets.blp, reports.blp, effect.blp, jobs.blp, community.blp,
+                      *registry.blueprints()):
         api.register_blueprint(blueprint)
 
 

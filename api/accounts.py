@@ -3,6 +3,8 @@ from flask import current_app, request
 from api.auth import admin_only, current_user
 from api.blueprint import Blueprint
 from api.schemas.accounts import (
+    AccountImportFormSchema,
+    AccountImportSchema,
     IssuedPasswordSchema,
     LoginSchema,
     PasswordChangeSchema,
@@ -13,7 +15,8 @@ from api.schemas.accounts import (
     UserUpdateSchema,
 )
 from api.schemas.common import page_of
-from service.district import accounts
+from api.schemas.user_counts import ImportFileSchema
+from service.district import accounts, community_accounts
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, and who am I")
 users_blp = Blueprint("users", __name__, url_prefix="/api/v1/users",
@@ -94,3 +97,20 @@ def reset_password(user_id):
     """Give an account a one-time password (answered once); its user must set a new one at
     their next login, and their tokens stop working."""
     return accounts.reset_password(user_id, actor=current_user())
+
+
+@users_blp.route("/community-import", methods=["POST"])
+@admin_only
+@users_blp.arguments(ImportFileSchema, location="files")
+@users_blp.arguments(AccountImportFormSchema, location="form")
+@users_blp.response(201, AccountImportSchema)
+@users_blp.alt_response(200, schema=AccountImportSchema, description="dry run: nothing stored")
+def import_community_accounts(files, form):
+    """Open community accounts from a spreadsheet (.xlsx or .csv: 社区 or 社区编码, 姓名, 手机,
+    optional 用户名 — the phone's digits by default — and 邮箱). Any bad row refuses the whole
+    file (422 listing the rows); each account gets a one-time password, answered once."""
+    upload = files["file"]
+    result = community_accounts.import_community_accounts(
+        actor=current_user(), data=upload.read(), filename=upload.filename or "",
+        dry_run=form["dry_run"])
+    return result, 200 if result.dry_run else 201

@@ -13,6 +13,11 @@ from service.errors import AuthenticationError, PermissionDeniedError
 PUBLIC_ENDPOINTS = {"health.health", "auth.login"}
 # The one endpoint a user whose password must change may call.
 PASSWORD_CHANGE_ENDPOINT = "auth.change_password"
+# All a community account may call: who am I, its own password, its own community's page and
+# workbooks (each of these checks the community). Everything else is refused before it runs,
+# so an endpoint added later never shows district data to a community by omission.
+COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_workbook",
+                       "community.overview", "community.workbooks"}
 
 
 def authenticate_request() -> None:
@@ -30,6 +35,8 @@ def authenticate_request() -> None:
     if g.user.must_change_password and request.endpoint != PASSWORD_CHANGE_ENDPOINT:
         raise PermissionDeniedError(accounts.MUST_CHANGE_MESSAGE,
                                     {"must_change_password": [accounts.MUST_CHANGE_MESSAGE]})
+    if g.user.role == Role.COMMUNITY and request.endpoint not in COMMUNITY_ENDPOINTS:
+        raise PermissionDeniedError("社区账号只能查看本社区的数据和周报")
 
 
 def current_user() -> User:

@@ -35,9 +35,12 @@ def register_commands(app: Flask) -> None:
     @click.argument("username")
     @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
     @click.option("--display-name", default=None)
+    @click.option("--community-code", default=None,
+                  help="The community of a community account (required with --role community).")
+    @click.option("--email", default=None, help="Where the weekly workbook is e-mailed.")
     @click.option("--password-stdin", is_flag=True,
                   help="Read the password from standard input.")
-    def create_user(username, role, display_name, password_stdin):
+    def create_user(username, role, display_name, community_code, email, password_stdin):
         """Create an account (the password is read from stdin or prompted for)."""
         if password_stdin or not sys.stdin.isatty():
             password = sys.stdin.readline().rstrip("\r\n")
@@ -45,7 +48,8 @@ def register_commands(app: Flask) -> None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
             user = accounts.create_user(username=username, password=password, role=role,
-                                        display_name=display_name)
+                                        display_name=display_name,
+                                        community_code=community_code, email=email)
         except ServiceError as error:
             _fail(error)
         click.echo(f"created {user.role} {user.username} (id {user.id})")

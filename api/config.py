@@ -39,6 +39,9 @@ def from_environment(instance_path: str) -> dict:
         "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "xicheng"),
         "REPORTS_DIR": os.environ.get("REPORTS_DIR", str(Path(instance_path) / "reports")),
         "BACKUPS_DIR": os.environ.get("BACKUPS_DIR", str(Path(instance_path) / "backups")),
+        # E-mail of the weekly workbooks to community accounts: off unless a server is named.
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
     }
 
 

@@ -1,11 +1,22 @@
+import io
+
 from flask import send_file, url_for
 
-from api.auth import admin_only, current_user
+from api.auth import admin_only, current_user, require_role
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, page_of
 from api.schemas.jobs import JobSchema
-from api.schemas.reports import ContractWeeksSchema, RunArgs, WeekStatusSchema
-from service.reports import downloads, runs
+from api.schemas.reports import (
+    ContractWeeksSchema,
+    DeliveryEvidenceSchema,
+    EmailSendsSchema,
+    EvidenceArgs,
+    RunArgs,
+    WeekLedgerSchema,
+    WeekStatusSchema,
+)
+from models import Role
+from service.reports import deliveries, downloads, mail, runs
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports/weekly",
                 description="Weekly operations spreadsheets (运营数据报表), ISO weeks: made as "
@@ -15,7 +26,7 @@ CODE = "<regex('[0-9]{12}'):code>"
 
 
 def _send(week: str, kind: str, code: str | None = None, *, again: bool = True):
-    path, name, mimetype = downloads.stored_download(week, kind, code, actor=current_user())
+    path, name, mimetype = deliveries.download(week, kind, code, actor=current_user())
     try:
         # send_file writes the Chinese file name as RFC 5987 filename*=UTF-8''…, and answers
         # conditional and range requests from the file itself.
@@ -92,3 +103,43 @@ def street_workbook(week, code):
 def district_workbook(week):
     """The district's summary workbook for the week."""
     return _send(week, "district")
+
+
+@blp.route(f"/{WEEK}/deliveries")
+@require_role(Role.ADMIN, Role.OFFICIAL)
+@blp.response(200, WeekLedgerSchema)
+def week_deliveries(week):
+    """The week's delivery ledger: per community, when its workbook was made available to its
+    accounts and when it was first opened and by whom; communities without any account are
+    undeliverable."""
+    return deliveries.week_ledger(week)
+
+
+@blp.route(f"/{WEEK}/deliveries.xlsx")
+@require_role(Role.ADMIN, Role.OFFICIAL)
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=downloads.XLSX)
+def week_deliveries_workbook(week):
+    """The week's delivery ledger as a workbook (times in Beijing time)."""
+    data, name = deliveries.week_ledger_workbook(week)
+    return send_file(io.BytesIO(data), mimetype=downloads.XLSX, as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+@blp.route("/deliveries")
+@require_role(Role.ADMIN, Role.OFFICIAL)
+@blp.arguments(EvidenceArgs, location="query")
+@blp.response(200, DeliveryEvidenceSchema)
+def delivery_evidence(args):
+    """The contract's deliveries week by week (the execution report's evidence): every week
+    due with the communities its workbook reached and opened, and the delivered share the
+    weekly_reports target counts."""
+    return deliveries.delivery_evidence(args.get("as_of"))
+
+
+@blp.route(f"/{WEEK}/emails")
+@admin_only
+@blp.response(200, EmailSendsSchema)
+def week_emails(week):
+    """Every e-mail of the week's workbooks sent or tried (when SMTP_URL is set), oldest
+    first, with the mail server's answer."""
+    return {"items": mail.email_sends(week)}

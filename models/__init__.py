@@ -4,6 +4,7 @@ from models.assignment import Assignment
 from models.audit import AuditEntry
 from models.base import db
 from models.contract import Contract, ContractTarget
+from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
 from models.registry import (
@@ -24,6 +25,8 @@ __all__ = [
     "Article",
     "Case",
     "DemoCommunity",
+    "Delivery",
+    "EmailSend",
     "Event",
     "InteractionDay",
     "Job",

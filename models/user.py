@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -13,10 +13,18 @@ class Role(StrEnum):
     ADMIN = "admin"
     LIAISON = "liaison"
     OFFICIAL = "official"
+    # A community's secretary or staff member: reads their own community's figures and
+    # workbooks, nothing else.
+    COMMUNITY = "community"
 
 
 class User(db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        # A community account is bound to one community, and only a community account is.
+        CheckConstraint("(role = 'community') = (community_code IS NOT NULL)",
+                        name="community_bound"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -32,6 +40,16 @@ class User(db.Model):
     # Set when someone else chose the password (an admin's reset or a new account): the user
     # may do nothing but set a new one until they have.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The community a community account belongs to (several accounts may share one).
+    community_code: Mapped[str | None] = mapped_column(
+        String(12), ForeignKey("communities.code"), index=True)
+    # Where the weekly workbook is e-mailed, when SMTP is configured.
+    email: Mapped[str | None] = mapped_column(String(254))
+
+    # A community account's community (loaded with the account: its pages show the name;
+    # not joined, since a row locked FOR UPDATE cannot be outer-joined on PostgreSQL).
+    community: Mapped["Community | None"] = relationship(  # noqa: F821
+        viewonly=True, lazy="selectin")
 
     # Every assignment the user had or has (a liaison's streets and communities), read only.
     assignments: Mapped[list["Assignment"]] = relationship(  # noqa: F821

@@ -25,6 +25,12 @@ phone_field = fields.String(validate=validate.Regexp(
     r"^[0-9+() -]{0,32}$", error="电话号码只能包含数字、空格和 + - ( )，最多 32 个字符"))
 
 
+# Empty clears the address.
+email_field = fields.String(validate=validate.Regexp(
+    r"^$|^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", error="电子邮箱格式不正确"),
+    metadata={"description": "where the weekly workbook is e-mailed (empty: none)"})
+
+
 def _places_today(user) -> list[dict]:
     """The streets and communities a liaison covers today (Asia/Shanghai)."""
     day = local_today()
@@ -47,6 +53,11 @@ class UserSchema(ma.Schema):
     last_login_at = fields.AwareDateTime(allow_none=True)
     must_change_password = fields.Boolean(
         metadata={"description": "the user must set a new password before anything else"})
+    community_code = fields.String(allow_none=True, metadata={
+        "description": "a community account's community"})
+    community_name = fields.Function(
+        lambda u: u.community.name if u.community_code and u.community else None)
+    email = fields.String(allow_none=True)
     places = fields.Function(_places_today, metadata={
         "description": "the streets and communities the user covers today"})
 
@@ -86,6 +97,9 @@ class UserCreateSchema(Strict):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     display_name = fields.String(validate=validate.Length(min=1, max=100))
     phone = phone_field
+    community_code = code(metadata={"description": "required for (and only for) the role "
+                                                   "community: the account's community"})
+    email = email_field
 
 
 class UserUpdateSchema(Strict):
@@ -94,6 +108,8 @@ class UserUpdateSchema(Strict):
     password = password_field
     active = fields.Boolean()
     phone = phone_field
+    community_code = code()
+    email = email_field
 
 
 class PasswordChangeSchema(Strict):
@@ -181,3 +197,27 @@ class DistrictCoverSchema(ma.Schema):
     date = fields.Date()
     uncovered = fields.Integer()
     streets = fields.List(fields.Nested(CoverStreetSchema))
+
+
+class AccountImportFormSchema(Strict):
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "check the file and list the accounts it would open; nothing stored"})
+
+
+class PlannedAccountSchema(ma.Schema):
+    row = fields.Integer()
+    id = fields.Integer(allow_none=True)
+    username = fields.String()
+    display_name = fields.String()
+    community_code = fields.String()
+    community_name = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    one_time_password = fields.String(allow_none=True, metadata={
+        "description": "shown once (null in a dry run)"})
+
+
+class AccountImportSchema(ma.Schema):
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    accounts = fields.List(fields.Nested(PlannedAccountSchema))

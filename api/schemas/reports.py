@@ -47,3 +47,116 @@ class WeekSummarySchema(ma.Schema):
 class ContractWeeksSchema(ma.Schema):
     contract = fields.Nested(ContractSchema)
     items = fields.List(fields.Nested(WeekSummarySchema))
+
+
+class LedgerRowSchema(ma.Schema):
+    community_code = fields.String()
+    community_name = fields.String()
+    street_code = fields.String()
+    street_name = fields.String()
+    accounts = fields.Integer(metadata={"description": "the community's active accounts now"})
+    status = fields.String(metadata={
+        "description": "opened, delivered (not opened yet), undeliverable (no account when "
+                       "the set was made), not_made (the week has no set yet)"})
+    made_available_at = fields.AwareDateTime(allow_none=True)
+    first_opened_at = fields.AwareDateTime(allow_none=True)
+    first_opened_by = fields.String(allow_none=True, metadata={"description": "username"})
+    first_opened_by_name = fields.String(allow_none=True)
+
+
+class WeekLedgerSchema(ma.Schema):
+    week = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    set_made = fields.Boolean()
+    communities = fields.Integer()
+    delivered = fields.Integer()
+    opened = fields.Integer()
+    undeliverable = fields.Integer()
+    items = fields.List(fields.Nested(LedgerRowSchema))
+
+
+class OpenProblemSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    category = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class CommunityOverviewSchema(ma.Schema):
+    as_of = fields.Date()
+    community_code = fields.String()
+    community_name = fields.String()
+    street_code = fields.String()
+    street_name = fields.String()
+    registered = fields.Integer()
+    verified = fields.Integer()
+    registered_change = fields.Integer(metadata={"description": "over the last 7 days"})
+    verified_change = fields.Integer(metadata={"description": "over the last 7 days"})
+    rank_in_street = fields.Integer(metadata={"description": "by verified users"})
+    communities_in_street = fields.Integer()
+    visits = fields.Integer(metadata={"description": "counted visits in the contract so far"})
+    last_visit_at = fields.AwareDateTime(allow_none=True)
+    days_since_last_visit = fields.Integer(allow_none=True)
+    open_problems = fields.List(fields.Nested(OpenProblemSchema))
+
+
+class CommunityWorkbookSchema(ma.Schema):
+    week = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    made_available_at = fields.AwareDateTime()
+    first_opened_at = fields.AwareDateTime(allow_none=True)
+    first_opened_by = fields.String(allow_none=True)
+    downloadable = fields.Boolean(metadata={"description": "the file is still kept"})
+    url = fields.String()
+
+
+class CommunityWorkbooksSchema(ma.Schema):
+    items = fields.List(fields.Nested(CommunityWorkbookSchema))
+
+
+class EvidenceArgs(Strict):
+    as_of = fields.Date(metadata={"description": "default: today, or the contract's end"})
+
+
+class EvidenceWeekSchema(ma.Schema):
+    week = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    set_made = fields.Boolean()
+    delivered = fields.Integer()
+    opened = fields.Integer()
+    delivered_by_as_of = fields.Integer(metadata={
+        "description": "delivered by the end of as_of (what the target counts)"})
+    undeliverable = fields.Integer()
+    not_delivered = fields.Integer()
+
+
+class DeliveryEvidenceSchema(ma.Schema):
+    as_of = fields.Date()
+    communities = fields.Integer()
+    weeks_due = fields.Integer()
+    community_weeks_due = fields.Integer()
+    community_weeks_delivered = fields.Integer(metadata={
+        "description": "delivered by the end of as_of"})
+    community_weeks_opened = fields.Integer()
+    share_delivered = fields.Float()
+    weeks = fields.List(fields.Nested(EvidenceWeekSchema))
+
+
+class EmailSendSchema(ma.Schema):
+    id = fields.Integer()
+    community_code = fields.Function(lambda s: s.delivery.community_code)
+    username = fields.Function(lambda s: s.user.username)
+    display_name = fields.Function(lambda s: s.user.display_name)
+    address = fields.String()
+    attempted_at = fields.AwareDateTime()
+    succeeded = fields.Boolean()
+    answer = fields.String(metadata={"description": "what the mail server said"})
+
+
+class EmailSendsSchema(ma.Schema):
+    items = fields.List(fields.Nested(EmailSendSchema))

@@ -6,12 +6,12 @@ same seed always builds the same year."""
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from models import Role, Street, User, db
-from service.clock import local_today
+from service.clock import SHANGHAI, local_today
 from service.district import accounts, assignments
 from service.district.contracts import current_contract
 from service.reports.calendar import last_complete_week
@@ -32,6 +32,11 @@ class DemoContext:
     admin: User | None = None
     liaisons: dict[str, User] = field(default_factory=dict)  # street code -> liaison
     summary: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def start_moment(self) -> datetime:
+        """The contract's first morning (Asia/Shanghai)."""
+        return datetime.combine(self.start, time(9), tzinfo=SHANGHAI)
 
 
 def _user(username: str, role: Role, display_name: str) -> tuple[User, bool]:
@@ -63,11 +68,13 @@ def create_demo_people(ctx: DemoContext) -> None:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
+    from service.demo.communities import create_demo_community_accounts, create_demo_openings
     from service.demo.counts import create_demo_counts
     from service.demo.registry import create_demo_registry, create_demo_report_runs
     from service.demo.visits import create_demo_visits
-    return [create_demo_people, create_demo_visits, create_demo_counts, create_demo_registry,
-            create_demo_report_runs]
+    return [create_demo_people, create_demo_community_accounts, create_demo_visits,
+            create_demo_counts, create_demo_registry, create_demo_report_runs,
+            create_demo_openings]
 
 
 @writer

@@ -163,30 +163,54 @@ def list_users(*, role: str | None = None, active: bool | None = None, q: str | 
     return paginate(query, page, per_page)
 
 
+def _check_community_binding(role: str, community_code: str | None) -> None:
+    """A community account names its community (which must exist); no other account does."""
+    if role == Role.COMMUNITY:
+        if not community_code:
+            raise field_error("community_code", "社区账号必须指定所属社区")
+        from service.district.places import referenced_community
+        referenced_community(community_code)
+    elif community_code:
+        raise field_error("community_code", "只有社区账号（community）可以指定所属社区")
+
+
 @writer
 def create_user(*, username: str, password: str, role: str, display_name: str | None = None,
                 phone: str | None = None, must_change_password: bool = False,
-                actor: User | None = None) -> User:
-    """Create an account; the username must be new and the password hard to guess."""
+                community_code: str | None = None, email: str | None = None,
+                actor: User | None = None, password_hash: str | None = None) -> User:
+    """Create an account; the username must be new and the password hard to guess. A
+    community account is bound to its community. `password_hash`: the password's hash made
+    beforehand (a bulk import hashes every password before its write lock)."""
     if role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
+    _check_community_binding(role, community_code)
     display_name = display_name or username
-    password_hash = _password_hash(password, username=username, display_name=display_name)
+    password_hash = password_hash or _password_hash(password, username=username,
+                                                    display_name=display_name)
     with conflicts_as(f"用户名已存在：{username}", "username"):
         user = User(username=username, display_name=display_name, role=role,
                     password_hash=password_hash, phone=phone or None,
-                    must_change_password=must_change_password)
+                    must_change_password=must_change_password,
+                    community_code=community_code or None, email=email or None)
         db.session.add(user)
         db.session.flush()
         audit.record("user", user.id, "create", actor,
                      {"username": username, "role": role, "display_name": display_name,
-                      "phone": phone or None})
+                      "phone": phone or None, "community_code": community_code or None,
+                      "email": email or None})
+    if role == Role.COMMUNITY:
+        # The weekly workbooks already kept reach the new account's community now.
+        from service.reports.deliveries import deliver_kept_sets
+        deliver_kept_sets(community_code)
     return user
 
 
 @writer
 def open_account(*, actor: User, username: str, role: str, password: str | None = None,
-                 display_name: str | None = None, phone: str | None = None) -> IssuedPassword:
+                 display_name: str | None = None, phone: str | None = None,
+                 community_code: str | None = None, email: str | None = None
+                 ) -> IssuedPassword:
     """An admin opens an account: with the password they chose, or a one-time password made
     here and shown once. Either way somebody else knows it, so the new user must set their
     own at their first login."""
@@ -196,7 +220,7 @@ def open_account(*, actor: User, username: str, role: str, password: str | None 
                                               display_name=display_name or username)
     user = create_user(username=username, password=password, role=role,
                        display_name=display_name, phone=phone, must_change_password=True,
-                       actor=actor)
+                       community_code=community_code, email=email, actor=actor)
     return IssuedPassword(user, issued)
 
 
@@ -263,13 +287,18 @@ def _check_admins_kept(user: User, actor: User | None, role: str | None,
 @writer
 def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
-                active: bool | None = None, phone: str | None = None) -> User:
-    """Change a user's role, name, phone, password or enabled state (recorded). Admins cannot
-    disable or demote themselves, and the last active admin stays one. A password set by
-    someone else must be changed by its user at their next login."""
+                active: bool | None = None, phone: str | None = None,
+                community_code: str | None = None, email: str | None = None) -> User:
+    """Change a user's role, name, phone, e-mail, community, password or enabled state
+    (recorded). Admins cannot disable or demote themselves, and the last active admin stays
+    one. A password set by someone else must be changed by its user at their next login."""
     if role is not None and role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     user = get_user(user_id)
+    new_role = role if role is not None else user.role
+    if community_code is None and new_role == Role.COMMUNITY:
+        community_code = user.community_code
+    _check_community_binding(new_role, community_code or None)
     # Hashed before the write lock is taken: it takes about 100 ms.
     password_hash = None if password is None else _password_hash(
         password, username=user.username, display_name=display_name or user.display_name)
@@ -278,9 +307,13 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
     # entry and the token version start from what is stored now, not from the read above.
     db.session.refresh(user, with_for_update=True)
     _check_admins_kept(user, actor, role, active)
-    before = audit.snapshot(user, ["role", "display_name", "active", "phone"])
+    fields = ["role", "display_name", "active", "phone", "community_code", "email"]
+    before = audit.snapshot(user, fields)
     if role is not None:
         user.role = role
+    user.community_code = community_code if new_role == Role.COMMUNITY else None
+    if email is not None:
+        user.email = email or None
     if phone is not None:
         user.phone = phone or None
     if display_name is not None:
@@ -289,7 +322,7 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
         if not active and user.active:
             user.token_version += 1
         user.active = active
-    changes = audit.diff(before, audit.snapshot(user, ["role", "display_name", "active", "phone"]))
+    changes = audit.diff(before, audit.snapshot(user, fields))
     if password_hash is not None:
         user.password_hash = password_hash
         user.must_change_password = actor is not None and actor.id != user.id

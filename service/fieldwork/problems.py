@@ -59,6 +59,8 @@ def _visible(actor: User):
     if actor.role == Role.LIAISON:
         query = query.where(Problem.community_code.in_(
             assigned_community_codes(actor, local_today())))
+    elif actor.role == Role.COMMUNITY:
+        query = query.where(Problem.community_code == actor.community_code)
     return query
 
 

@@ -316,6 +316,9 @@ def _visible_visits(actor: User):
     query = select(Visit).where(Visit.deleted_at.is_(None))
     if actor.role == Role.LIAISON:
         query = query.where(Visit.user_id == actor.id)
+    elif actor.role == Role.COMMUNITY:  # its own community's, and none refused
+        query = query.where(Visit.community_code == actor.community_code,
+                            Visit.review_status != "rejected")
     return query
 
 
@@ -619,6 +622,8 @@ def coverage(*, actor: User, as_of: date | None = None, street_code: str | None 
         username = actor.username
     codes = (assigned_community_codes(get_user_by_username(username), as_of)
              if username else None)
+    if actor.role == Role.COMMUNITY:  # its own community only, whatever was asked
+        codes = [actor.community_code]
     return page_of_rows(coverage_rows(as_of, street_code=street_code, community_codes=codes),
                         page, per_page)
 

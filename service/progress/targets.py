@@ -31,7 +31,7 @@ from service.fieldwork.visits import count_counted_visits
 from service.progress.pace import elapsed_fraction, expected_level
 from service.progress.pace import status as _status
 from service.progress.user_counts import district_totals_on
-from service.reports.ledger import weeks_with_full_reports
+from service.reports.ledger import delivered_community_weeks
 from service.transaction import reader, writer
 
 
@@ -142,9 +142,14 @@ def due_weeks(start: date, as_of: date) -> int:
 
 @register_source("weekly_reports")
 def _weekly_reports(contract, start, end):
-    """Weeks whose full set of spreadsheets was produced by `end` ÷ weeks due by then."""
+    """Community-weeks whose workbook was delivered to the community by `end` ÷ the
+    community-weeks due by then (every community, every week): the contract asks for a
+    workbook provided to each of the communities every week, and a file nobody at the
+    community can reach was not provided."""
     weeks = due_weeks(start, end)
-    return round(weeks_with_full_reports(start, end) / weeks, 4) if weeks else 0.0
+    communities = db.session.scalar(select(func.count()).select_from(Community)) or 0
+    due = weeks * communities
+    return round(delivered_community_weeks(start, end) / due, 4) if due else 0.0
 
 
 def streets_with_training(start: date, end: date) -> set[str]:

@@ -174,11 +174,23 @@ def _assemble(job_id: int, directory: Path) -> Job:
         for name in names:
             archive.write(directory / name, name)
     records.advance(job_id, 1)
-    done = records.finish(job_id, {
+    done, delivered = _finish_and_deliver(job_id, {
         "directory": str(directory), "files": len(names) + 1,
         "zip_bytes": (directory / f"{label}.zip").stat().st_size})
     _remove_older_sets(done)
+    if delivered:
+        from service.reports.mail import queue_emails
+        queue_emails(done.subject)
     return done
+
+
+@writer
+def _finish_and_deliver(job_id: int, result: dict) -> tuple[Job, list[int]]:
+    """The set done and its community workbooks delivered, in one transaction: a set is never
+    done without its deliveries."""
+    from service.reports.deliveries import deliver_set
+    done = records.finish(job_id, result)
+    return done, deliver_set(done)
 
 
 def ordered_files(directory: Path) -> list[str]:
@@ -270,6 +282,9 @@ def record_delivered_set(label: str, *, actor: User | None, finished_at: datetim
               requested_at=started, started_at=started, snapshot_at=started,
               finished_at=finished_at, heartbeat_at=finished_at)
     db.session.add(job)
+    db.session.flush()
+    from service.reports.deliveries import deliver_set
+    deliver_set(job)
     return job
 
 

@@ -13,9 +13,9 @@ from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from models import Job, db
+from models import Community, Job, User, db
 from service.jobs import records
 from service.reports import runs
 from service.reports.freshness import IN_FLIGHT
@@ -328,6 +328,11 @@ def test_a_week_outside_every_contract_is_made_only_when_asked_for(client, admin
 
 def test_weekly_reports_target_counts_weeks_produced_on_time(app, client, admin_headers):
     with app.app_context():
+        # Every community has an account, so a set made is a set delivered to all of them.
+        db.session.add_all(User(username=f"sq{code}", display_name=code, role="community",
+                                password_hash="-", community_code=code)
+                           for code in db.session.scalars(select(Community.code)))
+        db.session.commit()
         for week, monday in [("2022-W12", date(2022, 3, 28)), ("2022-W13", date(2022, 4, 4)),
                              ("2022-W14", date(2022, 4, 20))]:
             runs.record_delivered_set(week, actor=None, seconds=5.0, files=280,

@@ -192,6 +192,8 @@ function renderSetPassword() {
 
 const LIAISON_TABS = [["communities", "我的社区"], ["log", "记录走访"], ["recent", "最近走访"], ["problems", "问题"]];
 const OFFICIAL_TABS = [["overview", "总览"], ["problems", "问题"]];
+// A community's secretary or staff: their own community's page, nothing of the district.
+const COMMUNITY_TABS = [["mine", "本社区"]];
 
 // The operator's console: its pages are loaded for admins only, so that liaisons' phones never
 // download them. Each page module exports { key, label, render(kit) }.
@@ -206,6 +208,7 @@ async function loadConsole() {
 
 async function tabsFor(role) {
   if (role === "liaison") return LIAISON_TABS;
+  if (role === "community") return COMMUNITY_TABS;
   if (role !== "admin") return OFFICIAL_TABS;
   return [...OFFICIAL_TABS, ...(await loadConsole()).map((page) => [page.key, page.label])];
 }
@@ -244,7 +247,7 @@ async function renderOnce() {
   nav.hidden = false;
   nav.innerHTML = tabs.map(([key, label]) => `<a href="#${key}" class="${key === current ? "on" : ""}">${label}</a>`).join("");
   await refreshQueueBar();
-  const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview };
+  const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview, mine: renderMine };
   for (const page of state.me.role === "admin" ? await loadConsole() : []) screens[page.key] = () => page.render(consoleKit());
   document.body.classList.toggle("console", state.me.role === "admin");
   try {
@@ -818,6 +821,52 @@ function overdueSection(rows, streets) {
       "没有超期未走访的社区", "个社区")}</section>`;
 }
 
+// ---------------------------------------------------------------- a community's own page
+// This week's figures of the account's community and the workbooks delivered to it, newest
+// first; a download is the same file the district archive holds (its opening is recorded).
+
+const signed = (n) => (n > 0 ? `+${num(n)}` : n < 0 ? `−${num(-n)}` : "0");
+
+async function renderMine() {
+  view.innerHTML = '<p class="muted">正在加载…</p>';
+  const [page, books] = await Promise.all([api("/api/v1/community"), api("/api/v1/community/workbooks")]);
+  const lastVisit = page.last_visit_at
+    ? `${esc(localTime(page.last_visit_at))}（${page.days_since_last_visit} 天前）` : "尚无走访";
+  view.innerHTML = `
+    <section class="card" id="mine">
+      <h2>${esc(page.community_name)}</h2>
+      <p class="muted">${esc(page.street_name)} · 截至 ${esc(page.as_of)}</p>
+      <dl class="figures">
+        <div><dt>注册用户</dt><dd id="mine-registered">${num(page.registered)}</dd><dd class="muted">本周 ${signed(page.registered_change)}</dd></div>
+        <div><dt>实名认证用户</dt><dd id="mine-verified">${num(page.verified)}</dd><dd class="muted">本周 ${signed(page.verified_change)}</dd></div>
+        <div><dt>街道内排名</dt><dd id="mine-rank">第 ${page.rank_in_street} 名</dd><dd class="muted">共 ${page.communities_in_street} 个社区</dd></div>
+        <div><dt>最近一次走访</dt><dd id="mine-visit">${lastVisit}</dd></div>
+      </dl>
+      <h3>未解决的问题（${page.open_problems.length}）</h3>
+      ${page.open_problems.length ? `<ul id="mine-problems">${page.open_problems.map((p) => `<li>${esc(p.title)} <span class="muted">· ${esc(p.category)} · ${esc(p.status_label)} · ${esc(localTime(p.created_at))}</span></li>`).join("")}</ul>` : '<p class="muted" id="mine-problems">没有未解决的问题</p>'}
+    </section>
+    <section class="card">
+      <h2>每周运营数据报表</h2>
+      ${books.items.length ? `<ul class="workbooks" id="workbooks">${books.items.map((b) => `<li data-week="${esc(b.week)}">
+        <b>${esc(b.week)}</b> <span class="muted">${esc(b.start)} 至 ${esc(b.end)}</span>
+        ${b.downloadable ? `<button type="button" class="secondary" data-download="${esc(b.url)}" data-name="${esc(`${b.week}_${page.community_name}.xlsx`)}">下载</button>` : '<span class="muted">文件已归档</span>'}
+        <div class="muted">${b.first_opened_at ? `已打开：${esc(localTime(b.first_opened_at))}（${esc(b.first_opened_by || "")}）` : `送达：${esc(localTime(b.made_available_at))}，尚未打开`}</div></li>`).join("")}</ul>`
+        : '<p class="muted" id="workbooks">还没有送达本社区的周报</p>'}
+    </section>`;
+  view.querySelectorAll("[data-download]").forEach((b) => b.addEventListener("click", async () => {
+    b.disabled = true;
+    try {
+      const response = await api(b.dataset.download, { raw: true, timeout: 120000 });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = b.dataset.name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (error) { toast(error.message); }
+    finally { b.disabled = false; }
+  }));
+}
+
 // ---------------------------------------------------------------- weekly spreadsheets
 // A week's full set is made by the job queue's consumers (admins ask for it); the page shows
 // whether it is made, follows one being made every 2 s, and downloads the stored files.
@@ -885,6 +934,8 @@ function weeklySection(contract, streets) {
       <label for="week-street">街道</label><select id="week-street">${streets.map((s) => `<option value="${s.code}">${esc(s.name)}</option>`).join("")}</select>
       <label for="week-community">社区</label><select id="week-community"></select>
       <div class="row spaced"><button class="secondary" data-file="street" disabled>街道汇总</button><button class="secondary" data-file="community" disabled>社区报表</button></div>
+      <p id="week-deliveries" class="muted" role="status"></p>
+      <button class="secondary" id="week-ledger" type="button">送达记录（Excel）</button>
       ${state.me.role === "admin" ? '<button id="make-week" class="wide" type="button" hidden>生成本周报表</button><p class="muted"><a href="/api/docs" target="_blank" rel="noopener">接口文档（API）</a></p>' : ""}
     </section>`;
 }
@@ -958,14 +1009,28 @@ async function loadWeek(week, generation) {
     return;
   }
   if (!current()) return;
+  const finished = weekWatch.status && weekWatch.status.active && !status.active;
   weekWatch.status = status;
   showWeek(status);
+  // Who received the week's workbooks: asked once per week chosen, and again when a set ends.
+  if (!weekWatch.deliveriesShown || finished) { weekWatch.deliveriesShown = true; loadDeliveries(week, current); }
   if (status.active) weekWatch.timer = setTimeout(() => loadWeek(week, generation), WEEK_POLL_MS);
 }
 
+async function loadDeliveries(week, current) {
+  const line = $("#week-deliveries");
+  try {
+    const ledger = await api(`/api/v1/reports/weekly/${week}/deliveries`);
+    if (!current()) return;
+    line.textContent = ledger.set_made || ledger.delivered
+      ? `送达社区：${ledger.delivered} 个（已打开 ${ledger.opened} 个）；无法送达（没有社区账号）：${ledger.undeliverable} 个`
+      : "本周报表尚未送达各社区";
+  } catch (error) { if (current()) line.textContent = ""; }
+}
 function watchWeek(week) {
   stopWeekWatch();
   weekWatch.week = week;
+  weekWatch.deliveriesShown = false;
   if (!/^\d{4}-W\d{2}$/.test(week)) { showWeekPending("请选择周次"); return; }
   showWeekPending("正在查询…");
   loadWeek(week, weekWatch.generation);
@@ -997,6 +1062,19 @@ function wireWeeklySection(streets) {
     } catch (error) { toast(error.message); }
     finally { b.disabled = !(weekWatch.week === week && weekWatch.status && weekWatch.status.generated); }
   }));
+  $("#week-ledger").addEventListener("click", async (event) => {
+    const week = weekWatch.week;
+    event.target.disabled = true;
+    try {
+      const response = await api(`/api/v1/reports/weekly/${week}/deliveries.xlsx`, { raw: true, timeout: 60000 });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = `${week}_周报送达记录.xlsx`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (error) { toast(error.message); }
+    finally { event.target.disabled = false; }
+  });
   $("#make-week")?.addEventListener("click", async (event) => {
     const week = weekWatch.week;
     const generation = weekWatch.generation;

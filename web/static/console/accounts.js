@@ -3,7 +3,7 @@
 // The helpers at the same version as this page (the console's digest in the address).
 const { ROLES, clearErrors, formValues, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
 
-const placesText = (user, esc) => (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
+const placesText = (user, esc) => user.community_name ? esc(user.community_name) : (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
 
 export const page = {
   key: "accounts",
@@ -12,7 +12,15 @@ export const page = {
     const { view, esc } = kit;
     view.innerHTML = `
       <section class="card" id="accounts">
-        <div class="row spaced console-head"><h2>账号</h2><button type="button" id="new-account">新建账号</button></div>
+        <div class="row spaced console-head"><h2>账号</h2><div class="row"><button type="button" id="new-account">新建账号</button><button type="button" class="secondary" id="bulk-community">批量导入社区账号</button></div></div>
+        <form id="bulk-form" class="console-form" novalidate hidden>
+          <h3>批量导入社区账号</h3>
+          <p class="muted">Excel（.xlsx）或 CSV，列：社区（或社区编码）、姓名、手机，可选用户名（默认用手机号）、邮箱。先预检，无误后再导入；有一行出错则整个文件都不导入。</p>
+          <label for="bulk-file">文件</label><input id="bulk-file" name="file" type="file" accept=".xlsx,.csv">
+          <p class="form-error error" hidden></p>
+          <div id="bulk-result"></div>
+          <div class="row console-actions"><button type="button" id="bulk-check">预检</button><button type="button" id="bulk-import" disabled>导入</button><button type="button" class="secondary" id="bulk-cancel">取消</button></div>
+        </form>
         <div id="issued" class="issued" role="status" hidden></div>
         <form id="account-form" class="console-form" novalidate hidden>
           <h3>新建账号</h3>
@@ -21,6 +29,8 @@ export const page = {
             <div><label for="acc-display">姓名</label><input id="acc-display" name="display_name" required></div>
             <div><label for="acc-phone">电话</label><input id="acc-phone" name="phone" inputmode="tel"></div>
             <div><label for="acc-role">角色</label><select id="acc-role" name="role">${options(Object.entries(ROLES), "liaison")}</select></div>
+            <div><label for="acc-community">所属社区编码（社区账号必填）</label><input id="acc-community" name="community_code" inputmode="numeric" autocomplete="off"></div>
+            <div><label for="acc-email">电子邮箱（可不填）</label><input id="acc-email" name="email" type="email" autocomplete="off"></div>
             <div><label for="acc-password">初始密码（可不填，由系统生成）</label><input id="acc-password" name="password" type="text" autocomplete="off" spellcheck="false"></div>
           </div>
           <p class="muted">初始密码只显示一次；对方首次登录后须设置自己的新密码。</p>
@@ -110,6 +120,41 @@ export const page = {
         showIssued(user, user.one_time_password || values.password, " 的账号已创建，初始密码");
       } catch (error) { showErrors(form, error, kit); }
     });
+    const bulk = view.querySelector("#bulk-form");
+    const bulkResult = bulk.querySelector("#bulk-result");
+    const bulkImport = bulk.querySelector("#bulk-import");
+    const accountsTable = (accounts, withPassword) => `<div class="scroll"><table class="console-table" id="bulk-accounts"><thead><tr>
+        <th>行</th><th>用户名</th><th>姓名</th><th>社区</th><th>手机</th><th>邮箱</th>${withPassword ? "<th>一次性密码</th>" : ""}</tr></thead><tbody>
+        ${accounts.map((a) => `<tr><td>${a.row}</td><td>${esc(a.username)}</td><td>${esc(a.display_name)}</td><td>${esc(a.community_name)}</td><td>${esc(a.phone || "—")}</td><td>${esc(a.email || "—")}</td>${withPassword ? `<td class="password">${esc(a.one_time_password)}</td>` : ""}</tr>`).join("")}</tbody></table></div>`;
+    const send = async (dryRun) => {
+      const file = bulk.querySelector("#bulk-file").files[0];
+      clearErrors(bulk); bulkResult.innerHTML = "";
+      if (!file) { showErrors(bulk, { body: { errors: { json: { file: ["请选择文件"] } } }, message: "请选择文件" }, kit); return; }
+      const data = new FormData();
+      data.append("file", file); data.append("dry_run", dryRun ? "true" : "false");
+      try {
+        const answer = await kit.api("/api/v1/users/community-import", { method: "POST", body: data, timeout: 120000 });
+        if (dryRun) {
+          bulkResult.innerHTML = `<p id="bulk-summary">预检通过：将创建 ${answer.accounts.length} 个社区账号。</p>${accountsTable(answer.accounts, false)}`;
+          bulkImport.disabled = false;
+        } else {
+          bulkResult.innerHTML = `<p id="bulk-summary">已创建 ${answer.accounts.length} 个社区账号。一次性密码只显示这一次，请现在分别告诉对方；对方首次登录后须设置新密码。</p>${accountsTable(answer.accounts, true)}`;
+          bulkImport.disabled = true;
+          await load();
+        }
+      } catch (error) {
+        bulkImport.disabled = true;
+        const rows = error.body && error.body.errors && error.body.errors.files && error.body.errors.files.rows;
+        if (rows) {
+          bulkResult.innerHTML = `<p class="error" id="bulk-summary">${esc(error.message)}</p><ul class="error" id="bulk-errors">${rows.map((r) => `<li>${r.row ? `第 ${r.row} 行` : ""}${r.column ? ` ${esc(r.column)}` : ""}：${esc(r.reason)}</li>`).join("")}</ul>`;
+        } else showErrors(bulk, error, kit);
+      }
+    };
+    view.querySelector("#bulk-community").addEventListener("click", () => { bulk.hidden = false; });
+    bulk.querySelector("#bulk-cancel").addEventListener("click", () => { bulk.hidden = true; bulk.reset(); bulkResult.innerHTML = ""; clearErrors(bulk); bulkImport.disabled = true; });
+    bulk.querySelector("#bulk-file").addEventListener("change", () => { bulkImport.disabled = true; bulkResult.innerHTML = ""; });
+    bulk.querySelector("#bulk-check").addEventListener("click", () => send(true));
+    bulkImport.addEventListener("click", () => send(false));
     let timer;
     search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => load().catch((e) => kit.toast(e.message)), 250); });
     search.addEventListener("submit", (event) => { event.preventDefault(); load(); });
