@@ -6,12 +6,11 @@ import time
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from models import EmailSend, db
 from service.jobs import records
 from service.reports import mail
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 
 WEEK = "2022-W30"
 HOME, NEIGHBOUR, THIRD = "110102001004", "110102001007", "110102001011"
@@ -37,7 +36,7 @@ class Mailbox:
 @pytest.fixture
 def smtp_server(app, monkeypatch, unused_port):
     mailbox = Mailbox()
-    controller = aiosmtpd_controller.Controller(mailbox, hostname="127.0.0.1",
+    controller = Controller(mailbox, hostname="127.0.0.1",
                                                 port=unused_port)
     controller.start()
     monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{unused_port}")
