@@ -75,12 +75,18 @@ def main() -> None:
         shoot(page, "09-official-streets")
         page.locator("#week-visits").scroll_into_view_if_needed()
         shoot(page, "10-official-fieldwork")
-        console_pages(browser, base)
+        community = console_pages(browser, base)
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_label("用户名").wait_for()
+        log_in(page, community)
+        page.locator("#workbooks").wait_for()
+        shoot(page, "19-community-page")
         browser.close()
 
 
-def console_pages(browser, base: str) -> None:
-    """Each page of the operator's console, as an admin sees it on a 1366×768 desktop."""
+def console_pages(browser, base: str) -> str:
+    """Each page of the operator's console, as an admin sees it on a 1366×768 desktop; answers
+    the username of a community account of the demo."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=base,
                                   locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
@@ -93,7 +99,11 @@ def console_pages(browser, base: str) -> None:
         page.goto(f"/#{key}")
         page.wait_for_load_state("networkidle")
         shoot(page, f"{number:02d}-console-{key}")
+    username = page.evaluate(
+        "async () => (await (await fetch('/api/v1/users?role=community&per_page=1', {headers: "
+        "{Authorization: `Bearer ${localStorage.getItem('token')}`}})).json()).items[0].username")
     context.close()
+    return username
 
 
 if __name__ == "__main__":
