@@ -202,10 +202,6 @@ def content_rows(report: EffectReport) -> list[list[Cell]]:
              (m.interactions, "int")] for m in report.content]
 
 
-def _pct(part: float, whole: float) -> str:
-    return f"{part / whole:.1%}" if whole else "—"
-
-
 TARGET_HEAD = ["目标", "完成值", "目标值", "按进度应完成", "状态", "按近 4 周速度预计"]
 STREET_HEAD = ["街道", "实名用户", "本期新增", "上期新增", "街道目标", "完成率", "进度"]
 COMMUNITY_HEAD = ["社区", "街道", "实名用户", "本期新增"]
@@ -368,9 +364,10 @@ def render_effect_docx(report: EffectReport) -> bytes:
 
     document.add_heading("四、实地工作", level=1)
     work = report.field_work
+    covered = work.communities_visited / work.communities if work.communities else None
     document.add_paragraph(
         f"本期计入合同的走访 {work.visits:,} 次，覆盖 {work.communities_visited} 个社区"
-        f"（共 {work.communities} 个，{_pct(work.communities_visited, work.communities)}）；"
+        f"（共 {work.communities} 个，{as_text(covered, 'pct')}）；"
         f"期末超过 {work.overdue_after_days} 天未走访的社区 {work.overdue} 个。")
     document.add_heading("问题对接", level=2)
     _table(document, PROBLEM_HEAD, problem_rows(report))

@@ -53,7 +53,12 @@ from service.clock import (
 )
 from service.district.contracts import current_contract
 from service.errors import NotFoundError, UnavailableError, field_error
-from service.fieldwork.visits import CountingRule, coverage_rows, overdue_after_days
+from service.fieldwork.visits import (
+    CountingRule,
+    CoverageRow,
+    coverage_rows,
+    overdue_after_days,
+)
 from service.jobs import records
 from service.jobs.queue import step, the_queue
 from service.progress.pace import elapsed_fraction
@@ -163,13 +168,12 @@ def _growth(period: Period, communities, street_names) -> tuple[
     return streets, rows, growth
 
 
-def _stalled(period: Period, communities, street_names) -> list[CommunityGrowth]:
-    """Communities whose verified users did not grow in the four weeks to the period's end."""
-    end = latest_counts(period.end)
+def _stalled(period: Period, rows: list[CommunityGrowth]) -> list[CommunityGrowth]:
+    """Communities whose verified users did not grow in the four weeks to the period's end
+    (`rows` hold each one's figure at that end)."""
     month_ago = latest_counts(period.end - timedelta(days=RECENT_DAYS))
-    return [CommunityGrowth(code, name, street_names[street], _verified(end, code), 0)
-            for code, name, street in communities
-            if _verified(end, code) - _verified(month_ago, code) <= 0]
+    return [CommunityGrowth(r.code, r.name, r.street, r.verified, 0) for r in rows
+            if r.verified - _verified(month_ago, r.code) <= 0]
 
 
 # ---------------------------------------------------------------- what moved growth
@@ -251,14 +255,14 @@ def _effects(period: Period, communities, street_members) -> list[ActivityEffect
 
 # ---------------------------------------------------------------- field work and content
 
-def _field_work(period: Period, communities) -> FieldWork:
+def _field_work(period: Period, communities, coverage: list[CoverageRow]) -> FieldWork:
     rule = CountingRule.of(current_contract())
     start = local_day_start(period.start)
     stop = local_day_start(period.end + timedelta(days=1))
     visits, visited = db.session.execute(
         select(func.count(Visit.id), func.count(func.distinct(Visit.community_code)))
         .where(rule.clause(), Visit.visited_at >= start, Visit.visited_at < stop)).one()
-    overdue = [row for row in coverage_rows(period.end) if row.overdue]
+    overdue = [row for row in coverage if row.overdue]
     opened, resolved, durations = defaultdict(int), defaultdict(int), defaultdict(list)
     for category, created, done in db.session.execute(
             select(Problem.category, Problem.created_at, Problem.resolved_at).where(
@@ -307,9 +311,9 @@ def _content(period: Period) -> list[MonthlyContent]:
 
 # ---------------------------------------------------------------- recommendations
 
-def _recommendations(period: Period, streets: list[StreetGrowth],
-                     growth: dict[str, int], communities, street_names,
-                     targets: list[TargetLine]) -> list[Recommendation]:
+def _recommendations(streets: list[StreetGrowth], growth: dict[str, int], communities,
+                     street_names, targets: list[TargetLine],
+                     coverage: list[CoverageRow]) -> list[Recommendation]:
     """Each rule stated, and the records it found."""
     result = []
     behind = [s for s in streets if s.pace == "behind"]
@@ -320,7 +324,7 @@ def _recommendations(period: Period, streets: list[StreetGrowth],
             [f"{s.name}：{s.verified:,} 人，按进度应达 {round(s.expected):,} 人"
              for s in sorted(behind, key=lambda s: s.verified / s.expected if s.expected
                              else 0)]))
-    days = {row.community_code: row.days_since_last for row in coverage_rows(period.end)}
+    days = {row.community_code: row.days_since_last for row in coverage}
     medians = {}
     for street in {street for _, _, street in communities}:
         medians[street] = statistics.median(growth[c] for c, _, s in communities
@@ -361,12 +365,13 @@ def gather_effect(period: Period) -> EffectReport:
     targets = _targets(period.end)
     streets, rows, growth = _growth(period, communities, street_names)
     ordered = sorted(rows, key=lambda r: (-r.growth, r.code))
+    coverage = coverage_rows(period.end)  # read once: field work and recommendations
     return EffectReport(
         contract.name, contract.client, period, now_utc(), targets, streets,
-        ordered[:LISTED], ordered[::-1][:LISTED], _stalled(period, communities, street_names),
+        ordered[:LISTED], ordered[::-1][:LISTED], _stalled(period, rows),
         _effects(period, communities, street_members), CAVEAT,
-        _field_work(period, communities), _content(period),
-        _recommendations(period, streets, growth, communities, street_names, targets))
+        _field_work(period, communities, coverage), _content(period),
+        _recommendations(streets, growth, communities, street_names, targets, coverage))
 
 
 def period_key(period: Period) -> str:
