@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db
@@ -15,6 +15,7 @@ class Contract(db.Model):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     client: Mapped[str] = mapped_column(String(200))
+    contractor: Mapped[str] = mapped_column(String(200), default="")
     start_date: Mapped[date]
     end_date: Mapped[date]
     active: Mapped[bool] = mapped_column(default=True)
@@ -44,5 +45,9 @@ class ContractTarget(db.Model):
     measure: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(default=0)
+    # The agreement's own words for the target and the clause they come from: the execution
+    # report sets the achieved figure beside them.
+    commitment: Mapped[str] = mapped_column(Text, default="")
+    clause: Mapped[str] = mapped_column(String(64), default="")
 
     contract: Mapped[Contract] = relationship(back_populates="targets")

@@ -14,6 +14,7 @@ class ContractSchema(ma.Schema):
     key = fields.String()
     name = fields.String()
     client = fields.String()
+    contractor = fields.String()
     start = fields.Date(attribute="start_date")
     end = fields.Date(attribute="end_date")
 
@@ -58,6 +59,8 @@ class ContractTargetSchema(ma.Schema):
     target = fields.Float()
     measure = fields.String()
     source = fields.String()
+    commitment = fields.String(metadata={"description": "the agreement's words for the target"})
+    clause = fields.String(metadata={"description": "the agreement's clause it comes from"})
 
 
 class ContractDetailSchema(ContractSchema):

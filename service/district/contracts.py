@@ -104,7 +104,13 @@ def _checked_target(item, position: int) -> dict:
     if source not in known:
         raise field_error("targets", f"{where}（{key}）的数据来源未知：{source}"
                                      f"（可用：{'、'.join(sorted(known))}）")
-    return {"key": key, "name": name, "target": number, "measure": measure, "source": source}
+    for text, limit in (("commitment", 1000), ("clause", 64)):
+        value = item.get(text, "")
+        if not isinstance(value, str) or len(value) > limit:
+            raise field_error("targets",
+                              f"{where}（{key}）的 {text} 应为文本（最多 {limit} 个字符）")
+    return {"key": key, "name": name, "target": number, "measure": measure, "source": source,
+            "commitment": item.get("commitment", ""), "clause": item.get("clause", "")}
 
 
 def _as_date(value, field: str) -> date:
@@ -125,8 +131,9 @@ def load_contract(data: dict, *, activate: bool = True, actor: User | None = Non
             raise field_error(field, f"合同缺少字段：{field}")
     _text(data["key"], "key", "合同 key ", 64)
     _text(data["name"], "name", "合同名称", 200)
-    if not isinstance(data.get("client", ""), str) or len(data.get("client", "")) > 200:
-        raise field_error("client", "委托方应为文本（最多 200 个字符）")
+    for party, label in (("client", "委托方"), ("contractor", "受托方")):
+        if not isinstance(data.get(party, ""), str) or len(data.get(party, "")) > 200:
+            raise field_error(party, f"{label}应为文本（最多 200 个字符）")
     if not isinstance(data.get("rules") or {}, dict):
         raise field_error("rules", "rules 应为对象")
     start, end = _as_date(data["start"], "start"), _as_date(data["end"], "end")
@@ -146,6 +153,7 @@ def load_contract(data: dict, *, activate: bool = True, actor: User | None = Non
         db.session.add(contract)
     contract.name = data["name"]
     contract.client = data.get("client", "")
+    contract.contractor = data.get("contractor", "")
     contract.start_date, contract.end_date = start, end
     contract.rules = data.get("rules") or {}
     # A target already held keeps its row (and history), changed in place: new rows for the
@@ -156,6 +164,7 @@ def load_contract(data: dict, *, activate: bool = True, actor: User | None = Non
         target = held.pop(item["key"], None) or ContractTarget(key=item["key"])
         target.name, target.target, target.measure = item["name"], item["target"], item["measure"]
         target.source, target.position = item["source"], position
+        target.commitment, target.clause = item["commitment"], item["clause"]
         targets.append(target)
     contract.targets = targets
     if activate:

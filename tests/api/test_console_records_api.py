@@ -79,8 +79,14 @@ def test_an_uploaded_contract_file_becomes_current_as_the_command_would_load_it(
     with open("data/contracts/xicheng-2022.yaml", "rb") as handle:
         again = upload(client, admin_headers, handle.read())
     assert again.status_code == 201
-    assert current(client, admin_headers)["key"] == "xicheng-2022"
-    assert len(current(client, admin_headers)["targets"]) == 12
+    shipped = current(client, admin_headers)
+    assert shipped["key"] == "xicheng-2022"
+    assert len(shipped["targets"]) == 12
+    # Each target carries the agreement's words and clause, for the execution report.
+    assert shipped["contractor"]
+    assert all(t["commitment"] and t["clause"] == "一(三)" for t in shipped["targets"])
+    visits = next(t for t in shipped["targets"] if t["key"] == "visits")
+    assert "1052" in visits["commitment"]
 
 
 BAD_FILES = [
@@ -114,6 +120,9 @@ BAD_FILES = [
     ("key: x\nname: y\nstart: 2023-01-01\nend: 2023-12-31\ntargets:\n"
      "  - {key: s, name: 培训覆盖, target: 15, measure: every_street, source: events}\n",
      "targets", "数据来源未知：events"),
+    ("key: x\nname: y\nstart: 2023-01-01\nend: 2023-12-31\ntargets:\n"
+     "  - {key: a, name: 文章, target: 3, measure: count, source: articles, commitment: [1]}\n",
+     "targets", "commitment 应为文本"),
 ]
 
 

@@ -136,13 +136,15 @@ def test_problems_show_age_and_description_and_filter_by_street(small_phone, dem
     log_in(small_phone, user.username, user.password)
     expect(small_phone.locator("#verified")).to_be_visible()
     small_phone.get_by_role("link", name="问题").click()
+    # The overview has a 街道 select of its own (the weekly set's); wait for the problems page.
+    expect(small_phone.locator("#problem-street")).to_be_visible()
     items = client.get("/api/v1/problems?status=open&per_page=100",
                        headers=headers).get_json()["items"]
     street = items[0]["street_code"]
     in_street = [p for p in client.get(
         f"/api/v1/problems?street_code={street}&per_page=100",
         headers=headers).get_json()["items"] if p["status"] != "resolved"]
-    small_phone.get_by_label("街道").select_option(street)
+    small_phone.locator("#problem-street").select_option(street)
     listed = small_phone.locator("#problem-list li[data-problem-id]")
     expect(listed).to_have_count(len(in_street))
     oldest = min(in_street, key=lambda p: p["created_at"])
