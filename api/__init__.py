@@ -100,6 +100,7 @@ def _register_blueprints(api: JsonApi) -> None:
         community,
         district,
         effect,
+        execution,
         health,
         jobs,
         registry,
@@ -111,7 +112,7 @@ def _register_blueprints(api: JsonApi) -> None:
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, reports.blp, effect.blp, jobs.blp, community.blp,
+                      targets.blp, reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

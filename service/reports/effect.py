@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from exports.document import figure
 from exports.effect import (
     ActivityEffect,
     CommunityGrowth,
@@ -22,7 +23,6 @@ from exports.effect import (
     Recommendation,
     StreetGrowth,
     TargetLine,
-    figure,
     render_effect_docx,
     render_effect_xlsx,
 )

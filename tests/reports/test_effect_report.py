@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from exports.effect import figure
+from exports.document import figure
 
 MONTH_START, MONTH_END = date(2022, 9, 1), date(2022, 9, 30)
 STEM = "推广效果数据分析报告_20220901-20220930"
