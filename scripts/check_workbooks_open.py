@@ -1,8 +1,8 @@
 """Do the weekly workbooks, the effect report and the execution report open for real? Builds
-a demo week on a scratch
-database, converts one community workbook and the district workbook to PDF with headless
-LibreOffice (as an old PC's office suite would open them) and checks that the PDFs have pages;
-then makes a month's effect report, whose PDF LibreOffice (Writer) writes beside its .docx."""
+a demo week on a scratch database, converts one community workbook and the district workbook
+to PDF with headless LibreOffice (as an old PC's office suite would open them) and checks that
+the PDFs have pages; then makes a month's effect report and the execution report, whose PDFs
+LibreOffice (Writer) writes beside their .docx."""
 
 import os
 import re
