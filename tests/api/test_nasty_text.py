@@ -82,6 +82,7 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/visits/reviews"): {"visit_ids": [1], "status": "approved",
                                              "reason": "核实"},
         ("post", "/api/v1/reports/effect"): {"month": "2022-09"},
+        ("post", "/api/v1/reports/execution"): {"as_of": "2022-09-30"},
         ("post", "/api/v1/problems"): {"community_code": FUYOUJIE, "title": "楼道灯坏了",
                                        "category": "设施", "description": "三层"},
         ("patch", "/api/v1/problems/{problem_id}"): {"resolution": "已报修"},
