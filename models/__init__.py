@@ -3,7 +3,13 @@
 from models.assignment import Assignment
 from models.audit import AuditEntry
 from models.base import db
-from models.contract import Contract, ContractTarget
+from models.contract import (
+    Contract,
+    ContractChannel,
+    ContractDay,
+    ContractObligation,
+    ContractTarget,
+)
 from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
@@ -38,6 +44,9 @@ __all__ = [
     "AuditEntry",
     "Community",
     "Contract",
+    "ContractChannel",
+    "ContractDay",
+    "ContractObligation",
     "ContractTarget",
     "LoginAttempt",
     "Problem",
