@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from models import Contract, ContractDay, User, db
 from service import audit
 from service.errors import NotFoundError, RuleViolationError
-from service.transaction import lock_for_writing, reader, writer
+from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 WORKDAY, ADJUSTED_WORKDAY, WEEKEND, HOLIDAY = "workday", "adjusted_workday", "weekend", "holiday"
 KINDS = (WORKDAY, ADJUSTED_WORKDAY, WEEKEND, HOLIDAY)
@@ -206,11 +206,14 @@ def override_day(day: date, *, kind: str, reason: str, actor: User | None,
               if held else None)
     if held is None:
         held = ContractDay(contract_id=contract.id, day=day, name="")
-        db.session.add(held)
     held.kind, held.source = kind, OVERRIDE
     if name is not None:
         held.name = name
-    db.session.flush()
+    # Two admins entering the same unknown day at once: the database decides, the second
+    # is told to try again (PostgreSQL; SQLite's write lock already orders them).
+    with conflicts_as("这一天正在被另一位管理员修改，请刷新后重试", "date"):
+        db.session.add(held)
+        db.session.flush()
     audit.record("contract_day", _entity_id(contract, day), "override", actor, {
         "contract": contract.key, "date": day.isoformat(), "before": before,
         "after": {"kind": kind, "name": held.name, "source": OVERRIDE}, "reason": reason})

@@ -463,3 +463,17 @@ def test_the_service_answers_working_days_and_refuses_unknown_ones(seeded, clien
         with pytest.raises(working_days.UnknownDayError):
             working_days.day_kind(content, date(2024, 7, 1))  # after the term
         db.session.rollback()
+
+
+def test_seeding_completes_the_calendar_of_a_contract_loaded_before_calendars_were_frozen(
+        app, runner, client, admin_headers):
+    """A database migrated from before 0011 holds the 2022 contract without its days."""
+    with app.app_context():
+        db.session.execute(ContractDay.__table__.delete())
+        db.session.commit()
+    assert calendar(client, admin_headers, "2022-10-01", "2022-10-07",
+                    None).status_code == 422
+    assert runner.invoke(args=["seed-district"]).exit_code == 0
+    week = calendar(client, admin_headers, "2022-10-01", "2022-10-07", None).get_json()
+    assert [d["kind"] for d in week["items"]] == ["holiday"] * 7
+    assert len(term_days(client, admin_headers)) == 366
