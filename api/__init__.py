@@ -102,6 +102,7 @@ def _register_blueprints(api: JsonApi) -> None:
         contracts,
         district,
         effect,
+        execution,
         health,
         jobs,
         registry,
@@ -114,7 +115,7 @@ def _register_blueprints(api: JsonApi) -> None:
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
                       targets.blp, contracts.blp, calendar.blp, reports.blp, effect.blp,
-                      jobs.blp, community.blp,
+                      execution.blp, jobs.blp, community.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -18,7 +18,7 @@ from service.district.contracts import (
 from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
-from service.reports import calendar, effect, runs
+from service.reports import calendar, effect, execution, runs
 
 
 def _fail(error: ServiceError) -> None:
@@ -186,6 +186,21 @@ def register_commands(app: Flask) -> None:
             period = effect.period_of(month=month, start=start and start.date(),
                                       end=end and end.date())
             for path in effect.write_effect_report(period, Path(out_dir)):
+                click.echo(str(path))
+        except ServiceError as error:
+            _fail(error)
+
+    @app.cli.command("execution-report")
+    @click.option("--as-of", "as_of", default=None, type=click.DateTime(["%Y-%m-%d"]),
+                  help="Report as of this day (marked 截至); default: the contract's end.")
+    @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                  help="Folder the files are written to.")
+    def execution_report_command(as_of, out_dir):
+        """执行（成果）报告: the Word document (and its PDF where LibreOffice is installed),
+        the evidence workbook and manifest.json with every file's SHA-256."""
+        try:
+            for path in execution.write_execution_report(as_of and as_of.date(),
+                                                         Path(out_dir)):
                 click.echo(str(path))
         except ServiceError as error:
             _fail(error)

@@ -1,5 +1,7 @@
-"""The effect report of one month of the demo year, made as `flask effect-report` makes it:
-seconds and peak memory (the command's own process, VmHWM), with and without the PDF.
+"""The reports the contract is paid on, made from the demo year as their commands make them:
+the effect report of one month (`flask effect-report`) and the execution report of the whole
+year (`flask execution-report`: 12 evidence sheets, ~13,700 rows). Seconds and peak memory
+(the command's own process, VmHWM), with and without the PDF.
 
     .venv/bin/python bench/bench_effect.py            # 2022-09, three runs each
     .venv/bin/python bench/bench_effect.py --month 2022-12 --runs 5
@@ -36,13 +38,13 @@ def high_water_mib(pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
-def timed_report(env: dict, month: str, out: str) -> tuple[float, float, list[str]]:
-    """Seconds and peak MiB of one `effect-report` process (its VmHWM, read until it exits;
+def timed_report(env: dict, command: list[str], out: str) -> tuple[float, float, list[str]]:
+    """Seconds and peak MiB of one report command's process (its VmHWM, read until it exits;
     LibreOffice, a process of its own, is not counted), and the files it wrote."""
     began = time.perf_counter()
-    process = subprocess.Popen([str(FLASK), "--app", "wsgi", "effect-report", "--month", month,
-                                "--out", out], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([str(FLASK), "--app", "wsgi", *command, "--out", out], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
     peak = 0.0
     while process.poll() is None:
         peak = max(peak, high_water_mib(process.pid))
@@ -65,17 +67,20 @@ def main() -> None:
         for step in (["db", "upgrade"], ["seed-district"], ["demo-data"]):
             flask(env, *step)
         no_office = {"PATH": "/nonexistent"}  # soffice is looked up on the PATH
-        for label, extra in (("with PDF (LibreOffice)", {}), ("without PDF", no_office)):
-            rows = []
-            for run in range(args.runs):
-                load = os.getloadavg()[0]
-                seconds, peak, files = timed_report({**env, **extra}, args.month,
-                                                    f"{tmp}/out-{label[:4]}-{run}")
-                rows.append(seconds)
-                kinds = ",".join(sorted(Path(f).suffix[1:] for f in files))
-                print(f"{label}: run {run + 1}: {seconds:.2f} s, peak {peak:.0f} MiB, "
-                      f"files {kinds}, load before {load:.2f}")
-            print(f"{label}: median {statistics.median(rows):.2f} s (goal < 10 s)")
+        reports = (("effect report " + args.month, ["effect-report", "--month", args.month]),
+                   ("execution report", ["execution-report"]))
+        for name, command in reports:
+            for label, extra in (("with PDF (LibreOffice)", {}), ("without PDF", no_office)):
+                rows = []
+                for run in range(args.runs):
+                    load = os.getloadavg()[0]
+                    seconds, peak, files = timed_report(
+                        {**env, **extra}, command, f"{tmp}/out-{command[0]}-{label[:4]}-{run}")
+                    rows.append(seconds)
+                    kinds = ",".join(sorted(Path(f).suffix[1:] for f in files))
+                    print(f"{name}, {label}: run {run + 1}: {seconds:.2f} s, peak {peak:.0f} "
+                          f"MiB, files {kinds}, load before {load:.2f}")
+                print(f"{name}, {label}: median {statistics.median(rows):.2f} s (goal < 10 s)")
 
 
 if __name__ == "__main__":

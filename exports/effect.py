@@ -6,23 +6,24 @@ write_cell, never as a field or a formula."""
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from exports.cells import writable_text, write_cell
+from exports.cells import writable_text
+from exports.document import (
+    CJK_FONT,
+    CJK_FONT_FILE,
+    Cell,
+    add_sheet,
+    add_table,
+    as_text,
+    document_bytes,
+    new_document,
+    target_value,
+    workbook_bytes,
+)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-CJK_FONT = "WenQuanYi Micro Hei"
 STATUS = {"done": "已完成", "on_track": "按进度", "behind": "落后"}
 
 
@@ -125,47 +126,11 @@ class EffectReport:
     recommendations: list[Recommendation]
 
 
-# ---------------------------------------------------------------- figures
-# Each table cell is (value, kind): the document prints it as people read it, the workbook
-# keeps the number with a number format of the same kind.
-
-Cell = tuple[object, str]
-KIND_FORMATS = {"int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.0%",
-                "decimal": "#,##0.00", "mean": "+#,##0.0;-#,##0.0;0.0", "days": "0.0"}
-MEASURE_KINDS = {"share_of_weeks": "pct", "monthly_average": "decimal"}
-
-
-def as_text(value, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "int":
-        return f"{round(value):,}"
-    if kind == "signed":
-        return f"{round(value):+,}"
-    if kind == "pct":
-        return f"{value:.1%}"
-    if kind == "decimal":
-        return f"{value:,.2f}"
-    if kind == "mean":
-        return f"{value:+,.1f}"
-    if kind == "days":
-        return f"{value:.1f}"
-    return str(value)
-
-
-def figure(measure: str, value: float) -> str:
-    """A target's figure in its own measure, as people read it."""
-    return as_text(value, MEASURE_KINDS.get(measure, "int"))
-
-
-def _target_value(measure: str, value: float) -> Cell:
-    kind = MEASURE_KINDS.get(measure, "int")
-    return (round(value) if kind == "int" else value), kind
-
+# ---------------------------------------------------------------- tables
 
 def target_rows(report: EffectReport) -> list[list[Cell]]:
-    return [[(t.name, "text"), _target_value(t.measure, t.actual),
-             _target_value(t.measure, t.target), _target_value(t.measure, t.expected),
+    return [[(t.name, "text"), target_value(t.measure, t.actual),
+             target_value(t.measure, t.target), target_value(t.measure, t.expected),
              (STATUS.get(t.status, t.status), "text"), (t.projected or "按月考核", "text")]
             for t in report.targets]
 
@@ -268,96 +233,37 @@ def effect_chart(report: EffectReport) -> bytes:
 
 # ---------------------------------------------------------------- the Word document
 
-def _east_asian(style, size: float) -> None:
-    style.font.name = CJK_FONT
-    style.font.size = Pt(size)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
-
-
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (PAGE, TOC): Word and LibreOffice fill it in when the file is opened."""
-    run = paragraph.add_run()
-    begin, text, separate, end = (OxmlElement("w:fldChar"), OxmlElement("w:instrText"),
-                                  OxmlElement("w:fldChar"), OxmlElement("w:fldChar"))
-    begin.set(qn("w:fldCharType"), "begin")
-    text.set(qn("xml:space"), "preserve")
-    text.text = instruction
-    separate.set(qn("w:fldCharType"), "separate")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(text)
-    run._r.append(separate)
-    paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(end)
-
-
-def _table(document, head: list[str], rows: list[list[Cell]]) -> None:
-    if not rows:
-        document.add_paragraph("本期无记录。")
-        return
-    table = document.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, (value, kind) in zip(cells, values, strict=True):
-            cell.text = writable_text(as_text(value, kind))
-    document.add_paragraph()
-
-
 def render_effect_docx(report: EffectReport) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    for name, size in (("Normal", 10.5), ("Title", 20), ("Heading 1", 15), ("Heading 2", 12.5)):
-        _east_asian(document.styles[name], size)
-    document.core_properties.title = writable_text(f"推广效果数据分析报告（{report.period.label}）")
-    document.core_properties.author = "西城家园推广运营"
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    _field(footer, "PAGE", "1")
-    footer.add_run(" 页")
-
-    document.add_paragraph(f"推广效果数据分析报告（{report.period.label}）", style="Title")
-    document.add_paragraph(writable_text(f"项目：{report.contract}"))
-    document.add_paragraph(writable_text(f"委托方：{report.client}"))
     period = report.period
-    document.add_paragraph(f"统计期间：{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}；生成时间："
-                           f"{report.generated_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
-    document.add_paragraph("目录", style="Heading 1")
-    _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档后更新目录）")
-    document.add_page_break()
+    document = new_document(f"推广效果数据分析报告（{period.label}）", [
+        f"项目：{report.contract}", f"委托方：{report.client}",
+        f"统计期间：{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"], report.generated_at)
 
     document.add_heading("一、合同目标完成情况", level=1)
     document.add_paragraph(f"截至 {report.period.end:%Y-%m-%d}，各项合同目标的完成值、"
                            "按进度此时应完成的值，以及按近 4 周速度预计的完成日期。")
-    _table(document, TARGET_HEAD, target_rows(report))
+    add_table(document, TARGET_HEAD, target_rows(report))
 
     document.add_heading("二、用户增长", level=1)
     total = sum(s.growth for s in report.streets)
     previous = sum(s.previous_growth for s in report.streets)
     document.add_paragraph(f"本期全区新增实名认证用户 {total:+,} 人，上期 {previous:+,} 人。")
     document.add_heading("各街道", level=2)
-    _table(document, STREET_HEAD, street_rows(report))
+    add_table(document, STREET_HEAD, street_rows(report))
     if report.streets:
         document.add_picture(io.BytesIO(street_chart(report)), width=Cm(16))
     document.add_heading("增长最快的十个社区", level=2)
-    _table(document, COMMUNITY_HEAD, community_rows(report.fastest))
+    add_table(document, COMMUNITY_HEAD, community_rows(report.fastest))
     document.add_heading("增长最慢的十个社区", level=2)
-    _table(document, COMMUNITY_HEAD, community_rows(report.slowest))
+    add_table(document, COMMUNITY_HEAD, community_rows(report.slowest))
     document.add_heading(f"近四周没有增长的社区（{len(report.stalled)} 个）", level=2)
-    _table(document, COMMUNITY_HEAD[:3], [r[:3] for r in community_rows(report.stalled)])
+    add_table(document, COMMUNITY_HEAD[:3], [r[:3] for r in community_rows(report.stalled)])
 
     document.add_heading("三、哪些工作带动了增长", level=1)
     document.add_paragraph("对本期每次培训、线下推广活动和走访，比较开展活动的社区在其后 14 天的"
                            "实名认证用户增长，与同一街道、起始规模相近（相差不超过 1.5 倍）且同期"
                            "未开展同类活动的社区的增长。")
-    _table(document, EFFECT_HEAD, effect_rows(report))
+    add_table(document, EFFECT_HEAD, effect_rows(report))
     if any(e.episodes for e in report.effects):
         document.add_picture(io.BytesIO(effect_chart(report)), width=Cm(14))
     document.add_paragraph(report.caveat)
@@ -370,10 +276,10 @@ def render_effect_docx(report: EffectReport) -> bytes:
         f"（共 {work.communities} 个，{as_text(covered, 'pct')}）；"
         f"期末超过 {work.overdue_after_days} 天未走访的社区 {work.overdue} 个。")
     document.add_heading("问题对接", level=2)
-    _table(document, PROBLEM_HEAD, problem_rows(report))
+    add_table(document, PROBLEM_HEAD, problem_rows(report))
 
     document.add_heading("五、内容与互动", level=1)
-    _table(document, CONTENT_HEAD, content_rows(report))
+    add_table(document, CONTENT_HEAD, content_rows(report))
 
     document.add_heading("六、建议", level=1)
     if not report.recommendations:
@@ -383,9 +289,7 @@ def render_effect_docx(report: EffectReport) -> bytes:
         document.add_paragraph(item.rule)
         for line in item.evidence:
             document.add_paragraph(writable_text(line), style="List Bullet")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)
 
 
 # ---------------------------------------------------------------- the workbook
@@ -409,19 +313,5 @@ def render_effect_xlsx(report: EffectReport) -> bytes:
           for r in report.recommendations for line in r.evidence]),
     ]
     for title, head, rows in sections:
-        sheet = workbook.create_sheet(title)
-        write_cell(sheet, 1, 1, f"{title}（{report.period.label}）")
-        sheet.cell(row=1, column=1).font = Font(bold=True, size=12)
-        for column, name in enumerate(head, start=1):
-            write_cell(sheet, 2, column, name)
-            sheet.cell(row=2, column=column).font = Font(bold=True)
-        for row, values in enumerate(rows, start=3):
-            for column, (value, kind) in enumerate(values, start=1):
-                write_cell(sheet, row, column, value)
-                if kind in KIND_FORMATS:
-                    sheet.cell(row=row, column=column).number_format = KIND_FORMATS[kind]
-        for column in range(1, len(head) + 1):
-            sheet.column_dimensions[sheet.cell(row=2, column=column).column_letter].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        add_sheet(workbook, title, f"{title}（{report.period.label}）", head, rows)
+    return workbook_bytes(workbook)

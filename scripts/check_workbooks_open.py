@@ -1,7 +1,8 @@
-"""Do the weekly workbooks and the effect report open for real? Builds a demo week on a scratch
-database, converts one community workbook and the district workbook to PDF with headless
-LibreOffice (as an old PC's office suite would open them) and checks that the PDFs have pages;
-then makes a month's effect report, whose PDF LibreOffice (Writer) writes beside its .docx."""
+"""Do the weekly workbooks, the effect report and the execution report open for real? Builds
+a demo week on a scratch database, converts one community workbook and the district workbook
+to PDF with headless LibreOffice (as an old PC's office suite would open them) and checks that
+the PDFs have pages; then makes a month's effect report and the execution report, whose PDFs
+LibreOffice (Writer) writes beside their .docx."""
 
 import os
 import re
@@ -59,6 +60,12 @@ def main() -> int:
         print(f"effect report 2022-09: {count} PDF pages")
         # A title page with the contents, then six sections with tables and two charts.
         failed += count < 3
+        report = flask(env, "execution-report", "--out", f"{tmp}/execution")
+        pdf = next((Path(line) for line in report.split() if line.endswith(".pdf")), None)
+        count = pages(pdf) if pdf else 0
+        print(f"execution report: {count} PDF pages")
+        # A title page, the summary table, a section per target and the weekly ledger.
+        failed += count < 4
         return 1 if failed else 0
 
 

@@ -556,13 +556,17 @@ def with_standing(visits, rule: CountingRule | None = None):
     return visits
 
 
+def counted_visits(contract: Contract, start: date, end: date):
+    """The visits target's rule between two local dates (inclusive): what the target counts and
+    the execution report lists."""
+    return and_(CountingRule.of(contract).clause(), Visit.visited_at >= local_day_start(start),
+                Visit.visited_at < local_day_start(end + timedelta(days=1)))
+
+
 def count_counted_visits(contract: Contract, start: date, end: date,
                          community_codes=None) -> int:
     """Visits that count toward the contract between two local dates (inclusive)."""
-    query = (select(func.count()).select_from(Visit)
-             .where(CountingRule.of(contract).clause(),
-                    Visit.visited_at >= local_day_start(start),
-                    Visit.visited_at < local_day_start(end + timedelta(days=1))))
+    query = select(func.count()).select_from(Visit).where(counted_visits(contract, start, end))
     if community_codes is not None:
         query = query.where(Visit.community_code.in_(community_codes))
     return db.session.scalar(query) or 0

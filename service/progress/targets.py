@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from models import (
     Article,
@@ -68,58 +68,66 @@ def register_source(name: str) -> Callable[[Source], Source]:
     return decorator
 
 
-def _count_live(model, column, start, end) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(
-        model.deleted_at.is_(None), column >= start, column <= end)) or 0
+# The records each counted source counts, by the date that places them in a period.
+COUNTED_RECORDS = {
+    "trainings": (Training, "date"),
+    "events": (Event, "date"),
+    "service_groups": (ServiceGroup, "created_on"),
+    "cases": (Case, "published_on"),
+    "articles": (Article, "published_on"),
+    "topics": (Topic, "month"),
+}
 
 
-@register_source("trainings")
-def _trainings(contract, start, end):
-    return _count_live(Training, Training.date, start, end)
+def counted_records(source: str, start: date, end: date):
+    """The one rule of what counts for a counted source between two days: live records dated
+    in the period (a topic by its month). The target counts these; the execution report's
+    evidence lists exactly these."""
+    model, name = COUNTED_RECORDS[source]
+    column = getattr(model, name)
+    low, high = (start.strftime("%Y-%m"), end.strftime("%Y-%m")) if name == "month" \
+        else (start, end)
+    return and_(model.deleted_at.is_(None), column >= low, column <= high)
 
 
-@register_source("events")
-def _events(contract, start, end):
-    return _count_live(Event, Event.date, start, end)
+def _register_counted(source: str) -> None:
+    model = COUNTED_RECORDS[source][0]
+
+    @register_source(source)
+    def count(contract, start, end):
+        return db.session.scalar(select(func.count()).select_from(model).where(
+            counted_records(source, start, end))) or 0
 
 
-@register_source("service_groups")
-def _service_groups(contract, start, end):
-    return _count_live(ServiceGroup, ServiceGroup.created_on, start, end)
+for _source in COUNTED_RECORDS:
+    _register_counted(_source)
 
 
-@register_source("cases")
-def _cases(contract, start, end):
-    return _count_live(Case, Case.published_on, start, end)
-
-
-@register_source("articles")
-def _articles(contract, start, end):
-    return _count_live(Article, Article.published_on, start, end)
-
-
-@register_source("topics")
-def _topics(contract, start, end):
-    return _count_live(Topic, Topic.month, start.strftime("%Y-%m"), end.strftime("%Y-%m"))
+def designated_by(end: date):
+    """Demo communities designated on `end` (a designation ended by then no longer counts)."""
+    return and_(DemoCommunity.deleted_at.is_(None), DemoCommunity.designated_on <= end,
+                or_(DemoCommunity.undesignated_on.is_(None), DemoCommunity.undesignated_on > end))
 
 
 @register_source("demo_communities")
 def _demo_communities(contract, start, end):
-    """Communities designated on `end` (a designation ended before then no longer counts)."""
-    return db.session.scalar(
-        select(func.count(func.distinct(DemoCommunity.community_code))).where(
-            DemoCommunity.deleted_at.is_(None), DemoCommunity.designated_on <= end,
-            or_(DemoCommunity.undesignated_on.is_(None), DemoCommunity.undesignated_on > end))
-    ) or 0
+    return db.session.scalar(select(func.count(func.distinct(DemoCommunity.community_code)))
+                             .where(designated_by(end))) or 0
 
 
 @register_source("interactions")
 def _interactions(contract, start, end):
-    return db.session.scalar(
-        select(func.coalesce(func.sum(InteractionDay.views + InteractionDay.likes
-                                      + InteractionDay.comments), 0))
-        .where(InteractionDay.deleted_at.is_(None), InteractionDay.date >= start,
-               InteractionDay.date <= end)) or 0
+    return db.session.scalar(select(func.coalesce(func.sum(interaction_total()), 0))
+                             .where(interaction_days(start, end))) or 0
+
+
+def interaction_total():
+    return InteractionDay.views + InteractionDay.likes + InteractionDay.comments
+
+
+def interaction_days(start: date, end: date):
+    return and_(InteractionDay.deleted_at.is_(None), InteractionDay.date >= start,
+                InteractionDay.date <= end)
 
 
 @register_source("visits")
@@ -175,7 +183,7 @@ STREET_SOURCES: dict[str, Callable[[date, date], set[str]]] = {
 RATE_MEASURES = {"monthly_average", "share_of_weeks"}
 
 
-def _months_elapsed(contract: Contract, as_of: date) -> float:
+def months_elapsed(contract: Contract, as_of: date) -> float:
     """Months of the contract elapsed by as_of, counted as elapsed days over an average
     month of the period (the period's days ÷ 12), and at least one so that an average is
     never inflated in the first weeks."""
@@ -199,7 +207,7 @@ def _measure(contract: Contract, target: ContractTarget, as_of: date) -> TargetS
         expected = target.target * fraction
     elif target.measure in RATE_MEASURES:
         value = source(contract, start, end) if source and as_of >= start else 0
-        actual = round(value / _months_elapsed(contract, as_of), 2) \
+        actual = round(value / months_elapsed(contract, as_of), 2) \
             if target.measure == "monthly_average" else float(value)
         # A rate is asked of every month or week: by now it should already be the target.
         expected = target.target if as_of >= start else 0.0

@@ -331,6 +331,17 @@ def latest_counts(day: date, community_codes: Iterable[str] | None = None) -> di
     return {code: Counts(r, v) for code, r, v in db.session.execute(query)}
 
 
+def latest_count_rows(day: date) -> list[tuple]:
+    """Each community's latest count on or before `day` with its date, by street and community
+    code: (street code, community code, community name, date, registered, verified). The rows
+    district_totals_on adds up."""
+    return db.session.execute(
+        select(Community.street_code, Community.code, Community.name, UserCount.date,
+               UserCount.registered, UserCount.verified)
+        .join(UserCount, UserCount.id == _latest_id_on(day))
+        .order_by(Community.street_code, Community.code)).all()
+
+
 def district_totals_on(day: date) -> Counts:
     """The district's registered and verified users on `day` (the sum of the latest counts)."""
     counts = latest_counts(day).values()

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from exports.document import figure
 from exports.effect import (
     ActivityEffect,
     CommunityGrowth,
@@ -22,7 +23,6 @@ from exports.effect import (
     Recommendation,
     StreetGrowth,
     TargetLine,
-    figure,
     render_effect_docx,
     render_effect_xlsx,
 )
@@ -48,21 +48,25 @@ from service.clock import (
     LATEST_YEAR,
     in_service_years,
     local_date,
-    local_day_start,
     now_utc,
 )
 from service.district.contracts import current_contract
 from service.errors import NotFoundError, UnavailableError, field_error
 from service.fieldwork.visits import (
-    CountingRule,
     CoverageRow,
+    counted_visits,
     coverage_rows,
     overdue_after_days,
 )
 from service.jobs import records
 from service.jobs.queue import step, the_queue
 from service.progress.pace import elapsed_fraction
-from service.progress.targets import target_report
+from service.progress.targets import (
+    counted_records,
+    interaction_days,
+    interaction_total,
+    target_report,
+)
 from service.progress.user_counts import Counts, Pace, latest_counts, street_targets
 from service.transaction import reader
 
@@ -184,10 +188,8 @@ def _activity_days(period: Period, street_members: dict[str, list[str]]
     days: dict[str, dict[str, set[date]]] = {"培训": defaultdict(set),
                                              "线下推广活动": defaultdict(set),
                                              "走访": defaultdict(set)}
-    trainings = db.session.execute(
-        select(Training.id, Training.date).where(
-            Training.deleted_at.is_(None), Training.date >= period.start,
-            Training.date <= period.end)).all()
+    trainings = db.session.execute(select(Training.id, Training.date).where(
+        counted_records("trainings", period.start, period.end))).all()
     on_day = dict(trainings)
     if on_day:
         for training_id, code in db.session.execute(
@@ -201,16 +203,12 @@ def _activity_days(period: Period, street_members: dict[str, list[str]]
                 days["培训"][code].add(on_day[training_id])
     for day, community, street in db.session.execute(
             select(Event.date, Event.community_code, Event.street_code).where(
-                Event.deleted_at.is_(None), Event.date >= period.start,
-                Event.date <= period.end)):
+                counted_records("events", period.start, period.end))):
         for code in [community] if community else street_members[street]:
             days["线下推广活动"][code].add(day)
-    rule = CountingRule.of(current_contract())
-    start = local_day_start(period.start)
-    stop = local_day_start(period.end + timedelta(days=1))
     for code, moment in db.session.execute(
             select(Visit.community_code, Visit.visited_at)
-            .where(rule.clause(), Visit.visited_at >= start, Visit.visited_at < stop)):
+            .where(counted_visits(current_contract(), period.start, period.end))):
         days["走访"][code].add(local_date(moment))
     return days
 
@@ -256,12 +254,9 @@ def _effects(period: Period, communities, street_members) -> list[ActivityEffect
 # ---------------------------------------------------------------- field work and content
 
 def _field_work(period: Period, communities, coverage: list[CoverageRow]) -> FieldWork:
-    rule = CountingRule.of(current_contract())
-    start = local_day_start(period.start)
-    stop = local_day_start(period.end + timedelta(days=1))
     visits, visited = db.session.execute(
         select(func.count(Visit.id), func.count(func.distinct(Visit.community_code)))
-        .where(rule.clause(), Visit.visited_at >= start, Visit.visited_at < stop)).one()
+        .where(counted_visits(current_contract(), period.start, period.end))).one()
     overdue = [row for row in coverage if row.overdue]
     opened, resolved, durations = defaultdict(int), defaultdict(int), defaultdict(list)
     for category, created, done in db.session.execute(
@@ -294,18 +289,15 @@ def _content(period: Period) -> list[MonthlyContent]:
     months = _months(first, period.end)
     articles, interactions = defaultdict(int), defaultdict(int)
     for day in db.session.scalars(select(Article.published_on).where(
-            Article.deleted_at.is_(None), Article.published_on >= first,
-            Article.published_on <= period.end)):
+            counted_records("articles", first, period.end))):
         articles[f"{day:%Y-%m}"] += 1
     topics = defaultdict(int)
     for month in db.session.scalars(select(Topic.month).where(Topic.deleted_at.is_(None))):
         topics[month] += 1
-    for day, views, likes, comments in db.session.execute(
-            select(InteractionDay.date, InteractionDay.views, InteractionDay.likes,
-                   InteractionDay.comments).where(
-                InteractionDay.deleted_at.is_(None), InteractionDay.date >= first,
-                InteractionDay.date <= period.end)):
-        interactions[f"{day:%Y-%m}"] += views + likes + comments
+    for day, total in db.session.execute(
+            select(InteractionDay.date, interaction_total())
+            .where(interaction_days(first, period.end))):
+        interactions[f"{day:%Y-%m}"] += total
     return [MonthlyContent(m, articles[m], topics[m], interactions[m]) for m in months]
 
 

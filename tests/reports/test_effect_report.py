@@ -2,14 +2,17 @@
 document's tables and the workbook read back and checked against what the API answers and
 against counts taken independently from the records."""
 
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from statistics import fmean
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from exports.effect import figure
+from exports.document import figure
 
 MONTH_START, MONTH_END = date(2022, 9, 1), date(2022, 9, 30)
 STEM = "推广效果数据分析报告_20220901-20220930"
@@ -122,3 +125,64 @@ def test_a_bad_month_or_range_is_refused(runner, tmp_path):
                                     "2022-09-01", "--out", str(tmp_path)])
     assert backwards.exit_code != 0 and "结束日期不能早于开始日期" in backwards.output
     assert not list(tmp_path.iterdir())
+
+
+def test_what_moved_growth_for_visits_is_recomputed_from_the_api(made, client, boss):
+    """The 走访 row of 三、哪些工作带动了增长, recomputed here from the counted visits and the
+    dashboard's community figures: each (community, day) with a counted visit against the
+    communities of its street, of a similar size, with no visit within 14 days."""
+    document, book = made
+    visits = client.get(f"/api/v1/visits?from={MONTH_START}&to={MONTH_END}&standing=counted"
+                        "&per_page=500", headers=boss).get_json()["items"]
+    local = ZoneInfo("Asia/Shanghai")
+    days = defaultdict(set)
+    for visit in visits:
+        moment = datetime.fromisoformat(visit["visited_at"].replace("Z", "+00:00"))
+        days[visit["community_code"]].add(moment.astimezone(local).date())
+    boards = {}
+
+    def verified(day):
+        if day not in boards:
+            board = client.get(f"/api/v1/dashboard/users?as_of={day}", headers=boss).get_json()
+            boards[day] = {c["code"]: (s["code"], c["verified"])
+                           for s in board["streets"] for c in s["communities"]}
+        return boards[day]
+    treated, controls = [], []
+    for code in sorted(days):
+        for day in sorted(days[code]):
+            before, after = verified(day), verified(day + timedelta(days=14))
+            street, size = before[code]
+            treated.append(after[code][1] - size)
+            for other, (other_street, other_size) in before.items():
+                if other == code or other_street != street or any(
+                        abs((d - day).days) <= 14 for d in days.get(other, ())):
+                    continue
+                if size and not size / 1.5 <= other_size <= size * 1.5:
+                    continue
+                controls.append(after[other][1] - other_size)
+    row = {r[0]: r for r in table_after(document, "三、哪些工作带动了增长")}["走访"]
+    mean_after, mean_without = fmean(treated), fmean(controls)
+    assert row[1] == f"{len(treated):,}" and row[3] == f"{len(controls):,}"
+    assert row[2] == f"{round(mean_after, 1):+,.1f}"
+    assert row[4] == f"{round(mean_without, 1):+,.1f}"
+    sheet = {r[0]: r for r in sheet_rows(book, "活动与增长")}["走访"]
+    assert sheet[1:5] == [len(treated), round(mean_after, 1), len(controls),
+                          round(mean_without, 1)]
+
+
+def test_content_per_month_is_the_records_per_month(made, client, boss):
+    document, book = made
+    rows = table_after(document, "五、内容与互动")
+    assert rows[0][0] == "2022-03" and rows[-1][0] == "2022-09"
+    for month, articles, topics, interactions in rows:
+        first = date.fromisoformat(f"{month}-01")
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        listed = client.get(f"/api/v1/articles?from={first}&to={last}&per_page=1",
+                            headers=boss).get_json()["total"]
+        themed = client.get(f"/api/v1/topics?from={first}&to={last}&per_page=1",
+                            headers=boss).get_json()["total"]
+        days = client.get(f"/api/v1/interactions?from={first}&to={last}&per_page=100",
+                          headers=boss).get_json()["items"]
+        assert articles == f"{listed:,}" and topics == f"{themed:,}"
+        assert interactions == f"{sum(d['views'] + d['likes'] + d['comments'] for d in days):,}"
+    assert [r[0] for r in sheet_rows(book, "内容与互动")] == [r[0] for r in rows]

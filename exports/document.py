@@ -1,0 +1,166 @@
+"""What the contract's documents share: a figure as a (value, kind) cell printed the same way
+in Word and kept a number in the workbook, an A4 Chinese Word document with page numbers and a
+table of contents, its tables, and a workbook sheet of a table. User text goes into a document
+as text runs and into a workbook through write_cell, never as a field or a formula."""
+
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl.styles import Font
+
+from exports.cells import writable_text, write_cell
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+CJK_FONT = "WenQuanYi Micro Hei"
+
+# ---------------------------------------------------------------- figures
+# Each table cell is (value, kind): the document prints it as people read it, the workbook
+# keeps the number with a number format of the same kind.
+
+Cell = tuple[object, str]
+KIND_FORMATS = {"date": "yyyy-mm-dd", "int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.0%",
+                "decimal": "#,##0.00", "mean": "+#,##0.0;-#,##0.0;0.0", "days": "0.0"}
+MEASURE_KINDS = {"share_of_weeks": "pct", "monthly_average": "decimal"}
+
+
+def as_text(value, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "int":
+        return f"{round(value):,}"
+    if kind == "signed":
+        return f"{round(value):+,}"
+    if kind == "pct":
+        return f"{value:.1%}"
+    if kind == "decimal":
+        return f"{value:,.2f}"
+    if kind == "mean":
+        return f"{value:+,.1f}"
+    if kind == "days":
+        return f"{value:.1f}"
+    return str(value)
+
+
+def figure(measure: str, value: float) -> str:
+    """A target's figure in its own measure, as people read it."""
+    return as_text(value, MEASURE_KINDS.get(measure, "int"))
+
+
+def target_value(measure: str, value: float) -> Cell:
+    kind = MEASURE_KINDS.get(measure, "int")
+    return (round(value) if kind == "int" else value), kind
+
+
+# ---------------------------------------------------------------- the Word document
+
+def _east_asian(style, size: float) -> None:
+    style.font.name = CJK_FONT
+    style.font.size = Pt(size)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, TOC): Word and LibreOffice fill it in when the file is opened."""
+    run = paragraph.add_run()
+    begin, text, separate, end = (OxmlElement("w:fldChar"), OxmlElement("w:instrText"),
+                                  OxmlElement("w:fldChar"), OxmlElement("w:fldChar"))
+    begin.set(qn("w:fldCharType"), "begin")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instruction
+    separate.set(qn("w:fldCharType"), "separate")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(text)
+    run._r.append(separate)
+    paragraph.add_run(placeholder)
+    paragraph.add_run()._r.append(end)
+
+
+def new_document(title: str, lines: list[str], generated_at: datetime):
+    """An A4 portrait document in Chinese: the title, the lines under it (project, parties,
+    period), when it was made, a table of contents, then a new page for the body."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    for name, size in (("Normal", 10.5), ("Title", 20), ("Heading 1", 15), ("Heading 2", 12.5)):
+        _east_asian(document.styles[name], size)
+    document.core_properties.title = writable_text(title)
+    document.core_properties.author = "西城家园推广运营"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" 页")
+    document.add_paragraph(writable_text(title), style="Title")
+    for line in lines:
+        document.add_paragraph(writable_text(line))
+    document.add_paragraph(f"生成时间：{generated_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}")
+    document.add_paragraph("目录", style="Heading 1")
+    _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档后更新目录）")
+    document.add_page_break()
+    return document
+
+
+def add_table(document, head: list[str], rows: list[list[Cell]],
+              empty: str = "本期无记录。") -> None:
+    if not rows:
+        document.add_paragraph(empty)
+        return
+    table = document.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, (value, kind) in zip(cells, values, strict=True):
+            cell.text = writable_text(as_text(value, kind))
+    document.add_paragraph()
+
+
+def document_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- workbooks
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def add_sheet(workbook, title: str, caption: str, head: list[str], rows: list[list[Cell]],
+              notes: list[str] = ()) -> None:
+    """A sheet of one table: its caption in row 1, any notes under it, the head, then the rows;
+    numbers stay numbers, formatted as the document prints them."""
+    sheet = workbook.create_sheet(title)
+    write_cell(sheet, 1, 1, caption)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=12)
+    for offset, note in enumerate(notes, start=2):
+        write_cell(sheet, offset, 1, note)
+    head_row = 2 + len(notes)
+    for column, name in enumerate(head, start=1):
+        write_cell(sheet, head_row, column, name)
+        sheet.cell(row=head_row, column=column).font = Font(bold=True)
+    for row, values in enumerate(rows, start=head_row + 1):
+        for column, (value, kind) in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)
+            if kind in KIND_FORMATS:
+                sheet.cell(row=row, column=column).number_format = KIND_FORMATS[kind]
+    for column in range(1, len(head) + 1):
+        sheet.column_dimensions[sheet.cell(row=head_row, column=column).column_letter].width = 18
+    sheet.freeze_panes = sheet.cell(row=head_row + 1, column=1)
