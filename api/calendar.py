@@ -44,7 +44,8 @@ def _path_date(text: str) -> datetime.date:
 def calendar(args):
     """Each day from `from` to `to` (at most 400) of a contract's term with its kind; a day
     outside the term or not yet known is refused (422), never guessed."""
-    contract, days = working_days.calendar(args["from_"], args["to"], args.get("contract"))
+    contract, days = working_days.calendar(args["from_"], args["to"], args.get("contract"),
+                                           viewer=current_user())
     return {"contract": contract, "items": days,
             "working_days": sum(day.is_working_day for day in days)}
 
@@ -66,4 +67,5 @@ def override_day(args, data, date):
 @blp.response(200, AuditEntrySchema(many=True))
 def day_history(args, date):
     """Who changed the day, when, from what to what and why, oldest first."""
-    return working_days.day_history(_path_date(date), args.get("contract"))
+    return working_days.day_history(_path_date(date), args.get("contract"),
+                                    viewer=current_user())

@@ -7,6 +7,7 @@ from models.contract import (
     Contract,
     ContractChannel,
     ContractDay,
+    ContractMember,
     ContractObligation,
     ContractTarget,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Contract",
     "ContractChannel",
     "ContractDay",
+    "ContractMember",
     "ContractObligation",
     "ContractTarget",
     "LoginAttempt",

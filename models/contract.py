@@ -1,11 +1,11 @@
 """A contract with its period and its targets: data, so another year or district brings its own."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import db
+from models.base import UTCDateTime, db, utcnow
 
 
 class Contract(db.Model):
@@ -16,6 +16,10 @@ class Contract(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     client: Mapped[str] = mapped_column(String(200))
     contractor: Mapped[str] = mapped_column(String(200), default="")
+    # The roles its members may hold (the content contract's editors, reviewers …). Empty for
+    # the district's promotion contracts, where an account's own role (admin, liaison,
+    # official, community) is its role.
+    member_roles: Mapped[list] = mapped_column(JSON, default=list)
     start_date: Mapped[date]
     end_date: Mapped[date]
     active: Mapped[bool] = mapped_column(default=True)
@@ -120,3 +124,20 @@ class ContractDay(db.Model):
     kind: Mapped[str] = mapped_column(String(24))  # workday, adjusted_workday, weekend, holiday
     name: Mapped[str] = mapped_column(String(64), default="")  # the holiday, e.g. 国庆节
     source: Mapped[str] = mapped_column(String(64))  # chinesecalendar 1.11.0, or override
+
+
+class ContractMember(db.Model):
+    """An account's role in a contract that has member roles (admins belong to every
+    contract without a row)."""
+
+    __tablename__ = "contract_members"
+    __table_args__ = (UniqueConstraint("contract_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contract: Mapped[Contract] = relationship()
+    user: Mapped["User"] = relationship()  # noqa: F821 (models.user)

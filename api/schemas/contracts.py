@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from api.schemas.common import Strict
 from api.schemas.targets import ContractSchema, ContractTargetSchema
 from service.district.contract_content import DAY_KINDS, PER_CHANNEL, PERIODS
+from service.district.contract_members import MemberRole
 from service.district.working_days import KINDS
 
 CONTRACT_KEY = validate.Length(min=1, max=64)
@@ -15,6 +16,24 @@ CONTRACT_KEY = validate.Length(min=1, max=64)
 class ContractListItemSchema(ContractSchema):
     in_force = fields.Boolean(metadata={
         "description": "The contract in force (what /contracts/current answers)"})
+    my_role = fields.String(metadata={
+        "description": "the caller's role in this contract: admin, liaison, official, or a "
+                       "member role (editor, editor_lead, client_reviewer, client_approver)"})
+    member_roles = fields.List(fields.String(), metadata={
+        "description": "the roles its members may hold; empty: the accounts' own roles"})
+
+
+class ContractMemberSchema(ma.Schema):
+    user_id = fields.Integer()
+    username = fields.Function(lambda m: m.user.username)
+    display_name = fields.Function(lambda m: m.user.display_name)
+    role = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class ContractMemberUpdateSchema(Strict):
+    role = fields.String(required=True, validate=validate.OneOf(
+        [r.value for r in MemberRole]), metadata={"enum": [r.value for r in MemberRole]})
 
 
 class PostingWindowSchema(ma.Schema):

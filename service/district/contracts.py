@@ -11,6 +11,11 @@ from models import Contract, ContractTarget, User, db
 from service import audit
 from service.district import working_days
 from service.district.contract_content import apply_content, checked_content
+from service.district.contract_members import (
+    checked_member_roles,
+    require_member,
+    visible_contracts,
+)
 from service.errors import NotFoundError, field_error
 from service.transaction import reader, writer
 
@@ -153,6 +158,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
             raise field_error("targets", f"目标重复：{item['key']}")
         seen.add(item["key"])
     content = checked_content(data)
+    member_roles = checked_member_roles(data)
     if activate is None:
         activate = content.activate is not False
     contract = db.session.scalar(select(Contract).where(Contract.key == data["key"]))
@@ -176,6 +182,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
         targets.append(target)
     contract.targets = targets
     apply_content(contract, content)
+    contract.member_roles = member_roles
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False
@@ -218,17 +225,21 @@ def ensure_shipped_contracts() -> list[Contract]:
 
 
 @reader
-def list_contracts() -> list[Contract]:
-    """Every contract loaded, the one in force marked (`in_force`), oldest first."""
-    contracts = list(db.session.scalars(select(Contract).order_by(Contract.id)))
+def list_contracts(viewer: User) -> list[Contract]:
+    """The contracts the viewer belongs to, the one in force marked (`in_force`), with the
+    viewer's role in each (`my_role`), oldest first."""
+    contracts = visible_contracts(viewer, list(db.session.scalars(
+        select(Contract).order_by(Contract.id))))
     _mark_in_force(contracts)
     return contracts
 
 
 @reader
-def contract_detail(key: str) -> Contract:
-    """One contract with its parties, term, channels, obligations and targets."""
+def contract_detail(key: str, viewer: User) -> Contract:
+    """One contract with its parties, term, channels, obligations and targets, to those who
+    belong to it (to anyone else it does not exist)."""
     contract = find_contract(key)
+    contract.my_role = require_member(viewer, contract)
     _mark_in_force([contract])
     return contract
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 
 from models import Contract, ContractDay, User, db
 from service import audit
+from service.district.contract_members import require_member
 from service.errors import NotFoundError, RuleViolationError
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
@@ -177,10 +178,12 @@ def contract_by_key(key: str | None) -> Contract:
 
 
 @reader
-def calendar(start: date, end: date, contract_key: str | None = None
-             ) -> tuple[Contract, list[CalendarDay]]:
-    """The days from start to end of a contract (the one in force by default)."""
+def calendar(start: date, end: date, contract_key: str | None = None, *,
+             viewer: User) -> tuple[Contract, list[CalendarDay]]:
+    """The days from start to end of a contract (the one in force by default) the viewer
+    belongs to."""
     contract = contract_by_key(contract_key)
+    require_member(viewer, contract)
     return contract, days_between(contract, start, end)
 
 
@@ -226,8 +229,9 @@ def _entity_id(contract: Contract, day: date) -> str:
 
 
 @reader
-def day_history(day: date, contract_key: str | None = None) -> list:
+def day_history(day: date, contract_key: str | None = None, *, viewer: User) -> list:
     """The overrides of one day of a contract, oldest first."""
     contract = contract_by_key(contract_key)
+    require_member(viewer, contract)
     return audit.history("contract_day", _entity_id(contract, day))
 
