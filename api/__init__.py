@@ -97,7 +97,9 @@ def _register_blueprints(api: JsonApi) -> None:
     from api import accounts as accounts_api
     from api import (
         assignments,
+        calendar,
         community,
+        contracts,
         district,
         effect,
         execution,
@@ -112,7 +114,8 @@ def _register_blueprints(api: JsonApi) -> None:
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
+                      targets.blp, contracts.blp, calendar.blp, reports.blp, effect.blp,
+                      execution.blp, jobs.blp, community.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from api.schemas.accounts import (
     AccountImportSchema,
     IssuedPasswordSchema,
     LoginSchema,
+    MeSchema,
     PasswordChangeSchema,
     TokenSchema,
     UserCreateSchema,
@@ -16,7 +17,7 @@ from api.schemas.accounts import (
 )
 from api.schemas.common import page_of
 from api.schemas.user_counts import ImportFileSchema
-from service.district import accounts, community_accounts
+from service.district import accounts, community_accounts, contracts
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, and who am I")
 users_blp = Blueprint("users", __name__, url_prefix="/api/v1/users",
@@ -47,10 +48,13 @@ def change_password(data):
 
 
 @blp.route("/me")
-@blp.response(200, UserSchema)
+@blp.response(200, MeSchema)
 def me():
-    """The account the token belongs to."""
-    return current_user()
+    """The account the token belongs to, with the contracts it belongs to and its role in
+    each."""
+    user = current_user()
+    user.contracts = contracts.list_contracts(user)
+    return user
 
 
 @users_blp.route("")

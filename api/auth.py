@@ -20,6 +20,13 @@ COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_w
                        "community.overview", "community.workbooks"}
 
 
+# What a content account (one that works only on contracts with member roles) may call: who
+# am I, its own password, and the contract blueprints, each of which checks that the caller
+# belongs to the contract. The district's promotion data stays out of reach by default.
+CONTENT_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT}
+CONTENT_BLUEPRINTS = {"contracts", "calendar"}
+
+
 def authenticate_request() -> None:
     """Before each API request: resolve the bearer token to a user, or refuse with 401."""
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
@@ -37,6 +44,9 @@ def authenticate_request() -> None:
                                     {"must_change_password": [accounts.MUST_CHANGE_MESSAGE]})
     if g.user.role == Role.COMMUNITY and request.endpoint not in COMMUNITY_ENDPOINTS:
         raise PermissionDeniedError("社区账号只能查看本社区的数据和周报")
+    if g.user.role == Role.CONTENT and request.endpoint not in CONTENT_ENDPOINTS \
+            and request.blueprint not in CONTENT_BLUEPRINTS:
+        raise PermissionDeniedError("内容运营账号只能使用所属合同的功能")
 
 
 def current_user() -> User:

@@ -9,7 +9,12 @@ from flask import Flask
 from models import Role, db
 from service import demo
 from service.district import accounts, places
-from service.district.contracts import ensure_default_contract, load_contract, read_contract_file
+from service.district.contracts import (
+    ensure_default_contract,
+    ensure_shipped_contracts,
+    load_contract,
+    read_contract_file,
+)
 from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
@@ -25,11 +30,13 @@ def _fail(error: ServiceError) -> None:
 def register_commands(app: Flask) -> None:
     @app.cli.command("seed-district")
     def seed_district():
-        """Load the district's streets and communities and the default contract (idempotent)."""
+        """Load the district's streets and communities and the shipped contracts: the default
+        one in force, the others beside it as their files say (idempotent)."""
         result = places.seed_district()
-        contract = ensure_default_contract()
+        contract, *beside = ensure_shipped_contracts()
         click.echo(f"streets: {result.streets}, communities: {result.communities}, "
-                   f"changed: {result.changed}; contract: {contract.key}")
+                   f"changed: {result.changed}; contract: {contract.key}"
+                   + "".join(f"; loaded beside it: {other.key}" for other in beside))
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -100,14 +107,20 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("load-contract")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    def load_contract_command(file):
-        """Load a contract and its targets from a YAML or JSON file (it becomes current)."""
+    @click.option("--activate/--no-activate", default=None,
+                  help="Make it the contract in force, or load it beside the one in force "
+                       "(default: as the file's `activate` says; in force if it says nothing).")
+    def load_contract_command(file, activate):
+        """Load a contract, its targets, channels and obligations from a YAML or JSON file,
+        and freeze its term's working-day calendar."""
         try:
-            contract = load_contract(read_contract_file(Path(file)))
+            contract = load_contract(read_contract_file(Path(file)), activate=activate)
         except ServiceError as error:
             _fail(error)
         click.echo(f"loaded {contract.key}: {contract.name}, {contract.start_date} to "
-                   f"{contract.end_date}, {len(contract.targets)} targets")
+                   f"{contract.end_date}, {len(contract.targets)} targets, "
+                   f"{len(contract.channels)} channels, {len(contract.obligations)} obligations"
+                   f"{'' if contract.active else ' (not in force)'}")
 
     @app.cli.command("weekly-reports")
     @click.option("--week", default=None, help="ISO week, e.g. 2022-W20 (default: last week).")

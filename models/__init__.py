@@ -3,7 +3,14 @@
 from models.assignment import Assignment
 from models.audit import AuditEntry
 from models.base import db
-from models.contract import Contract, ContractTarget
+from models.contract import (
+    Contract,
+    ContractChannel,
+    ContractDay,
+    ContractMember,
+    ContractObligation,
+    ContractTarget,
+)
 from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
@@ -38,6 +45,10 @@ __all__ = [
     "AuditEntry",
     "Community",
     "Contract",
+    "ContractChannel",
+    "ContractDay",
+    "ContractMember",
+    "ContractObligation",
     "ContractTarget",
     "LoginAttempt",
     "Problem",

@@ -16,6 +16,10 @@ class Role(StrEnum):
     # A community's secretary or staff member: reads their own community's figures and
     # workbooks, nothing else.
     COMMUNITY = "community"
+    # An account that works only on contracts of its own (the 2023 content contract's editors
+    # and the client's reviewers): it has a role in each contract it belongs to, none in the
+    # district's promotion work.
+    CONTENT = "content"
 
 
 class User(db.Model):

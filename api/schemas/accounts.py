@@ -221,3 +221,15 @@ class AccountImportSchema(ma.Schema):
     dry_run = fields.Boolean()
     rows = fields.Integer()
     accounts = fields.List(fields.Nested(PlannedAccountSchema))
+
+
+class MyContractSchema(ma.Schema):
+    key = fields.String()
+    name = fields.String()
+    in_force = fields.Boolean()
+    my_role = fields.String(data_key="role")
+
+
+class MeSchema(UserSchema):
+    contracts = fields.List(fields.Nested(MyContractSchema), metadata={
+        "description": "the contracts the account belongs to, with its role in each"})

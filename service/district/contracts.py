@@ -9,11 +9,18 @@ from sqlalchemy import select
 
 from models import Contract, ContractTarget, User, db
 from service import audit
+from service.district import working_days
+from service.district.contract_content import apply_content, checked_content
+from service.district.contract_members import (
+    checked_member_roles,
+    require_member,
+    visible_contracts,
+)
 from service.errors import NotFoundError, field_error
 from service.transaction import reader, writer
 
-DEFAULT_CONTRACT_FILE = (Path(__file__).resolve().parents[2]
-                         / "data" / "contracts" / "xicheng-2022.yaml")
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data" / "contracts"
+DEFAULT_CONTRACT_FILE = CONTRACTS_DIR / "xicheng-2022.yaml"
 
 
 # How a target's actual figure is measured (see service.progress.targets).
@@ -123,9 +130,12 @@ def _as_date(value, field: str) -> date:
 
 
 @writer
-def load_contract(data: dict, *, activate: bool = True, actor: User | None = None) -> Contract:
-    """Create or replace a contract (matched by key) and its targets: all of the file is
-    checked before anything is written, and a refusal names what is wrong."""
+def load_contract(data: dict, *, activate: bool | None = None,
+                  actor: User | None = None) -> Contract:
+    """Create or replace a contract (matched by key) and its targets, channels and
+    obligations, and freeze its term's working-day calendar: all of the file is checked
+    before anything is written, and a refusal names what is wrong. It becomes the contract
+    in force unless `activate` is false, or unset and the file says `activate: false`."""
     for field in ("key", "name", "start", "end", "targets"):
         if field not in data:
             raise field_error(field, f"合同缺少字段：{field}")
@@ -147,9 +157,13 @@ def load_contract(data: dict, *, activate: bool = True, actor: User | None = Non
         if item["key"] in seen:
             raise field_error("targets", f"目标重复：{item['key']}")
         seen.add(item["key"])
+    content = checked_content(data)
+    member_roles = checked_member_roles(data)
+    if activate is None:
+        activate = content.activate is not False
     contract = db.session.scalar(select(Contract).where(Contract.key == data["key"]))
     if contract is None:
-        contract = Contract(key=data["key"])
+        contract = Contract(key=data["key"], active=activate)
         db.session.add(contract)
     contract.name = data["name"]
     contract.client = data.get("client", "")
@@ -167,14 +181,20 @@ def load_contract(data: dict, *, activate: bool = True, actor: User | None = Non
         target.commitment, target.clause = item["commitment"], item["clause"]
         targets.append(target)
     contract.targets = targets
+    apply_content(contract, content)
+    contract.member_roles = member_roles
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False
         contract.active = True
     db.session.flush()
+    working_days.freeze_term(contract)
     audit.record("contract", contract.id, "load", actor, {
         "key": contract.key, "name": contract.name, "start": start.isoformat(),
-        "end": end.isoformat(), "targets": [item["key"] for item in items]})
+        "end": end.isoformat(), "targets": [item["key"] for item in items],
+        "channels": [item["key"] for item in content.channels],
+        "obligations": [item["key"] for item in content.obligations],
+        "active": contract.active})
     return contract
 
 
@@ -185,6 +205,60 @@ def ensure_default_contract() -> Contract:
     if existing is not None:
         return current_contract()
     return load_contract(read_contract_file(DEFAULT_CONTRACT_FILE))
+
+
+@writer
+def ensure_shipped_contracts() -> list[Contract]:
+    """The shipped contracts, each loaded unless its key is already in the database: the
+    default one first (in force on a new database), the others as their files say (the 2023
+    content contract beside it, not in force); every term's calendar completed."""
+    loaded = [ensure_default_contract()]
+    held = set(db.session.scalars(select(Contract.key)))
+    for path in sorted(CONTRACTS_DIR.glob("*.yaml")):
+        if path == DEFAULT_CONTRACT_FILE:
+            continue
+        data = read_contract_file(path)
+        if data.get("key") not in held:
+            loaded.append(load_contract(data))
+    working_days.freeze_missing_days()
+    return loaded
+
+
+@reader
+def list_contracts(viewer: User) -> list[Contract]:
+    """The contracts the viewer belongs to, the one in force marked (`in_force`), with the
+    viewer's role in each (`my_role`), oldest first."""
+    contracts = visible_contracts(viewer, list(db.session.scalars(
+        select(Contract).order_by(Contract.id))))
+    _mark_in_force(contracts)
+    return contracts
+
+
+@reader
+def contract_detail(key: str, viewer: User) -> Contract:
+    """One contract with its parties, term, channels, obligations and targets, to those who
+    belong to it (to anyone else it does not exist)."""
+    contract = find_contract(key)
+    contract.my_role = require_member(viewer, contract)
+    _mark_in_force([contract])
+    return contract
+
+
+def _mark_in_force(contracts: list[Contract]) -> None:
+    # Several contracts may be flagged active; the one in force is the latest of them, as
+    # current_contract() answers.
+    in_force = db.session.scalar(select(Contract.id).where(Contract.active.is_(True))
+                                 .order_by(Contract.id.desc()).limit(1))
+    for contract in contracts:
+        contract.in_force = contract.id == in_force
+
+
+def find_contract(key: str) -> Contract:
+    """The contract of that key, read in the caller's transaction."""
+    contract = db.session.scalar(select(Contract).where(Contract.key == key))
+    if contract is None:
+        raise NotFoundError(f"没有合同：{key}")
+    return contract
 
 
 @reader

@@ -89,6 +89,8 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/user-counts"): {"date": "2022-05-15", "items": [
             {"community_code": FUYOUJIE, "registered": 10, "verified": 5}]},
         ("patch", "/api/v1/targets/{key}"): {"target": 16, "reason": "补充协议"},
+        ("put", "/api/v1/calendar/{date}"): {"kind": "holiday", "name": "国庆节",
+                                             "reason": "国务院办公厅通知"},
         ("post", "/api/v1/reports/weekly/{week}/runs"): None,
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
@@ -178,6 +180,8 @@ def resources(client, admin_headers, make_user):
         if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/",
                             "/api/v1/reports/")):
             return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}
+        if path.startswith("/api/v1/calendar/"):
+            return {"date": "2022-10-08"}  # a day of the contract in force's term
         collection = "/".join(path.split("/")[:4])
         name = path.split("{")[1].split("}")[0]
         return {name: (to_delete if method == "delete" else kept)[collection]}

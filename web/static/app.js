@@ -194,6 +194,11 @@ const LIAISON_TABS = [["communities", "我的社区"], ["log", "记录走访"], 
 const OFFICIAL_TABS = [["overview", "总览"], ["problems", "问题"]];
 // A community's secretary or staff: their own community's page, nothing of the district.
 const COMMUNITY_TABS = [["mine", "本社区"]];
+// A content account (the 2023 content contract's editors and the client's reviewers): the
+// contracts it belongs to, nothing of the district's promotion work.
+const CONTENT_TABS = [["contracts", "我的合同"]];
+const MEMBER_ROLES = { admin: "管理员", liaison: "联络员", official: "查看", editor: "稿件编辑",
+  editor_lead: "编辑组长", client_reviewer: "宣传中心执行人员", client_approver: "中心主管领导" };
 
 // The operator's console: its pages are loaded for admins only, so that liaisons' phones never
 // download them. Each page module exports { key, label, render(kit) }.
@@ -209,6 +214,7 @@ async function loadConsole() {
 async function tabsFor(role) {
   if (role === "liaison") return LIAISON_TABS;
   if (role === "community") return COMMUNITY_TABS;
+  if (role === "content") return CONTENT_TABS;
   if (role !== "admin") return OFFICIAL_TABS;
   return [...OFFICIAL_TABS, ...(await loadConsole()).map((page) => [page.key, page.label])];
 }
@@ -247,7 +253,7 @@ async function renderOnce() {
   nav.hidden = false;
   nav.innerHTML = tabs.map(([key, label]) => `<a href="#${key}" class="${key === current ? "on" : ""}">${label}</a>`).join("");
   await refreshQueueBar();
-  const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview, mine: renderMine };
+  const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview, mine: renderMine, contracts: renderContracts };
   for (const page of state.me.role === "admin" ? await loadConsole() : []) screens[page.key] = () => page.render(consoleKit());
   document.body.classList.toggle("console", state.me.role === "admin");
   try {
@@ -826,6 +832,15 @@ function overdueSection(rows, streets) {
 // first; a download is the same file the district archive holds (its opening is recorded).
 
 const signed = (n) => (n > 0 ? `+${num(n)}` : n < 0 ? `−${num(-n)}` : "0");
+
+async function renderContracts() {
+  const contracts = await api("/api/v1/contracts");
+  view.innerHTML = `<section class="card"><h2>我的合同</h2>
+    <ul class="list" id="contract-list">${contracts.map((c) => `<li data-contract="${esc(c.key)}">
+      <b>${esc(c.name)}</b><span class="tag">${esc(MEMBER_ROLES[c.my_role] || c.my_role)}</span>
+      <div class="muted">${esc(c.client)} · ${esc(c.start)} 至 ${esc(c.end)}</div></li>`).join("")
+      || '<li class="muted">您还没有加入任何合同，请联系管理员。</li>'}</ul></section>`;
+}
 
 async function renderMine() {
   view.innerHTML = '<p class="muted">正在加载…</p>';

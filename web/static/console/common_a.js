@@ -1,6 +1,6 @@
 // Helpers of the console's accounts, assignments and imports pages: the API's refusals shown
 // at the field they name, the names of roles, and a form's values.
-export const ROLES = { admin: "管理员", liaison: "联络员", official: "区级官员", community: "社区账号" };
+export const ROLES = { admin: "管理员", liaison: "联络员", official: "区级官员", community: "社区账号", content: "内容运营" };
 
 // The field names the API reports, as the pages label them.
 export const LABELS = {
