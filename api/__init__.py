@@ -109,13 +109,14 @@ def _register_blueprints(api: JsonApi) -> None:
         registry,
         reports,
         targets,
+        themes,
         user_counts,
         visits,
     )
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, contracts.blp, calendar.blp, channels.blp,
+                      targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)

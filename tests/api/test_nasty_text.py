@@ -102,6 +102,13 @@ def valid_bodies(n: int) -> dict:
         ("patch", "/api/v1/channels/{channel_id}"): {
             "platform": "抖音号", "account": f"西城家园{n}", "source": "补充协议",
             "posting_windows": [{"days": "all", "from": "12:00", "to": f"1{3 + n % 7}:00"}]},
+        # The 2022 contract's months are over: an admin changes its themes with a reason.
+        ("post", "/api/v1/themes"): {
+            "contract": "xicheng-2022", "month": f"2022-{month:02d}", "title": "实名认证",
+            "description": "推广实名认证", "format": "海报、视频", "departments": ["宣传科"]},
+        ("patch", "/api/v1/themes/{theme_id}"): {
+            "title": f"主题{n}", "description": "补充内容", "format": "长图",
+            "departments": ["宣传科", f"第{n}科"], "reason": "补充"},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -180,7 +187,7 @@ def resources(client, admin_headers, make_user):
 
     # Made before any text is tried: the text tried may take every free unique value.
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
-                   "/api/v1/channels",
+                   "/api/v1/channels", "/api/v1/themes",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
