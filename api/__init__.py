@@ -98,6 +98,7 @@ def _register_blueprints(api: JsonApi) -> None:
     from api import (
         assignments,
         calendar,
+        channels,
         community,
         contracts,
         district,
@@ -108,14 +109,15 @@ def _register_blueprints(api: JsonApi) -> None:
         registry,
         reports,
         targets,
+        themes,
         user_counts,
         visits,
     )
 
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
-                      targets.blp, contracts.blp, calendar.blp, reports.blp, effect.blp,
-                      execution.blp, jobs.blp, community.blp,
+                      targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
+                      reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

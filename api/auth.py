@@ -24,7 +24,7 @@ COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_w
 # am I, its own password, and the contract blueprints, each of which checks that the caller
 # belongs to the contract. The district's promotion data stays out of reach by default.
 CONTENT_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT}
-CONTENT_BLUEPRINTS = {"contracts", "calendar"}
+CONTENT_BLUEPRINTS = {"contracts", "calendar", "channels", "themes"}
 
 
 def authenticate_request() -> None:
@@ -68,3 +68,7 @@ def require_role(*roles: Role) -> Callable:
 admin_only = require_role(Role.ADMIN)
 # Those who record field work (visits, problems); officials only read.
 field_workers = require_role(Role.ADMIN, Role.LIAISON)
+# Those who may write a contract's channels and themes: admins and content accounts (the
+# contract's own role is checked after, by the service); liaisons, officials and community
+# accounts never, whatever the body holds.
+contract_workers = require_role(Role.ADMIN, Role.CONTENT)

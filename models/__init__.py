@@ -24,6 +24,7 @@ from models.registry import (
     Topic,
     Training,
 )
+from models.themes import Theme, ThemeStatus
 from models.user import LoginAttempt, Role, User
 from models.user_count import UserCount, UserCountImport
 from models.visit import Problem, Visit
@@ -54,6 +55,8 @@ __all__ = [
     "Problem",
     "Role",
     "Street",
+    "Theme",
+    "ThemeStatus",
     "User",
     "UserCount",
     "UserCountImport",

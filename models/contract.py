@@ -81,6 +81,9 @@ class ContractChannel(db.Model):
     posting_windows: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Where it came from: `file` (the contract file, which rewrites it on each load) or `api`
+    # (added by hand; a reload of the file keeps it).
+    origin: Mapped[str] = mapped_column(String(8), default="file")
 
     contract: Mapped[Contract] = relationship(back_populates="channels")
 

@@ -78,17 +78,25 @@ def _items(data: dict, section: str) -> list:
     return items
 
 
-def _window(value, where: str) -> dict:
+def _window(value, where: str, field: str = "channels") -> dict:
     if not isinstance(value, dict) or set(value) - {"days", "from", "to"}:
-        raise field_error("channels", f"{where}的发布时段应为 {{days, from, to}}")
-    days = _choice(value.get("days", "all"), DAY_KINDS, "channels", f"{where}的发布时段 days ")
+        raise field_error(field, f"{where}的发布时段应为 {{days, from, to}}")
+    days = _choice(value.get("days", "all"), DAY_KINDS, field, f"{where}的发布时段 days ")
     start, end = value.get("from"), value.get("to")
     for clock in (start, end):
         if not isinstance(clock, str) or not CLOCK.match(clock):
-            raise field_error("channels", f"{where}的发布时段时间应为 HH:MM：{clock}")
+            raise field_error(field, f"{where}的发布时段时间应为 HH:MM：{clock}")
     if start >= end:
-        raise field_error("channels", f"{where}的发布时段结束时间应晚于开始时间：{start}–{end}")
+        raise field_error(field, f"{where}的发布时段结束时间应晚于开始时间：{start}–{end}")
     return {"days": days, "from": start, "to": end}
+
+
+def checked_posting_windows(windows, where: str, field: str = "channels") -> list[dict]:
+    """A channel's posting windows checked as a contract file's are (the channels API checks
+    its input with it too); a refusal names `field`."""
+    if not isinstance(windows, list):
+        raise field_error(field, f"{where}的 posting_windows 应为列表")
+    return [_window(window, where, field) for window in windows]
 
 
 def _checked_channel(item, position: int) -> dict:
@@ -102,13 +110,11 @@ def _checked_channel(item, position: int) -> dict:
     if not isinstance(key, str) or not KEY.match(key):
         raise field_error("channels", f"{where}的 key 应为小写字母、数字和下划线：{key}")
     where = f"{where}（{key}）"
-    windows = item.get("posting_windows") or []
-    if not isinstance(windows, list):
-        raise field_error("channels", f"{where}的 posting_windows 应为列表")
+    windows = checked_posting_windows(item.get("posting_windows") or [], where)
     return {"key": key,
             "platform": _text(item.get("platform"), "channels", f"{where}的平台名称", 64),
             "account": _text(item.get("account"), "channels", f"{where}的账号名称", 200),
-            "posting_windows": [_window(window, where) for window in windows],
+            "posting_windows": windows,
             "source": _text(item.get("source"), "channels", f"{where}的 source ", 1000,
                             required=False)}
 
@@ -217,8 +223,24 @@ def _replace(held: list, items: list[dict], model) -> list:
     return rows
 
 
+def _merged_channels(held: list, items: list[dict]) -> list:
+    # A reload never deletes a channel: publications refer to channels by id, and channels
+    # are also added through the API (origin `api`). The file owns the channels it names
+    # (changed in place, origin `file`, first and in its order); the others follow as they
+    # were, whether added through the API or dropped from the file since.
+    named = {item["key"] for item in items}
+    rows = _replace(held, items, ContractChannel)
+    for row in rows:
+        row.origin = "file"
+    kept = [row for row in held if row.key not in named]
+    for position, row in enumerate(kept, start=len(rows)):
+        row.position = position
+    return rows + kept
+
+
 def apply_content(contract: Contract, content: ContractContent) -> None:
-    """Give the contract the file's channels and obligations (replacing the ones it had)."""
-    contract.channels = _replace(contract.channels, content.channels, ContractChannel)
+    """Give the contract the file's channels (keeping those it does not name) and
+    obligations (replacing the ones it had)."""
+    contract.channels = _merged_channels(contract.channels, content.channels)
     contract.obligations = _replace(contract.obligations, content.obligations,
                                     ContractObligation)

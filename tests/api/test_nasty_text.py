@@ -92,6 +92,23 @@ def valid_bodies(n: int) -> dict:
         ("put", "/api/v1/calendar/{date}"): {"kind": "holiday", "name": "国庆节",
                                              "reason": "国务院办公厅通知"},
         ("post", "/api/v1/reports/weekly/{week}/runs"): None,
+        # The default contract has no member roles: refused (422), never a 500.
+        ("put", "/api/v1/contracts/{key}/members/{user_id}"): {"role": "editor"},
+        ("delete", "/api/v1/contracts/{key}/members/{user_id}"): None,
+        ("post", "/api/v1/channels"): {
+            "contract": "xicheng-2022", "key": f"channel{n}", "platform": "抖音",
+            "account": "西城家园", "source": "补充协议",
+            "posting_windows": [{"days": "working", "from": "08:00", "to": "09:00"}]},
+        ("patch", "/api/v1/channels/{channel_id}"): {
+            "platform": "抖音号", "account": f"西城家园{n}", "source": "补充协议",
+            "posting_windows": [{"days": "all", "from": "12:00", "to": f"1{3 + n % 7}:00"}]},
+        # The 2022 contract's months are over: an admin changes its themes with a reason.
+        ("post", "/api/v1/themes"): {
+            "contract": "xicheng-2022", "month": f"2022-{month:02d}", "title": "实名认证",
+            "description": "推广实名认证", "format": "海报、视频", "departments": ["宣传科"]},
+        ("patch", "/api/v1/themes/{theme_id}"): {
+            "title": f"主题{n}", "description": "补充内容", "format": "长图",
+            "departments": ["宣传科", f"第{n}科"], "reason": "补充"},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -170,6 +187,7 @@ def resources(client, admin_headers, make_user):
 
     # Made before any text is tried: the text tried may take every free unique value.
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
+                   "/api/v1/channels", "/api/v1/themes",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
@@ -180,6 +198,8 @@ def resources(client, admin_headers, make_user):
         if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/",
                             "/api/v1/reports/")):
             return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}
+        if path.startswith("/api/v1/contracts/"):
+            return {"key": "xicheng-2022", "user_id": other.id}
         if path.startswith("/api/v1/calendar/"):
             return {"date": "2022-10-08"}  # a day of the contract in force's term
         collection = "/".join(path.split("/")[:4])
