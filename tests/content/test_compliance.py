@@ -430,3 +430,41 @@ def test_a_day_nobody_knows_is_refused_not_guessed(contract, facts):
     # The year's figure needs every day of the year too: refused the same way.
     with pytest.raises(UnknownDayError):
         run(contract, facts, first=date(2023, 7, 3), last=date(2023, 7, 3), period="year")
+
+
+def test_a_partial_last_week_is_counted_the_same_way(contract, facts):
+    # The 2023 term ends on a Sunday; a term ending on Wednesday 2024-06-26 leaves 3 days of
+    # 2024-W26 in it: 10 × 3/7 = 4.29, rounded up to 5.
+    contract.end_date = date(2024, 6, 26)
+    db.session.commit()
+    results = by_key(run(contract, facts, first=date(2024, 6, 17), last=date(2024, 6, 26),
+                         period="week"))
+    last = results[("weekly_items_each_platform", "2024-W26", "baijiahao")]
+    assert (last.start, last.end, last.minimum, last.actual, last.status) == (
+        date(2024, 6, 24), date(2024, 6, 26), 5, 3, "short")
+    assert "按天数比例折算" in last.note
+    assert results[("weekly_items_each_platform", "2024-W25", "baijiahao")].minimum == 10
+
+
+def test_contract_years_and_quarters_are_counted_from_the_start():
+    from types import SimpleNamespace
+
+    from service.content.compliance import periods_overlapping
+
+    calendar_year = SimpleNamespace(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    assert [(p.label, p.start, p.end) for p in periods_overlapping(
+        calendar_year, "year", date(2025, 3, 1), date(2025, 3, 1))] == [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31))]
+    # A term from the 15th of a month: its quarters run from the 15th, clipped to the term.
+    mid_month = SimpleNamespace(start_date=date(2023, 8, 15), end_date=date(2024, 9, 30))
+    quarters = periods_overlapping(mid_month, "quarter", date(2023, 8, 15), date(2024, 9, 30))
+    assert [(p.label, p.start, p.end) for p in quarters] == [
+        ("2023/24-Q1", date(2023, 8, 15), date(2023, 11, 14)),
+        ("2023/24-Q2", date(2023, 11, 15), date(2024, 2, 14)),
+        ("2023/24-Q3", date(2024, 2, 15), date(2024, 5, 14)),
+        ("2023/24-Q4", date(2024, 5, 15), date(2024, 8, 14)),
+        ("2024/25-Q1", date(2024, 8, 15), date(2024, 9, 30))]
+    months = periods_overlapping(mid_month, "month", date(2023, 8, 15), date(2023, 9, 3))
+    assert [(p.label, p.start, p.end) for p in months] == [
+        ("2023-08", date(2023, 8, 15), date(2023, 8, 31)),
+        ("2023-09", date(2023, 9, 1), date(2023, 9, 30))]
