@@ -270,6 +270,7 @@ def _status(actual: int, minimum: int | None, maximum: int | None, period: Perio
         return OVER
     if minimum is None or actual >= minimum:
         return MET  # a floor met in a running period is met: later posts cannot undo it
+    # Not met yet while the period runs (today's posts may still come) or has not begun.
     return PENDING if period.end >= today else SHORT
 
 
