@@ -18,7 +18,7 @@ from models.registry import (
     Training,
 )
 from models.user import LoginAttempt, Role, User
-from models.user_count import UserCount, UserCountImport
+from models.user_count import StreetCountChange, UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "Role",
     "Street",
     "User",
+    "StreetCountChange",
     "UserCount",
     "UserCountImport",
     "Visit",
