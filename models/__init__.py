@@ -26,7 +26,7 @@ from models.registry import (
 )
 from models.themes import Theme, ThemeStatus
 from models.user import LoginAttempt, Role, User
-from models.user_count import UserCount, UserCountImport
+from models.user_count import StreetCountChange, UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "Theme",
     "ThemeStatus",
     "User",
+    "StreetCountChange",
     "UserCount",
     "UserCountImport",
     "Visit",

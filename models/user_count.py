@@ -28,6 +28,20 @@ class UserCount(db.Model):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("user_count_imports.id"))
 
 
+class StreetCountChange(db.Model):
+    """How much a street's sum of latest counts moves on a date: over its communities with a
+    count that day, each count minus the community's previous one. The series of a street and
+    of the district add these up instead of reading every community's every count; the write
+    of counts keeps them, in its own transaction."""
+
+    __tablename__ = "street_count_changes"
+
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(primary_key=True, index=True)
+    registered: Mapped[int]
+    verified: Mapped[int]
+
+
 class UserCountImport(db.Model):
     __tablename__ = "user_count_imports"
 

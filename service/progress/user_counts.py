@@ -22,10 +22,19 @@ from exports.user_count_file import (
     parse_user_count_file,
     shown,
 )
-from models import Community, Contract, Street, User, UserCount, UserCountImport, db
+from models import (
+    Community,
+    Contract,
+    Street,
+    StreetCountChange,
+    User,
+    UserCount,
+    UserCountImport,
+    db,
+)
 from service.clock import now_utc
 from service.district.contracts import current_contract
-from service.district.places import community_codes_in
+from service.district.places import get_street
 from service.errors import NotFoundError, RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 from service.progress.pace import elapsed_fraction, expected_level
@@ -118,11 +127,92 @@ def _total_error(items: list[CountItem]) -> str | None:
 def _replace(day: date, items: list[CountItem], record: UserCountImport,
              whole_date: bool) -> None:
     codes = [item.community_code for item in items]
+    held_that_day = select(UserCount.community_code).where(UserCount.date == day)
+    touched = set(codes) | (set(db.session.scalars(held_that_day)) if whole_date else set())
     stale = delete(UserCount).where(UserCount.date == day)
     db.session.execute(stale if whole_date else stale.where(UserCount.community_code.in_(codes)))
     db.session.execute(insert(UserCount), [
         {"community_code": i.community_code, "date": day, "registered": i.registered,
          "verified": i.verified, "import_id": record.id} for i in items])
+    _refresh_street_changes(day, touched)
+
+
+# ---------------------------------------------------------------- street summaries
+
+def _refresh_street_changes(day: date, touched: set[str]) -> None:
+    """Recount, from the raw counts, the street changes a write of `day` for these communities
+    can move: on `day` itself, and on each one's next count date (whose previous count it
+    was). Counted from the rows, never adjusted by difference, so a summary cannot drift."""
+    if not touched:
+        return
+    pairs = {(day, street) for street in db.session.scalars(
+        select(Community.street_code).distinct().where(Community.code.in_(touched)))}
+    following = (select(UserCount.community_code, func.min(UserCount.date).label("next_day"))
+                 .where(UserCount.community_code.in_(touched), UserCount.date > day)
+                 .group_by(UserCount.community_code)).subquery()
+    pairs |= set(db.session.execute(
+        select(following.c.next_day, Community.street_code)
+        .join(Community, Community.code == following.c.community_code)).all())
+    by_day: dict[date, set[str]] = {}
+    for when, street in pairs:
+        by_day.setdefault(when, set()).add(street)
+    for when, streets in by_day.items():
+        db.session.execute(delete(StreetCountChange).where(
+            StreetCountChange.date == when, StreetCountChange.street_code.in_(streets)))
+        rows = [{"street_code": street, "date": when, "registered": registered,
+                 "verified": verified}
+                for street, registered, verified in db.session.execute(
+                    _street_changes_on(when).where(Community.street_code.in_(streets)))]
+        if rows:
+            db.session.execute(insert(StreetCountChange), rows)
+
+
+def _street_changes_on(day: date):
+    """Per street, the change of its sum of latest counts on `day` (one index seek per
+    community with a count that day for its previous count)."""
+    previous = aliased(UserCount)
+    previous_id = (select(previous.id)
+                   .where(previous.community_code == UserCount.community_code,
+                          previous.date < day)
+                   .order_by(previous.date.desc()).limit(1)
+                   .correlate(UserCount).scalar_subquery())
+    before = aliased(UserCount)
+    return (select(Community.street_code,
+                   func.sum(UserCount.registered - func.coalesce(before.registered, 0)),
+                   func.sum(UserCount.verified - func.coalesce(before.verified, 0)))
+            .join(Community, Community.code == UserCount.community_code)
+            .outerjoin(before, before.id == previous_id)
+            .where(UserCount.date == day)
+            .group_by(Community.street_code))
+
+
+def rebuild_street_changes() -> int:
+    """Every street change recounted from all the raw counts (after a bulk load that did not
+    go through the import, e.g. a benchmark's); the caller declares the transaction."""
+    db.session.execute(delete(StreetCountChange))
+    changes = _community_changes().subquery()
+    rows = db.session.execute(
+        select(Community.street_code, changes.c.day, func.sum(changes.c.registered),
+               func.sum(changes.c.verified))
+        .join(Community, Community.code == changes.c.community_code)
+        .group_by(Community.street_code, changes.c.day)).all()
+    if rows:
+        db.session.execute(insert(StreetCountChange), [
+            {"street_code": street, "date": day, "registered": registered, "verified": verified}
+            for street, day, registered, verified in rows])
+    return len(rows)
+
+
+def _community_changes():
+    """Each count minus the community's previous one (so a missing date simply carries the
+    last count forward)."""
+    previous = func.lag(UserCount.registered, 1, 0).over(
+        partition_by=UserCount.community_code, order_by=UserCount.date)
+    previous_verified = func.lag(UserCount.verified, 1, 0).over(
+        partition_by=UserCount.community_code, order_by=UserCount.date)
+    return select(UserCount.community_code, UserCount.date.label("day"),
+                  (UserCount.registered - previous).label("registered"),
+                  (UserCount.verified - previous_verified).label("verified"))
 
 
 def store_counts(*, actor: User | None, day: date, items: list[CountItem], source: str,
@@ -479,22 +569,22 @@ def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
             "contract_end": contract.end_date, "streets": street_items}
 
 
-def _daily_changes(to_date: date, community_codes) -> list[tuple[date, int, int]]:
-    """Per date, how much the sum of latest counts moves: each count minus the community's
-    previous one (so a missing date simply carries the last count forward)."""
-    previous = func.lag(UserCount.registered, 1, 0).over(
-        partition_by=UserCount.community_code, order_by=UserCount.date)
-    previous_verified = func.lag(UserCount.verified, 1, 0).over(
-        partition_by=UserCount.community_code, order_by=UserCount.date)
-    changes = select(UserCount.date.label("day"),
-                     (UserCount.registered - previous).label("registered"),
-                     (UserCount.verified - previous_verified).label("verified")
-                     ).where(UserCount.date <= to_date)
-    if community_codes is not None:
-        changes = changes.where(UserCount.community_code.in_(community_codes))
-    changes = changes.subquery()
-    query = (select(changes.c.day, func.sum(changes.c.registered), func.sum(changes.c.verified))
-             .group_by(changes.c.day).order_by(changes.c.day))
+def _daily_changes(to_date: date, *, street_code: str | None = None,
+                   community_code: str | None = None) -> list[tuple[date, int, int]]:
+    """Per date, how much the sum of latest counts moves: a community's from its own counts,
+    a street's and the district's from the street summaries the imports keep."""
+    if community_code:
+        changes = _community_changes().where(UserCount.community_code == community_code,
+                                             UserCount.date <= to_date).subquery()
+        query = select(changes.c.day, changes.c.registered, changes.c.verified)
+    else:
+        query = (select(StreetCountChange.date, func.sum(StreetCountChange.registered),
+                        func.sum(StreetCountChange.verified))
+                 .where(StreetCountChange.date <= to_date)
+                 .group_by(StreetCountChange.date))
+        if street_code:
+            query = query.where(StreetCountChange.street_code == street_code)
+    query = query.order_by(query.selected_columns[0])
     return [(day, int(r), int(v)) for day, r, v in db.session.execute(query)]
 
 
@@ -511,12 +601,10 @@ def users_series(*, today: date, from_date: date | None = None, to_date: date | 
         raise field_error("to", "结束日期不能早于开始日期")
     if (to_date - from_date).days > 366 * 5:
         raise field_error("from", "时间范围不能超过 5 年")
-    codes = None
-    if community_code:
-        codes = [community_code]
-    elif street_code:
-        codes = community_codes_in(street_code)
-    changes = iter(_daily_changes(to_date, codes))
+    if street_code and not community_code:
+        get_street(street_code)
+    changes = iter(_daily_changes(to_date, street_code=street_code,
+                                  community_code=community_code))
     pending = next(changes, None)
     registered = verified = 0
     points, day = [], from_date
