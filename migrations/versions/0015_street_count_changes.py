@@ -3,7 +3,7 @@ the import in its transaction (the street and district series read these instead
 community's every count); filled from the counts already held
 
 Revision ID: 0015_street_count_changes
-Revises: 0010_commitments
+Revises: 0014_channels_themes
 Create Date: 2026-11-26 03:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_street_count_changes'
-down_revision = '0010_commitments'
+down_revision = '0014_channels_themes'
 branch_labels = None
 depends_on = None
 
