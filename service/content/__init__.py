@@ -1,0 +1,1 @@
+"""The content contract's work: content, its versions and review, its publications."""
