@@ -99,6 +99,7 @@ def _register_blueprints(api: JsonApi) -> None:
         assignments,
         calendar,
         community,
+        content,
         contracts,
         district,
         effect,
@@ -115,7 +116,8 @@ def _register_blueprints(api: JsonApi) -> None:
     for blueprint in (health.blp, accounts_api.blp, accounts_api.users_blp, district.blp,
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
                       targets.blp, contracts.blp, calendar.blp, reports.blp, effect.blp,
-                      execution.blp, jobs.blp, community.blp,
+                      execution.blp, jobs.blp, community.blp, content.blp,
+                      content.publications_blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from models import db
+from service.district.contracts import ensure_shipped_contracts
 from tests.api.test_visits import FUYOUJIE, XICHANG, visit_body
 
 NASTY = [
@@ -82,6 +83,7 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/visits/reviews"): {"visit_ids": [1], "status": "approved",
                                              "reason": "核实"},
         ("post", "/api/v1/reports/effect"): {"month": "2022-09"},
+        ("post", "/api/v1/reports/execution"): {"as_of": "2022-09-30"},
         ("post", "/api/v1/problems"): {"community_code": FUYOUJIE, "title": "楼道灯坏了",
                                        "category": "设施", "description": "三层"},
         ("patch", "/api/v1/problems/{problem_id}"): {"resolution": "已报修"},
@@ -91,6 +93,22 @@ def valid_bodies(n: int) -> dict:
         ("put", "/api/v1/calendar/{date}"): {"kind": "holiday", "name": "国庆节",
                                              "reason": "国务院办公厅通知"},
         ("post", "/api/v1/reports/weekly/{week}/runs"): None,
+        ("put", "/api/v1/contracts/{key}/members/{user_id}"): {"role": "editor"},
+        ("delete", "/api/v1/contracts/{key}/members/{user_id}"): None,
+        # Content of the 2023 contract (loaded by the resources fixture), written by an admin.
+        ("post", "/api/v1/content"): {
+            "contract": "planning-media-2023", "title": f"规划内容{n}", "kind": "article",
+            "original": True, "column": "名城保护", "channels": ["wechat"],
+            "body": f"正文第{n}稿。"},
+        ("post", "/api/v1/content/{content_id}/versions"): {"title": "新标题",
+                                                            "body": f"修改后的正文{n}。"},
+        # Refused after validation (admins do not sign, the version is unknown): no write.
+        ("post", "/api/v1/content/{content_id}/reviews"): {
+            "version": "0" * 64, "level": "first", "decision": "pass", "notes": "已核对",
+            "checklist": {"已核对": True}},
+        ("post", "/api/v1/publications"): {
+            "content_id": 1, "version": "0" * 64, "channel": "wechat",
+            "published_at": "2023-07-03T10:00:00+08:00", "url": "https://example.org/p/1"},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -151,11 +169,14 @@ def row_counts() -> dict:
 
 
 @pytest.fixture
-def resources(client, admin_headers, make_user):
+def resources(app, client, admin_headers, make_user):
     """Path values for one request: records made through the API, one per kind for changes
     and a new one for each deletion."""
+    with app.app_context():
+        ensure_shipped_contracts()  # the 2023 content contract, for content
     make_user("liaison", "li", streets=[XICHANG])
     other = make_user("liaison", "other")
+    member = make_user("content", "neirong")
     numbers = itertools.count(10_000)
 
     def create(url: str) -> int:
@@ -169,6 +190,7 @@ def resources(client, admin_headers, make_user):
 
     # Made before any text is tried: the text tried may take every free unique value.
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
+                   "/api/v1/content",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
@@ -179,6 +201,8 @@ def resources(client, admin_headers, make_user):
         if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/",
                             "/api/v1/reports/")):
             return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}
+        if path.startswith("/api/v1/contracts/"):
+            return {"key": "planning-media-2023", "user_id": member.id}
         if path.startswith("/api/v1/calendar/"):
             return {"date": "2022-10-08"}  # a day of the contract in force's term
         collection = "/".join(path.split("/")[:4])
