@@ -3,7 +3,7 @@ exact version passed every level of its contract's review chain; it counts for t
 published in Asia/Shanghai. A version later superseded keeps its publications (it was signed
 when published)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -24,6 +24,8 @@ from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 SCREENSHOT_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _screenshot_type(data: bytes) -> str:
@@ -56,6 +58,12 @@ def publish(*, actor: User, content_id: int, version: str, channel: str,
         missing = [lv["name"] for lv in chain[len(passed):]]
         raise field_error("version", f"该版本（第 {signed.number} 版）未通过全部审核，不能发布"
                                      f"（尚缺：{'、'.join(missing) or '审核流程'}）")
+    contract = content.contract
+    if published_at > now + CLOCK_SKEW:
+        raise field_error("published_at", "发布时间不能晚于当前时间")
+    if not contract.start_date <= local_date(published_at) <= contract.end_date:
+        raise field_error("published_at", f"发布日期不在合同期内（{contract.start_date} 至 "
+                                          f"{contract.end_date}，北京时间）")
     keys = [c.key for c in content.contract.channels]
     if channel not in keys:
         raise field_error("channel", f"该合同没有渠道：{channel}（可用：{'、'.join(keys)}）")

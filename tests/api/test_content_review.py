@@ -240,6 +240,13 @@ def test_a_publication_of_an_unsigned_version_is_refused(client, team, piece):
     assert not_planned.status_code == 422 and "channel" in not_planned.get_json()["errors"]["json"]
     stranger = publish(client, team["editor"], piece, channel="douyin")
     assert stranger.status_code == 422
+    future = publish(client, team["editor"], piece, published_at="2099-01-01T08:00:00+08:00")
+    assert future.get_json()["errors"]["json"]["published_at"] == ["发布时间不能晚于当前时间"]
+    # 2023-06-30T16:30Z is 07-01 00:30 in Beijing: the term's first day; a minute earlier, not.
+    before = publish(client, team["editor"], piece, published_at="2023-06-30T15:59:00Z")
+    assert before.status_code == 422 and "published_at" in before.get_json()["errors"]["json"]
+    naive = publish(client, team["editor"], piece, published_at="2023-07-03T10:00:00")
+    assert naive.status_code == 422 and "published_at" in naive.get_json()["errors"]["json"]
     by_client = publish(client, team["approver"], piece)
     assert by_client.status_code == 403
     unknown = publish(client, team["editor"], piece, content_id=999_999)
