@@ -4,6 +4,7 @@ voiding the signatures, and a publication refused unless its exact version passe
 
 import base64
 import hashlib
+import threading
 
 import pytest
 
@@ -362,3 +363,33 @@ def test_the_chain_is_checked_when_a_contract_is_loaded(app):
                 [{**good[0], "checklist": "已核对"}]):
         with pytest.raises(RuleViolationError):
             checked_review_chain({"roles": roles, "review_chain": bad})
+
+
+def test_concurrent_signatures_and_versions_never_collide(app, client, team, piece):
+    body = {"version": piece["sha256"], "level": "first", "decision": "pass",
+            "checklist": checklist(client, team["admin"], piece["id"], "first")}
+    answers = []
+
+    def send(who, url, json):
+        answers.append(app.test_client().post(url, json=json, headers=team[who]))
+
+    threads = [threading.Thread(target=send, args=(who, f"/api/v1/content/{piece['id']}/reviews",
+                                                   body)) for who in ("editor", "editor2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [201, 422], [a.get_json() for a in answers]
+    answers.clear()
+    threads = [threading.Thread(target=send, args=(
+        "editor2", f"/api/v1/content/{piece['id']}/versions", {"body": f"第{n}种写法。"}))
+        for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201] * 5
+    assert sorted(a.get_json()["number"] for a in answers) == [2, 3, 4, 5, 6]
+    history = client.get(f"/api/v1/content/{piece['id']}/history",
+                         headers=team["editor"]).get_json()
+    assert [e["void"] for e in history if e["event"] == "review"] == [True]
