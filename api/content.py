@@ -113,3 +113,12 @@ def list_publications(args):
 def publish(data):
     """Record a publication of a version that passed every level of its chain."""
     return publications.publish(actor=current_user(), **data)
+
+
+@publications_blp.route("/<id:publication_id>/screenshot")
+@publications_blp.response(200, {"format": "binary", "type": "string"},
+                           content_type="image/png")
+def publication_screenshot(publication_id):
+    """The screenshot recorded with a publication (PNG or JPEG)."""
+    publication = publications.publication_screenshot(publication_id, current_user())
+    return send_file(io.BytesIO(publication.screenshot), mimetype=publication.screenshot_type)

@@ -18,7 +18,7 @@ from service.content.review import (
     valid_reviews,
 )
 from service.district.contracts import find_contract
-from service.errors import PermissionDeniedError, field_error, named_in_body
+from service.errors import NotFoundError, PermissionDeniedError, field_error, named_in_body
 from service.pagination import Page, paginate
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
@@ -105,3 +105,16 @@ def list_publications(viewer: User, *, contract: str, channel: str | None = None
     if to:
         query = query.where(Publication.published_on <= to)
     return paginate(query, page, per_page)
+
+
+@reader
+def publication_screenshot(publication_id: int, viewer: User) -> Publication:
+    """A publication's screenshot, to members of its contract."""
+    publication = db.session.get(Publication, publication_id)
+    missing = f"发布记录不存在：{publication_id}"
+    if publication is None:
+        raise NotFoundError(missing)
+    member_role(viewer, publication.content.contract, missing)
+    if publication.screenshot is None:
+        raise NotFoundError("该发布记录没有截图")
+    return publication

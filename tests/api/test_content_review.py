@@ -99,8 +99,17 @@ def test_the_whole_chain_in_order_then_a_publication(client, team, piece):
     assert [(lv["state"], lv["review"]["signer"]["username"]) for lv in detail["chain"]] == [
         ("passed", "editor"), ("passed", "editor2"), ("passed", "lead"),
         ("passed", "reviewer"), ("passed", "approver")]
-    published = publish(client, team["editor2"], piece)
+    png = b"\x89PNG\r\n\x1a\n" + b"1" * 64
+    not_an_image = publish(client, team["editor2"], piece,
+                           screenshot=base64.b64encode(b"GIF89a...").decode())
+    assert not_an_image.get_json()["errors"]["json"]["screenshot"] == ["截图应为 PNG 或 JPEG 图片"]
+    published = publish(client, team["editor2"], piece,
+                        screenshot=base64.b64encode(png).decode())
     assert published.status_code == 201, published.get_json()
+    assert published.get_json()["screenshot"] == "image/png"
+    shot = f"/api/v1/publications/{published.get_json()['id']}/screenshot"
+    assert client.get(shot, headers=team["reader"]).data == png
+    assert client.get(shot, headers=team["outsider"]).status_code == 404
     # 16:30 UTC is 00:30 the next day in Beijing: it counts for 2023-07-04.
     assert published.get_json()["published_on"] == "2023-07-04"
     assert published.get_json()["sha256"] == piece["sha256"]
