@@ -356,8 +356,9 @@ def _awaits(content: Content, viewer: User, role: str) -> bool:
     current = _current(content)
     if any(r.signer_id == viewer.id for r in valid_reviews(current)):
         return False
-    level = next(lv for lv in content.contract.review_chain if lv["key"] == content.next_level)
-    return not (level["rule"] == "not_author"
+    level = next((lv for lv in content.contract.review_chain
+                  if lv["key"] == content.next_level), None)
+    return level is not None and not (level["rule"] == "not_author"
                 and viewer.id in (current.author_id, content.author_id))
 
 
