@@ -402,3 +402,24 @@ def test_concurrent_signatures_and_versions_never_collide(app, client, team, pie
     history = client.get(f"/api/v1/content/{piece['id']}/history",
                          headers=team["editor"]).get_json()
     assert [e["void"] for e in history if e["event"] == "review"] == [True]
+
+
+def test_an_attachment_over_the_bound_is_refused(app, client, team):
+    from models import User, db
+    from service.content import review
+    from service.errors import RuleViolationError
+
+    # Over the request limit (2 MB in tests, 10 MB in production): 413, said in Chinese.
+    big = base64.b64encode(b"0" * 2_000_000).decode()
+    refused = new_content(client, team["editor"], attachment={
+        "filename": "a.mp4", "content_type": "video/mp4", "data": big})
+    assert refused.status_code == 413 and refused.get_json()["message"] == "上传内容过大"
+    # Over 5 MB once decoded: refused naming the field, whatever the request limit.
+    with app.app_context():
+        editor = db.session.scalar(db.select(User).where(User.username == "editor"))
+        with pytest.raises(RuleViolationError) as error:
+            review.create_content(
+                actor=editor, contract=CONTENT, title="视频", kind="video", original=True,
+                channels=["wechat"], body="", attachment=review.Attachment(
+                    "a.mp4", "video/mp4", b"0" * (review.MAX_ATTACHMENT_BYTES + 1)))
+        assert error.value.errors == {"attachment": ["附件过大（最多 5 MB）"]}
