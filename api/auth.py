@@ -24,7 +24,8 @@ COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_w
 # am I, its own password, and the contract blueprints, each of which checks that the caller
 # belongs to the contract. The district's promotion data stays out of reach by default.
 CONTENT_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT}
-CONTENT_BLUEPRINTS = {"contracts", "calendar", "channels", "themes"}
+CONTENT_BLUEPRINTS = {"contracts", "calendar", "channels", "themes", "content",
+                      "publications"}
 
 
 def authenticate_request() -> None:

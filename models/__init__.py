@@ -3,6 +3,7 @@
 from models.assignment import Assignment
 from models.audit import AuditEntry
 from models.base import db
+from models.content import Content, ContentReview, ContentVersion, Publication
 from models.contract import (
     Contract,
     ContractChannel,
@@ -45,6 +46,9 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Community",
+    "Content",
+    "ContentReview",
+    "ContentVersion",
     "Contract",
     "ContractChannel",
     "ContractDay",
@@ -53,6 +57,7 @@ __all__ = [
     "ContractTarget",
     "LoginAttempt",
     "Problem",
+    "Publication",
     "Role",
     "Street",
     "Theme",

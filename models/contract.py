@@ -20,6 +20,9 @@ class Contract(db.Model):
     # the district's promotion contracts, where an account's own role (admin, liaison,
     # official, community) is its role.
     member_roles: Mapped[list] = mapped_column(JSON, default=list)
+    # The levels each version of its content is signed at before publishing, in order
+    # (service/content/review_chain.py); empty: no content is reviewed under it.
+    review_chain: Mapped[list] = mapped_column(JSON, default=list)
     start_date: Mapped[date]
     end_date: Mapped[date]
     active: Mapped[bool] = mapped_column(default=True)

@@ -2,7 +2,7 @@
 the file keeps the channels added by hand), and a contract's monthly themes (每月一题)
 
 Revision ID: 0014_channels_themes
-Revises: 0012_contract_members
+Revises: 0013_content_review
 Create Date: 2026-11-26 03:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 revision = '0014_channels_themes'
 # 0013 is made beside this one; whoever merges the two points this at it.
-down_revision = '0012_contract_members'
+down_revision = '0013_content_review'
 branch_labels = None
 depends_on = None
 

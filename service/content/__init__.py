@@ -1,2 +1,2 @@
-"""The content contract's publications and what they owe: the compliance engine first
-(`compliance`), over plain publication facts until the publication model lands."""
+"""The content contract's work: content, its versions and review, its publications, its
+channels and monthly themes, and what the publications owe (`compliance`)."""

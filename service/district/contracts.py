@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import Contract, ContractTarget, User, db
 from service import audit
+from service.content.review_chain import checked_review_chain
 from service.district import working_days
 from service.district.contract_content import apply_content, checked_content
 from service.district.contract_members import (
@@ -159,6 +160,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
         seen.add(item["key"])
     content = checked_content(data)
     member_roles = checked_member_roles(data)
+    review_chain = checked_review_chain(data)
     if activate is None:
         activate = content.activate is not False
     contract = db.session.scalar(select(Contract).where(Contract.key == data["key"]))
@@ -183,6 +185,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
     contract.targets = targets
     apply_content(contract, content)
     contract.member_roles = member_roles
+    contract.review_chain = review_chain
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False

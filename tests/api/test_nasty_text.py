@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from models import db
+from service.district.contracts import ensure_shipped_contracts
 from tests.api.test_visits import FUYOUJIE, XICHANG, visit_body
 
 NASTY = [
@@ -109,6 +110,20 @@ def valid_bodies(n: int) -> dict:
         ("patch", "/api/v1/themes/{theme_id}"): {
             "title": f"主题{n}", "description": "补充内容", "format": "长图",
             "departments": ["宣传科", f"第{n}科"], "reason": "补充"},
+        # Content of the 2023 contract (loaded by the resources fixture), written by an admin.
+        ("post", "/api/v1/content"): {
+            "contract": "planning-media-2023", "title": f"规划内容{n}", "kind": "article",
+            "original": True, "column": "名城保护", "channels": ["wechat"],
+            "body": f"正文第{n}稿。"},
+        ("post", "/api/v1/content/{content_id}/versions"): {"title": "新标题",
+                                                            "body": f"修改后的正文{n}。"},
+        # Refused after validation (admins do not sign, the version is unknown): no write.
+        ("post", "/api/v1/content/{content_id}/reviews"): {
+            "version": "0" * 64, "level": "first", "decision": "pass", "notes": "已核对",
+            "checklist": {"已核对": True}},
+        ("post", "/api/v1/publications"): {
+            "content_id": 1, "version": "0" * 64, "channel": "wechat",
+            "published_at": "2023-07-03T10:00:00+08:00", "url": "https://example.org/p/1"},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -169,11 +184,14 @@ def row_counts() -> dict:
 
 
 @pytest.fixture
-def resources(client, admin_headers, make_user):
+def resources(app, client, admin_headers, make_user):
     """Path values for one request: records made through the API, one per kind for changes
     and a new one for each deletion."""
+    with app.app_context():
+        ensure_shipped_contracts()  # the 2023 content contract, for content
     make_user("liaison", "li", streets=[XICHANG])
     other = make_user("liaison", "other")
+    member = make_user("content", "neirong")
     numbers = itertools.count(10_000)
 
     def create(url: str) -> int:
@@ -188,6 +206,7 @@ def resources(client, admin_headers, make_user):
     # Made before any text is tried: the text tried may take every free unique value.
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
                    "/api/v1/channels", "/api/v1/themes",
+                   "/api/v1/content",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
@@ -200,6 +219,7 @@ def resources(client, admin_headers, make_user):
             return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}
         if path.startswith("/api/v1/contracts/"):
             return {"key": "xicheng-2022", "user_id": other.id}
+            return {"key": "planning-media-2023", "user_id": member.id}
         if path.startswith("/api/v1/calendar/"):
             return {"date": "2022-10-08"}  # a day of the contract in force's term
         collection = "/".join(path.split("/")[:4])
