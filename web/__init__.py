@@ -11,6 +11,8 @@ blp = Blueprint("web", __name__, template_folder="templates")
 
 # The files of the app shell that the service worker keeps for offline use.
 SHELL_FILES = ["app.js", "queue.js", "app.css", "icon.svg", "sw.js"]
+# The folders of page modules loaded on demand, versioned together (console_version).
+CONSOLE_FOLDERS = ["console", "content"]
 
 
 @cache
@@ -26,11 +28,13 @@ def shell_version(static_folder: str) -> str:
 
 @cache
 def console_version(static_folder: str) -> str:
-    """A digest of the console's files, the version in their addresses: a changed page is
-    fetched anew, and phones' shell is left alone."""
+    """A digest of the console's files and the content accounts' pages (the console loads
+    those too), the version in their addresses: a changed page is fetched anew, and phones'
+    shell is left alone."""
     digest = hashlib.sha256()
-    for path in sorted((Path(static_folder) / "console").iterdir()):
-        digest.update(path.name.encode() + path.read_bytes())
+    for folder in CONSOLE_FOLDERS:
+        for path in sorted((Path(static_folder) / folder).iterdir()):
+            digest.update(f"{folder}/{path.name}".encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

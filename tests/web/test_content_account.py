@@ -19,7 +19,7 @@ def test_an_editor_sees_their_contract_and_nothing_of_the_district(
     assert client.put(f"/api/v1/contracts/{CONTENT}/members/{user.id}", headers=admin_headers,
                       json={"role": "editor"}).status_code == 200
     phone.reload()
-    expect(phone.locator("#tabs a")).to_have_count(1)
+    expect(phone.locator("#tabs a")).to_have_count(2)
     expect(phone.locator("#tabs").get_by_role("link", name="我的合同")).to_be_visible()
     item = phone.locator(f'#contract-list li[data-contract="{CONTENT}"]')
     expect(item).to_contain_text("北京市规划和自然资源委员会新媒体运营项目")

@@ -27,7 +27,10 @@ self.addEventListener("fetch", (event) => {
     }).catch(() => caches.match("/")));
     return;
   }
-  event.respondWith(caches.match(event.request, { ignoreSearch: true }).then((cached) => cached || fetch(event.request).then((response) => {
+  // The page modules loaded on demand (console, content) carry their version in the query: a
+  // new version is another file, never the cached old one. The shell's files are one per cache.
+  const versioned = /^\/static\/(console|content)\//.test(url.pathname);
+  event.respondWith(caches.match(event.request, { ignoreSearch: !versioned }).then((cached) => cached || fetch(event.request).then((response) => {
     const copy = response.clone();
     caches.open(CACHE).then((cache) => cache.put(event.request, copy));
     return response;
