@@ -2,6 +2,9 @@
 the holiday), the publications per channel, the quota colours when the compliance service
 answers (a note when it does not), and a level signed from the browser under 待我审核."""
 
+import json
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -195,3 +198,59 @@ def test_the_calendar_fits_a_390_px_phone(browser, live_server, client, team):
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def compliance_answer(route):
+    """The compliance service's answer as announced (another branch builds it): short on
+    2023-10-07, met on 10-08, met and pending on 10-09; its week W40 short, W41 met."""
+    url = route.request.url
+    def item(period, start, end, status):
+        return {"obligation": f"o-{period}", "name": "微信文章", "counts": "articles",
+                "mandatory": True, "period": period, "label": start, "from": start, "to": end,
+                "channel": "wechat", "channels": ["wechat"], "required": {"min": 1, "max": None},
+                "actual": 0, "status": status, "publications": [], "day_kind": "workday",
+                "working_days": 1, "note": ""}
+    if "period=week" in url:
+        items = [item("week", "2023-10-02", "2023-10-08", "short"),
+                 item("week", "2023-10-09", "2023-10-15", "met")]
+    else:
+        items = [item("day", "2023-10-07", "2023-10-07", "short"),
+                 item("day", "2023-10-08", "2023-10-08", "met"),
+                 item("day", "2023-10-09", "2023-10-09", "met"),
+                 item("day", "2023-10-09", "2023-10-09", "pending"),
+                 item("day", "2023-10-10", "2023-10-10", "not_tracked")]
+    route.fulfill(status=200, content_type="application/json", body=json.dumps({
+        "contract": {"key": CONTENT}, "from": "2023-10-01", "to": "2023-10-31",
+        "today": "2026-11-26", "items": items, "summary": []}))
+
+
+def test_the_quota_colours_once_the_compliance_service_answers(desk, team):  # noqa: F811
+    desk.route("**/api/v1/compliance?*", compliance_answer)
+    open_calendar(desk, team, "bianji2")
+    desk.locator("#cal-month").select_option("2023-10")
+    expect(desk.locator('[data-date="2023-10-07"]')).to_have_attribute("data-status", "short")
+    expect(desk.locator('[data-date="2023-10-08"]')).to_have_attribute("data-status", "met")
+    expect(desk.locator('[data-date="2023-10-09"]')).to_have_attribute("data-status", "pending")
+    # No obligation counted that day: neutral.
+    expect(desk.locator('[data-date="2023-10-10"]')).to_have_attribute("data-status", "none")
+    expect(desk.locator('[data-date="2023-10-07"]')).to_have_class(re.compile(r"\bq-short\b"))
+    expect(desk.locator('[data-week="2023-W40"]')).to_have_attribute("data-status", "short")
+    expect(desk.locator('[data-week="2023-W41"]')).to_have_attribute("data-status", "met")
+    expect(desk.locator('[data-week="2023-W42"]')).to_have_attribute("data-status", "none")
+    red = desk.locator('[data-date="2023-10-07"]').evaluate(
+        "node => getComputedStyle(node).backgroundColor")
+    green = desk.locator('[data-date="2023-10-08"]').evaluate(
+        "node => getComputedStyle(node).backgroundColor")
+    assert red != green
+    expect(desk.locator("#quota-legend")).to_be_visible()
+    expect(desk.locator("#quota-note")).to_have_count(0)
+
+
+def test_an_admin_has_the_calendar_in_the_console(desk, team, admin):  # noqa: F811
+    log_in(desk, admin.username, admin.password)
+    expect(desk.locator("#verified")).to_be_visible()
+    desk.locator("#tabs").get_by_role("link", name="内容日历", exact=True).click()
+    expect(desk.locator("#month-grid")).to_be_visible()
+    # Only the content contract is a content calendar (the district's contract is not).
+    expect(desk.locator("#cal-contract-name")).to_contain_text("新媒体运营项目")
+    expect(desk.locator("#awaiting h2")).to_have_text("待我审核（0）")

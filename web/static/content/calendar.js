@@ -125,8 +125,10 @@ function dayKindHtml(kit, day) {
 
 function pubsHtml(kit, channels, pubs) {
   if (!pubs.length) return "";
+  // In the contract's order of channels, then any other.
+  const order = (key) => { const at = channels.findIndex((c) => c.key === key); return at < 0 ? channels.length : at; };
   const counts = {};
-  pubs.forEach((p) => { counts[p.channel] = (counts[p.channel] || 0) + 1; });
+  [...pubs].sort((a, b) => order(a.channel) - order(b.channel)).forEach((p) => { counts[p.channel] = (counts[p.channel] || 0) + 1; });
   const titles = pubs.map((p) => `${channelLabel(channels, p.channel)}：${p.title}`).join("\n");
   return `<div class="pubs" title="${kit.esc(titles)}">${Object.entries(counts).map(([key, n]) =>
     `<span class="pub" data-channel="${kit.esc(key)}"><small>${kit.esc(channelLabel(channels, key))}</small> <b>${n}</b></span>`).join("")}</div>`;
