@@ -74,18 +74,28 @@ async function compliance(kit, key, from, to, period) {
   }
 }
 
+// Every publication of the days, page after page (500 a page, the API's most).
+async function publicationsOf(kit, key, from, to) {
+  const items = [];
+  for (let number = 1; ; number += 1) {
+    const answer = await kit.api(`/api/v1/publications?contract=${key}&from=${from}&to=${to}&per_page=500&page=${number}`);
+    items.push(...answer.items);
+    if (!answer.items.length || items.length >= answer.total) return items;
+  }
+}
+
 async function loadMonth(kit, contract, month) {
   const key = encodeURIComponent(contract.key);
   const from = `${month}-01` < contract.start ? contract.start : `${month}-01`;
   const to = lastOfMonth(month) > contract.end ? contract.end : lastOfMonth(month);
   const [calendar, publications, daily, weekly, awaiting] = await Promise.all([
     kit.api(`/api/v1/calendar?from=${from}&to=${to}&contract=${key}`),
-    kit.api(`/api/v1/publications?contract=${key}&from=${from}&to=${to}&per_page=500`),
+    publicationsOf(kit, key, from, to),
     compliance(kit, key, from, to, "day"),
     compliance(kit, key, from, to, "week"),
     kit.api(`/api/v1/content?contract=${key}&awaiting=me&per_page=100`),
   ]);
-  return { from, to, calendar, publications: publications.items, daily, weekly, awaiting: awaiting.items };
+  return { from, to, calendar, publications, daily, weekly, awaiting: awaiting.items };
 }
 
 // ---------------------------------------------------------------- quota status
