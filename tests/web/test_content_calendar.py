@@ -2,8 +2,10 @@
 the holiday), the publications per channel, the quota colours when the compliance service
 answers (a note when it does not), and a level signed from the browser under 待我审核."""
 
+import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -254,3 +256,26 @@ def test_an_admin_has_the_calendar_in_the_console(desk, team, admin):  # noqa: F
     # Only the content contract is a content calendar (the district's contract is not).
     expect(desk.locator("#cal-contract-name")).to_contain_text("新媒体运营项目")
     expect(desk.locator("#awaiting h2")).to_have_text("待我审核（0）")
+
+
+def test_a_member_of_two_content_contracts_picks_one(desk, client, team, admin_headers):  # noqa: F811
+    source = Path(__file__).resolve().parents[2] / "data" / "contracts" / "bjghzy-2023.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "key: planning-media-2023", "key: planning-media-2024").replace(
+        "name: 北京市规划和自然资源委员会新媒体运营项目（2023—2024）", "name: 第二份内容合同")
+    loaded = client.post("/api/v1/contracts", headers=admin_headers, data={
+        "file": (io.BytesIO(text.encode()), "second.yaml")}, content_type="multipart/form-data")
+    assert loaded.status_code in (200, 201), loaded.get_json()
+    user = team["zuzhang"][0]
+    assert client.put(f"/api/v1/contracts/planning-media-2024/members/{user.id}",
+                      headers=admin_headers, json={"role": "editor"}).status_code == 200
+    piece = new_piece(client, team, "只在第一份合同中")
+    through(client, team, piece, LEVELS[:2])
+    open_calendar(desk, team)
+    picker = desk.locator("#cal-contract")
+    expect(picker.locator("option")).to_have_count(2)
+    expect(desk.locator(f'#awaiting li[data-content="{piece["id"]}"]')).to_be_visible()
+    picker.select_option("planning-media-2024")
+    expect(desk.locator("#awaiting h2")).to_have_text("待我审核（0）")
+    expect(desk.locator("#cal-contract")).to_have_value("planning-media-2024")
+    expect(desk.locator("#month-grid")).to_be_visible()
