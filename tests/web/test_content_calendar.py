@@ -182,7 +182,7 @@ def test_the_calendar_fits_a_390_px_phone(browser, live_server, client, team):
     through(client, team, piece, LEVELS)
     publish(client, team, piece, "wechat", "2023-10-07T02:00:00Z")
     publish(client, team, piece, "weibo", "2023-10-07T02:30:00Z")
-    other = new_piece(client, team, "待三审的稿件")
+    other = new_piece(client, team, "待三审的稿件：" + "城市更新与街区保护" * 12)
     through(client, team, other, LEVELS[:2])
     playwright, chromium = browser
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
