@@ -18,6 +18,7 @@ only one WeChat article, the Spring Festival week 2024-W07 under 10 items on eve
 fewer originals in the third quarter of the contract (2024-01 → 03, the year's floor still
 met), Weibo under the advised 5 on some working days, and two themes not delivered."""
 
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -49,6 +50,9 @@ TEAM = [("bianji1", "editor", "刘畅（编辑）"), ("bianji2", "editor", "孙�
         ("bianji3", "editor", "何佳（编辑）"), ("zuzhang", "editor_lead", "郭晨（编辑组长）"),
         ("zhixing", "client_reviewer", "马丽（宣传中心）"),
         ("zhuguan", "client_approver", "罗建国（中心主管领导）")]
+# The year has its own generator (as the workbook openings do): the same content whatever the
+# 2022 steps drew before it, on a first run or after an interrupted one.
+CONTENT_SEED = 2023
 CROSS_POSTED = {"toutiao": (10, 12), "beijing_hao": (10, 11), "baijiahao": (10, 11)}
 SPRING_FESTIVAL_WEEK = (2024, 7)
 SHORT_WECHAT_DAYS = 5
@@ -100,6 +104,14 @@ class Team:
     lead: User
     reviewer: User
     approver: User
+
+
+@dataclass
+class _Year:
+    """What the year's helpers take of the demo context: a generator and the summary."""
+
+    rng: random.Random
+    summary: dict
 
 
 def _local(day: date, hour: int, minute: int) -> datetime:
@@ -500,6 +512,7 @@ def create_demo_content(ctx) -> None:
     team = create_demo_content_team(ctx)
     if team is None:
         return
+    ctx = _Year(rng=random.Random(CONTENT_SEED), summary=ctx.summary)
     create_demo_themes(ctx, team)
     contract = db.session.scalar(select(Contract).where(Contract.key == CONTRACT_KEY))
     if db.session.scalar(select(func.count()).select_from(Content)
