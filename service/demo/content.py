@@ -2,8 +2,8 @@
 the 2022 year): its team, twelve monthly themes, and a year of content reviewed at five levels
 and published on five channels — most obligations met, a few missed on purpose.
 
-Accounts, memberships and themes go through the service's use cases. The year's ~2,300 pieces,
-~2,400 versions, ~12,000 signatures and ~3,700 publications do not: a use case per row takes
+Accounts, memberships and themes go through the service's use cases. The year's ~2,250 pieces,
+~2,270 versions, ~11,300 signatures and ~3,900 publications do not: a use case per row takes
 minutes, so they are added as model rows in two flushes, each row what the use case writes —
 the version's SHA-256 from `review.version_sha256`, the findings from the real checker, five
 signatures by the right members in order before publication, a returned version's signatures
