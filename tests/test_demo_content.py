@@ -1,0 +1,181 @@
+"""`flask demo-data` builds a year of the 2023 content contract beside the 2022 one: its team,
+themes, content reviewed at five levels and publications that meet most obligations and miss
+the few planted on purpose (issue #17 point 9)."""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+
+from models import (
+    AuditEntry,
+    Content,
+    ContentReview,
+    ContentVersion,
+    Contract,
+    ContractMember,
+    ContractObligation,
+    Publication,
+    Theme,
+    User,
+    db,
+)
+from service.content import checks
+from service.content.compliance import PublicationFact, evaluate, summarize
+from service.content.review import version_sha256
+from service.content.themes import theme_status
+
+KEY = "planning-media-2023"
+LEVELS = ["first", "second", "third", "fourth", "final"]
+TEAM = {"bianji1": "editor", "bianji2": "editor", "bianji3": "editor",
+        "zuzhang": "editor_lead", "zhixing": "client_reviewer", "zhuguan": "client_approver",
+        "official": "official"}
+AFTER_TERM = date(2024, 7, 1)
+
+
+def _counts() -> tuple:
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (User, ContractMember, Theme, Content, ContentVersion,
+                               ContentReview, Publication))
+
+
+def _contract() -> Contract:
+    return db.session.scalar(select(Contract).where(Contract.key == KEY))
+
+
+def _check_team(contract: Contract) -> dict[int, str]:
+    members = db.session.execute(
+        select(User.username, User.role, ContractMember.role, User.id)
+        .join(ContractMember, ContractMember.user_id == User.id)
+        .where(ContractMember.contract_id == contract.id)).all()
+    assert {name: role for name, _account, role, _id in members} == TEAM
+    assert {account for name, account, _role, _id in members if name != "official"} == {
+        "content"}
+    return {user_id: role for _name, _account, role, user_id in members}
+
+
+def _reviews_by_version() -> dict[int, list[ContentReview]]:
+    held = defaultdict(list)
+    for review in db.session.scalars(select(ContentReview).order_by(ContentReview.signed_at)):
+        held[review.version_id].append(review)
+    return held
+
+
+def _check_published_versions(contract: Contract, roles: dict[int, str]) -> None:
+    """Every publication's version: its real hash and findings, five passes in order by five
+    members in their roles (二审 not by the author), all before it went out."""
+    reviews = _reviews_by_version()
+    versions = {v.id: v for v in db.session.scalars(select(ContentVersion))}
+    publications = db.session.scalars(select(Publication)
+                                      .where(Publication.contract_id == contract.id)).all()
+    for version in {versions[p.version_id] for p in publications}:
+        assert version.sha256 == version_sha256(version.title, version.body, None)
+        assert version.findings == checks.check_version(version.title, version.body)
+    for publication in publications:
+        signed = [r for r in reviews[publication.version_id] if r.voided_at is None]
+        assert [r.level for r in signed] == LEVELS
+        assert {r.decision for r in signed} == {"pass"}
+        assert len({r.signer_id for r in signed}) == 5
+        assert all(roles[r.signer_id] == r.role for r in signed)
+        assert signed[1].signer_id != versions[publication.version_id].author_id
+        assert signed[-1].signed_at < publication.published_at
+        assert versions[publication.version_id].created_at < signed[0].signed_at
+
+
+def _check_returns(contract: Contract) -> None:
+    """Five pieces came back at 二审 and three at 四审; each has a second version that
+    passed and went out, the returned version's signatures void."""
+    returned = db.session.scalars(select(ContentReview).where(
+        ContentReview.decision == "return")).all()
+    assert Counter(r.level for r in returned) == {"second": 5, "fourth": 3}
+    for review in returned:
+        assert review.voided_at is not None and review.notes
+        version = db.session.get(ContentVersion, review.version_id)
+        later = db.session.get(ContentVersion, review.voided_by_version_id)
+        assert later.content_id == version.content_id and later.number == version.number + 1
+        assert later.content.status == "published"
+        assert db.session.scalar(select(func.count()).select_from(Publication).where(
+            Publication.version_id == later.id))
+    slipped = [v for v in db.session.scalars(select(ContentVersion)) if v.findings]
+    assert any(f["rule"] == "doubled_character" for v in slipped for f in v.findings)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity_type == "content", AuditEntry.action == "version")) == 8
+
+
+def _check_in_progress(contract: Contract) -> None:
+    """At the term's end, some pieces for July are still in the chain or wait to go out."""
+    statuses = Counter(db.session.scalars(select(Content.status).where(
+        Content.contract_id == contract.id)))
+    assert statuses["draft"] >= 1 and statuses["in_review"] >= 3 and statuses["approved"] >= 1
+    assert statuses["returned"] == 0
+
+
+def _facts(contract: Contract) -> list[PublicationFact]:
+    rows = db.session.execute(
+        select(Publication.id, Publication.channel, Publication.published_on, Content.kind,
+               Content.original)
+        .join(Content, Content.id == Publication.content_id)
+        .where(Publication.contract_id == contract.id)).all()
+    return [PublicationFact(r.id, r.channel, r.published_on, r.kind, r.original) for r in rows]
+
+
+def _check_totals(facts: list[PublicationFact]) -> None:
+    per_channel = Counter(f.channel for f in facts)
+    assert 790 <= per_channel["wechat"] <= 900
+    assert 1150 <= per_channel["weibo"] <= 1600
+    assert 500 <= per_channel["toutiao"] <= 650
+    assert 1000 <= per_channel["beijing_hao"] + per_channel["baijiahao"] <= 1250
+    kinds = Counter(f.kind for f in facts)
+    assert (kinds["infographic"], kinds["poster"], kinds["video"], kinds["interactive"]) == (
+        9, 7, 5, 3)
+    originals = sum(f.original and f.kind == "article" and f.channel == "wechat" for f in facts)
+    assert 100 <= originals <= 120
+
+
+def _check_compliance(contract: Contract, facts: list[PublicationFact]) -> None:
+    obligations = db.session.scalars(select(ContractObligation).where(
+        ContractObligation.contract_id == contract.id)).all()
+    results = evaluate(contract, obligations, facts, start=contract.start_date,
+                       end=contract.end_date, today=AFTER_TERM)
+    summary = {(s.obligation, s.channel): s for s in summarize(results)}
+    short_days = summary[("wechat_articles_working_day", "wechat")].short_labels
+    assert 1 <= len(short_days) <= 8
+    for channel in ("wechat", "weibo", "toutiao", "beijing_hao", "baijiahao"):
+        assert "2024-W07" in summary[("weekly_items_each_platform", channel)].short_labels
+    # Every yearly floor is met, the mandatory Weibo update too; most periods overall.
+    assert {r.status for r in results if r.period == "year"} <= {"met", "not_tracked"}
+    assert summary[("weibo_update_working_day", "weibo")].short == 0
+    tracked = [r for r in results if r.status != "not_tracked"]
+    assert sum(r.status == "met" for r in tracked) >= 0.9 * len(tracked)
+
+
+def _check_themes(contract: Contract) -> None:
+    held = db.session.scalars(select(Theme).where(Theme.contract_id == contract.id)
+                              .order_by(Theme.month)).all()
+    assert [t.month for t in held][::11] == ["2023-07", "2024-06"] and len(held) == 12
+    shown = Counter(theme_status(t, AFTER_TERM) for t in held)
+    assert shown == {"delivered": 10, "missed": 2}
+    assert all(t.title and t.format and t.departments for t in held)
+
+
+def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
+    assert runner.invoke(args=["seed-district"]).exit_code == 0
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    assert "content_team: 7" in first.output and "content_themes: 12" in first.output
+    with app.app_context():
+        made = _counts()
+    # Run twice, it adds nothing (as the 2022 year).
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        assert _counts() == made
+        contract = _contract()
+        roles = _check_team(contract)
+        _check_published_versions(contract, roles)
+        _check_returns(contract)
+        _check_in_progress(contract)
+        facts = _facts(contract)
+        _check_totals(facts)
+        _check_compliance(contract, facts)
+        _check_themes(contract)
+
