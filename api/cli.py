@@ -64,7 +64,8 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("demo-data")
     @click.option("--seed", default=2022, show_default=True, help="Random seed.")
     def demo_data(seed):
-        """Build a realistic year of the 2022 contract (accounts, assignments, work)."""
+        """Build a realistic year of the 2022 contract (accounts, assignments, work) and, when
+        the 2023 content contract is loaded, its year of content, review and publications."""
         ensure_default_contract()
         summary = demo.build_demo_data(seed)
         click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()))
@@ -75,7 +76,9 @@ def register_commands(app: Flask) -> None:
             click.echo(f"queued the weekly set of {label} (job {job.id})")
         except ServiceError as error:
             click.echo(f"the weekly set of {label} was not queued: {error.message}", err=True)
-        click.echo(f"demo accounts: admin, official, liaison01..liaison15; "
+        content = ("; 2023 content contract: bianji1..bianji3, zuzhang, zhixing, zhuguan"
+                   if summary.get("content_team") else "")
+        click.echo(f"demo accounts: admin, official, liaison01..liaison15{content}; "
                    f"password {demo.DEMO_PASSWORD}")
 
     @app.cli.command("import-user-counts")
