@@ -1,7 +1,6 @@
 """Logging in, tokens, throttling, and the role matrix of the account endpoints."""
 
 import sqlite3
-import statistics
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -172,14 +171,16 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(app, client, make_use
     monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", COSTLY_METHOD)
     make_user("liaison", "liaison05")
     times = {"nobody": [], "liaison05": []}
-    for attempt in range(10):
+    for attempt in range(15):
         # Alternating, so that a busy machine slows both kinds alike.
         for username, taken in times.items():
             started = time.perf_counter()
             response = login(client, username, "wrong-password", address=f"10.3.{attempt}.1")
             taken.append(time.perf_counter() - started)
             assert response.status_code == 401
-    unknown, wrong = (statistics.median(taken) for taken in times.values())
+    # The fastest of each: other work on the machine only ever adds time, so the minimum is
+    # each path's own cost (a median still moved 27 % under a loaded CI machine).
+    unknown, wrong = (min(taken) for taken in times.values())
     assert max(unknown, wrong) / min(unknown, wrong) < 1.25, (unknown, wrong)
 
 
