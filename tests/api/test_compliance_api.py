@@ -128,6 +128,35 @@ def test_the_week_of_national_day_owes_its_full_floor(client, team):  # noqa: F8
     assert (posted["wechat"], posted["weibo"]) == (4, 1)
 
 
+def test_the_term_by_default_and_the_themes_counted_by_month(client, team):  # noqa: F811
+    october = client.post("/api/v1/themes", headers=team["lead"], json={
+        "contract": CONTENT, "month": "2023-10", "title": "城市更新",
+        "description": "《北京市城市更新条例》"})
+    september = client.post("/api/v1/themes", headers=team["lead"], json={
+        "contract": CONTENT, "month": "2023-09", "title": "营商环境 6.0"})
+    assert october.status_code == september.status_code == 201
+    october, september = october.get_json(), september.get_json()
+    assert (october["status"], september["status"]) == ("missed", "missed")
+    ids = post_all(client, team, POSTS[3:4], theme_id=october["id"])
+    # Content of the September theme published in October does not save September.
+    post_all(client, team, [("article", "weibo", "2023-10-09")], theme_id=september["id"])
+    answer = compliance(client, team["approver"], period="month")
+    assert answer.status_code == 200, answer.get_json()
+    report = answer.get_json()
+    assert (report["from"], report["to"]) == ("2023-07-01", "2024-06-30")
+    themes = {i["label"]: i for i in report["items"] if i["obligation"] == "monthly_theme"}
+    assert len(themes) == 12 and themes["2023-10"]["counts"] == "themes"
+    assert themes["2023-10"]["actual"] == 1 and themes["2023-10"]["status"] == "met"
+    assert themes["2023-10"]["publications"] == list(ids.values())
+    assert themes["2023-09"]["actual"] == 0 and themes["2023-09"]["status"] == "short"
+    assert themes["2023-07"]["status"] == "short"
+    shown = {t["month"]: t["status"] for t in client.get(
+        f"/api/v1/themes?contract={CONTENT}", headers=team["reader"]).get_json()["items"]}
+    assert shown == {"2023-09": "missed", "2023-10": "delivered"}
+    detail = client.get(f"/api/v1/themes/{october['id']}", headers=team["reader"]).get_json()
+    assert [c["title"] for c in detail["content"]] == ["article wechat 2023-10-07 #0"]
+
+
 def test_refusals(client, team, make_user, auth_headers, liaison_headers):  # noqa: F811
     community = auth_headers(make_user("community", "sq", community_code=FUYOUJIE))
     assert compliance(client, team["outsider"]).status_code == 404
@@ -150,3 +179,58 @@ def test_refusals(client, team, make_user, auth_headers, liaison_headers):  # no
     assert refused("from", **{"from": "2023-06-30"}, to="2023-07-05")
     assert refused("from", **{"from": "2023-13-01"})
     assert refused("contract", contract="xicheng-2022")
+
+
+def test_a_piece_names_a_theme_of_its_own_contract(client, team):  # noqa: F811
+    theme = client.post("/api/v1/themes", headers=team["lead"], json={
+        "contract": CONTENT, "month": "2023-11", "title": "民生保障"}).get_json()
+    district = client.post("/api/v1/themes", headers=team["admin"], json={
+        "contract": "xicheng-2022", "month": "2022-11", "title": "实名认证"})
+    assert district.status_code == 201, district.get_json()
+    foreign = district.get_json()["id"]
+    body = {"contract": CONTENT, "title": "不动产登记 8 周年", "kind": "article",
+            "original": True, "channels": ["wechat"], "body": "正文。"}
+    for wrong in (foreign, 999_999):
+        refused = client.post("/api/v1/content", headers=team["editor"],
+                              json={**body, "theme_id": wrong})
+        assert refused.status_code == 422
+        assert refused.get_json()["errors"]["json"]["theme_id"] == [f"该合同没有此主题：{wrong}"]
+    piece = client.post("/api/v1/content", headers=team["editor"], json=body).get_json()
+    assert piece["theme_id"] is None and piece["theme"] is None
+    url = f"/api/v1/content/{piece['id']}"
+    assert client.patch(url, headers=team["editor"],
+                        json={"theme_id": foreign}).status_code == 422
+    assert client.patch(url, headers=team["reader"],
+                        json={"theme_id": theme["id"]}).status_code == 403
+    assert client.patch(url, headers=team["outsider"],
+                        json={"theme_id": theme["id"]}).status_code == 404
+    linked = client.patch(url, headers=team["editor2"], json={"theme_id": theme["id"]})
+    assert linked.status_code == 200, linked.get_json()
+    assert linked.get_json()["theme"] == {"id": theme["id"], "month": "2023-11",
+                                          "title": "民生保障"}
+    # Linking is not an edit of the text: the version and its hash stay.
+    assert (linked.get_json()["version"], linked.get_json()["sha256"]) == (1, piece["sha256"])
+    shown = client.get(f"/api/v1/themes/{theme['id']}", headers=team["reader"]).get_json()
+    assert [c["id"] for c in shown["content"]] == [piece["id"]]
+    history = client.get(f"{url}/history", headers=team["reader"]).get_json()
+    assert len(history) == 1  # versions, signatures and publications only
+    dropped = client.patch(url, headers=team["editor2"], json={"theme_id": None})
+    assert dropped.status_code == 200 and dropped.get_json()["theme"] is None
+    again = client.patch(url, headers=team["editor2"], json={"theme_id": None})
+    assert again.status_code == 422 and "theme_id" in again.get_json()["errors"]["json"]
+
+
+def test_a_running_month_s_theme_keeps_its_stored_status(app):
+    """While its month runs a theme shows what is stored even with content published; once
+    over, published in its month is delivered, nothing published missed, delivered stays."""
+    from models import Theme
+    from service.content.themes import theme_status
+
+    planned = Theme(id=1, month="2023-10", status="in_production")
+    delivered = Theme(id=2, month="2023-10", status="delivered")
+    running, after = date(2023, 10, 20), date(2023, 11, 1)
+    assert theme_status(planned, running, published=True) == "in_production"
+    assert theme_status(planned, running, published=False) == "in_production"
+    assert theme_status(planned, after, published=True) == "delivered"
+    assert theme_status(planned, after, published=False) == "missed"
+    assert theme_status(delivered, after, published=False) == "delivered"
