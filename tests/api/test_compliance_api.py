@@ -234,3 +234,22 @@ def test_a_running_month_s_theme_keeps_its_stored_status(app):
     assert theme_status(planned, after, published=True) == "delivered"
     assert theme_status(planned, after, published=False) == "missed"
     assert theme_status(delivered, after, published=False) == "delivered"
+
+
+def test_every_period_over_the_whole_term_and_odd_queries(client, team):  # noqa: F811
+    """The whole term at each period answers (an admin, nothing published: year floors
+    short), and odd query values are 4xx JSON naming the field, never a 500."""
+    expected = {"day": 366, "week": 53, "month": 12, "quarter": 4, "year": 1, "term": 1}
+    for period, count in expected.items():
+        answer = compliance(client, team["admin"], period=period)
+        assert answer.status_code == 200, (period, answer.get_json())
+        items = answer.get_json()["items"]
+        labels = {i["label"] for i in items}
+        assert len(labels) == count, period
+        assert all(i["status"] in ("short", "not_tracked", "met") for i in items), period
+    odd = [{"period": ""}, {"channel": ""}, {"from": "2023-02-30"}, {"to": "yesterday"},
+           {"from": "9999-12-31"}, {"channel": "微信\u0000"}, {"contract": "x" * 65},
+           {"unknown": "1"}]
+    for query in odd:
+        answer = compliance(client, team["admin"], **query)
+        assert 400 <= answer.status_code < 500 and answer.is_json, (query, answer.status_code)
