@@ -407,7 +407,8 @@ def list_content(viewer: User, *, contract: str, status: str | None = None,
     found = find_contract(contract)
     role = member_role(viewer, found, f"没有合同：{contract}")
     query = (select(Content).where(Content.contract_id == found.id)
-             .options(selectinload(Content.versions).selectinload(ContentVersion.reviews))
+             .options(selectinload(Content.versions).selectinload(ContentVersion.reviews),
+                      selectinload(Content.theme))
              .order_by(Content.updated_at.desc(), Content.id.desc()))
     if status:
         query = query.where(Content.status == status)

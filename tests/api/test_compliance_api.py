@@ -153,6 +153,11 @@ def test_the_term_by_default_and_the_themes_counted_by_month(client, team):  # n
     shown = {t["month"]: t["status"] for t in client.get(
         f"/api/v1/themes?contract={CONTENT}", headers=team["reader"]).get_json()["items"]}
     assert shown == {"2023-09": "missed", "2023-10": "delivered"}
+    for status, months in (("delivered", ["2023-10"]), ("missed", ["2023-09"]),
+                           ("planned", [])):
+        filtered = client.get(f"/api/v1/themes?contract={CONTENT}&status={status}",
+                              headers=team["reader"]).get_json()["items"]
+        assert [t["month"] for t in filtered] == months, status
     detail = client.get(f"/api/v1/themes/{october['id']}", headers=team["reader"]).get_json()
     assert [c["title"] for c in detail["content"]] == ["article wechat 2023-10-07 #0"]
 
