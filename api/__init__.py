@@ -100,6 +100,7 @@ def _register_blueprints(api: JsonApi) -> None:
         calendar,
         channels,
         community,
+        compliance,
         content,
         contracts,
         district,
@@ -119,7 +120,7 @@ def _register_blueprints(api: JsonApi) -> None:
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
                       targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
-                      content.blp, content.publications_blp,
+                      content.blp, content.publications_blp, compliance.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -14,6 +14,7 @@ from api.schemas.content import (
     ContentListArgs,
     ContentReviewSchema,
     ContentSchema,
+    ContentThemeSchema,
     ContentVersionSchema,
     HistoryEventSchema,
     PublicationCreateSchema,
@@ -60,6 +61,16 @@ def create_content(data):
 def content_detail(content_id):
     """One piece: its versions, the current one with the automatic check's findings, the
     chain's state on it and its publications."""
+    return review.content_detail(content_id, current_user())
+
+
+@blp.route("/<id:content_id>", methods=["PATCH"])
+@blp.arguments(ContentThemeSchema)
+@blp.response(200, ContentDetailSchema)
+def link_theme(data, content_id):
+    """Name (or, with null, drop) the monthly theme the piece serves (editors and their
+    lead): a theme of the same contract; no new version, no signature voided. Recorded."""
+    review.link_theme(content_id, actor=current_user(), **data)
     return review.content_detail(content_id, current_user())
 
 

@@ -3,7 +3,13 @@
 from api.auth import contract_workers, current_user
 from api.blueprint import Blueprint
 from api.schemas.common import AuditEntrySchema, page_of
-from api.schemas.themes import ThemeArgs, ThemeCreateSchema, ThemeSchema, ThemeUpdateSchema
+from api.schemas.themes import (
+    ThemeArgs,
+    ThemeCreateSchema,
+    ThemeDetailSchema,
+    ThemeSchema,
+    ThemeUpdateSchema,
+)
 from service.content import themes
 
 blp = Blueprint("themes", __name__, url_prefix="/api/v1/themes",
@@ -33,9 +39,9 @@ def create_theme(data):
 
 
 @blp.route("/<id:theme_id>")
-@blp.response(200, ThemeSchema)
+@blp.response(200, ThemeDetailSchema)
 def get_theme(theme_id):
-    """One theme (to the members of its contract)."""
+    """One theme (to the members of its contract), with the content linked to it."""
     return themes.get_theme(theme_id, current_user())
 
 

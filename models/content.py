@@ -22,6 +22,8 @@ class Content(db.Model):
     original: Mapped[bool] = mapped_column(default=False)
     column: Mapped[str] = mapped_column(String(64), default="")  # 栏目
     channels: Mapped[list] = mapped_column(JSON, default=list)  # channel keys of the contract
+    # The monthly theme (每月一题) it serves, a theme of the same contract; None: none.
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # draft, in_review, returned, approved, published (of the current version)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
@@ -33,6 +35,7 @@ class Content(db.Model):
 
     contract: Mapped["Contract"] = relationship()  # noqa: F821 (models.contract)
     author: Mapped["User"] = relationship()  # noqa: F821 (models.user)
+    theme: Mapped["Theme | None"] = relationship()  # noqa: F821 (models.themes)
     versions: Mapped[list["ContentVersion"]] = relationship(
         back_populates="content", order_by="ContentVersion.number")
 

@@ -56,6 +56,16 @@ class ContentCreateSchema(Strict):
                            metadata={"description": "the contract's channel keys"})
     body = fields.String(required=True, validate=validate.Length(max=MAX_BODY))
     attachment = _attachment()
+    theme_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=999_999_999),
+                              metadata={"description": "the monthly theme (每月一题) it "
+                                        "serves: a theme of the same contract; null: none"})
+
+
+class ContentThemeSchema(Strict):
+    theme_id = fields.Integer(required=True, allow_none=True,
+                              validate=validate.Range(min=1, max=999_999_999), metadata={
+                                  "description": "the monthly theme (每月一题) the piece "
+                                                 "serves, of its contract; null drops it"})
 
 
 class VersionCreateSchema(Strict):
@@ -165,6 +175,12 @@ class ContentReviewSchema(ma.Schema):
     voided_at = fields.AwareDateTime()
 
 
+class ThemeBriefSchema(ma.Schema):
+    id = fields.Integer()
+    month = fields.String(metadata={"example": "2023-10"})
+    title = fields.String()
+
+
 class ContentSchema(ma.Schema):
     id = fields.Integer()
     contract = fields.Function(lambda c: c.contract.key)
@@ -173,6 +189,10 @@ class ContentSchema(ma.Schema):
     original = fields.Boolean()
     column = fields.String()
     channels = fields.List(fields.String())
+    theme_id = fields.Integer(allow_none=True, metadata={
+        "description": "the monthly theme it serves, or null"})
+    theme = fields.Nested(ThemeBriefSchema, allow_none=True, metadata={
+        "description": "that theme's id, month and title, or null"})
     author = fields.Nested(ActorSchema)
     status = fields.String(metadata={"enum": list(STATUSES)})
     next_level = fields.String(allow_none=True, metadata={

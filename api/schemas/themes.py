@@ -75,3 +75,16 @@ class ThemeSchema(ma.Schema):
     created_by = fields.Integer(attribute="created_by_id", allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class LinkedContentSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "the piece's status (draft … published)"})
+    channels = fields.List(fields.String())
+
+
+class ThemeDetailSchema(ThemeSchema):
+    content = fields.List(fields.Nested(LinkedContentSchema), attribute="linked_content",
+                          metadata={"description": "the content linked to the theme"})

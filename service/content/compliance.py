@@ -62,6 +62,22 @@ class PublicationFact:
             raise ValueError(f"unknown publication kind: {self.kind!r} (one of {KINDS})")
 
 
+@dataclass(frozen=True)
+class ThemeFact:
+    """A monthly theme (每月一题) as far as compliance needs it: its month (`YYYY-MM`), whether
+    it was marked delivered, and the publications of content linked to it that went out in
+    its month. It counts for its month when delivered or when any such publication exists."""
+
+    id: int | str
+    month: str
+    delivered: bool = False
+    publication_ids: tuple = ()
+
+    @property
+    def counted(self) -> bool:
+        return self.delivered or bool(self.publication_ids)
+
+
 def _article(fact: PublicationFact) -> bool:
     # 公众号编发文章 ("articles edited and published by the account") covers what the account
     # writes and what it reprints (转载, kind `repost`): the 780 holds "of which ≥ 100
@@ -85,6 +101,7 @@ COUNTED = {
     "activities": None,
     "data_reports": None,
     "key_content_reports": None,
+    "themes": "themes",  # 每月一题: counted over the themes (ThemeFact), not publications
 }
 NOT_TRACKED_NOTES = {
     "accounts": "运营的账号数不由发布记录统计，需另行核对",
@@ -348,7 +365,23 @@ def _working_days(period: Period, kinds: dict) -> int:
                for day in _days(period.start, period.end))
 
 
-def _result(obligation, period, group, owed, facts, kinds, today) -> ComplianceResult:
+def _themes_result(common: dict, period: Period, themes: Sequence[ThemeFact],
+                   today: date) -> ComplianceResult:
+    """The themes of the period's months that count (delivered, or published in their month);
+    `publications` lists the publications of their linked content, the note the themes."""
+    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+    counted = [t for t in themes if first <= t.month <= last and t.counted]
+    ids = tuple(i for t in counted for i in t.publication_ids)
+    note = ("计入的主题：" + "、".join(f"#{t.id}（{t.month}）" for t in counted)
+            if counted else "本期没有已交付或已发布的主题")
+    return ComplianceResult(**common, actual=len(counted),
+                            status=_status(len(counted), common["minimum"], common["maximum"],
+                                           period, today),
+                            publication_ids=ids, note=note)
+
+
+def _result(obligation, period, group, owed, facts, kinds, today,
+            themes: Sequence[ThemeFact] = ()) -> ComplianceResult:
     channel, channels = group
     minimum, maximum, note = owed
     counts = COUNTED[obligation.counts]
@@ -361,6 +394,8 @@ def _result(obligation, period, group, owed, facts, kinds, today) -> ComplianceR
     if counts is None:
         return ComplianceResult(**common, actual=None, status=NOT_TRACKED,
                                 note=NOT_TRACKED_NOTES.get(obligation.counts, "不由发布记录统计"))
+    if counts == "themes":
+        return _themes_result(common, period, themes, today)
     ids = facts.counted(period, channels, counts)
     if period.kind == "week" and common["working_days"] < 5 and not note:
         # The issue's holiday weeks: the floor holds in full however few working days.
@@ -372,12 +407,14 @@ def _result(obligation, period, group, owed, facts, kinds, today) -> ComplianceR
 
 def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
              facts: Iterable[PublicationFact], *, start: date, end: date, today: date,
-             period: str | None = None, channel: str | None = None) -> list[ComplianceResult]:
+             period: str | None = None, channel: str | None = None,
+             themes: Iterable[ThemeFact] = ()) -> list[ComplianceResult]:
     """Each obligation in each of its periods overlapping start → end (a range within the
     term), in the obligations' order then the periods': required, actual, status and the
     publications behind the figure. `today` decides which periods still run (`pending` until
     they end, unless already met); `period` and `channel` keep only the obligations of that
-    period or naming that channel. Read in the caller's transaction."""
+    period or naming that channel; `themes` feed the obligations that count `themes`. Read in
+    the caller's transaction."""
     _check_filters(contract, start, end, period, channel)
     wanted = [o for o in obligations if _wanted(o, period, channel)]
     rule = partial_weeks_rule(contract)
@@ -386,6 +423,7 @@ def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
              for kind in {o.period for o in wanted}}
     kinds = _calendar(contract, start, end, [p for ps in spans.values() for p in ps])
     held = _Facts.of(facts)
+    themes = tuple(themes)
     results = []
     for obligation in wanted:
         for each in spans[obligation.period]:
@@ -395,7 +433,8 @@ def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
             for group in _channel_groups(obligation):
                 if channel is not None and group[0] not in (None, channel):
                     continue
-                results.append(_result(obligation, each, group, owed, held, kinds, today))
+                results.append(_result(obligation, each, group, owed, held, kinds, today,
+                                       themes))
     return results
 
 

@@ -28,6 +28,7 @@ from models import (
     Contract,
     Publication,
     Role,
+    Theme,
     User,
     db,
 )
@@ -150,11 +151,23 @@ def _new_version(content: Content, number: int, title: str, body: str,
     return version
 
 
+def _theme_of(contract: Contract, theme_id: int | None) -> Theme | None:
+    """The monthly theme a piece names: one of its own contract's (422 naming theme_id)."""
+    if theme_id is None:
+        return None
+    theme = db.session.get(Theme, theme_id)
+    if theme is None or theme.contract_id != contract.id:
+        raise field_error("theme_id", f"该合同没有此主题：{theme_id}")
+    return theme
+
+
 @writer
 def create_content(*, actor: User, contract: str, title: str, kind: str, original: bool,
                    channels: list[str], body: str, column: str = "",
-                   attachment: Attachment | None = None, now: datetime | None = None) -> Content:
-    """A new piece of content with its first version, checked automatically (一审's check)."""
+                   attachment: Attachment | None = None, theme_id: int | None = None,
+                   now: datetime | None = None) -> Content:
+    """A new piece of content with its first version, checked automatically (一审's check);
+    it may name the monthly theme it serves (a theme of the same contract)."""
     now = now or now_utc()
     _checked_attachment(attachment)
     sha = version_sha256(title, body, attachment.data if attachment else None)
@@ -178,16 +191,40 @@ def create_content(*, actor: User, contract: str, title: str, kind: str, origina
     columns = (found.rules or {}).get("columns") or []
     if column and columns and column not in columns:
         raise field_error("column", f"该合同没有栏目：{column}（可用：{'、'.join(columns)}）")
+    theme = _theme_of(found, theme_id)
     content = Content(contract=found, title=title, kind=kind, original=original, column=column,
-                      channels=channels, author_id=actor.id, created_at=now, updated_at=now)
+                      channels=channels, theme=theme, author_id=actor.id, created_at=now,
+                      updated_at=now)
     db.session.add(content)
     version = _new_version(content, 1, title, body, attachment, sha, findings, actor, now)
     db.session.flush()
     refresh_status(content, now)
     audit.record("content", content.id, "create", actor, {
         "contract": found.key, "title": title, "kind": kind, "original": original,
-        "column": column, "channels": channels, "version": 1, "sha256": version.sha256,
-        "findings": len(findings)}, now)
+        "column": column, "channels": channels, "theme_id": theme_id, "version": 1,
+        "sha256": version.sha256, "findings": len(findings)}, now)
+    return content
+
+
+@writer
+def link_theme(content_id: int, *, actor: User, theme_id: int | None,
+               now: datetime | None = None) -> Content:
+    """Name (or, with None, drop) the monthly theme a piece serves: editors, their lead and
+    admins; a theme of the piece's own contract. It is not part of the text: no new version,
+    no signature voided. Recorded."""
+    now = now or now_utc()
+    lock_for_writing()
+    content, role = find_content(content_id, actor, for_update=True)
+    _may_write(role)
+    theme = _theme_of(content.contract, theme_id)
+    before = content.theme_id
+    if before == theme_id:
+        raise field_error("theme_id", "没有任何修改")
+    content.theme = theme
+    content.updated_at = now
+    db.session.flush()
+    audit.record("content", content.id, "theme", actor,
+                 {"theme_id": {"from": before, "to": theme_id}}, now)
     return content
 
 
@@ -370,7 +407,8 @@ def list_content(viewer: User, *, contract: str, status: str | None = None,
     found = find_contract(contract)
     role = member_role(viewer, found, f"没有合同：{contract}")
     query = (select(Content).where(Content.contract_id == found.id)
-             .options(selectinload(Content.versions).selectinload(ContentVersion.reviews))
+             .options(selectinload(Content.versions).selectinload(ContentVersion.reviews),
+                      selectinload(Content.theme))
              .order_by(Content.updated_at.desc(), Content.id.desc()))
     if status:
         query = query.where(Content.status == status)

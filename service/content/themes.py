@@ -5,10 +5,10 @@ lead and the client's reviewer and approver plan and move them; every change is 
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, not_, select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import selectinload
 
-from models import Contract, Role, Theme, ThemeStatus, User, db
+from models import Content, Contract, Publication, Role, Theme, ThemeStatus, User, db
 from service import audit
 from service.clock import local_today, now_utc
 from service.content.channels import member_contract_ids
@@ -41,29 +41,48 @@ def month_of(day: date) -> str:
     return day.strftime("%Y-%m")
 
 
-def theme_status(theme: Theme, today: date) -> str:
-    """The theme's status as shown on `today` (Asia/Shanghai): what is stored, except that a
-    theme not delivered by the end of its month is `missed`. Later this is where the
-    publications linked to the theme decide whether anything was published in its month;
-    `_status_is` below says the same in SQL for the list's filter."""
-    if theme.status != ThemeStatus.DELIVERED and theme.month < month_of(today):
-        return ThemeStatus.MISSED.value
-    return theme.status
+def published_in_month(which) -> set[int]:
+    """Of the themes `which` (a condition on Theme) selects, those with a publication of
+    content linked to them that went out in the theme's own month (Asia/Shanghai day): one
+    query."""
+    rows = db.session.execute(
+        select(Theme.id, Theme.month, Publication.published_on)
+        .join(Content, Content.theme_id == Theme.id)
+        .join(Publication, Publication.content_id == Content.id)
+        .where(which)).all()
+    return {row.id for row in rows if month_of(row.published_on) == row.month}
 
 
-def _status_is(status: str, today: date):
-    """The list's `status` filter: theme_status() as a condition."""
+def theme_status(theme: Theme, today: date, published: bool | None = None) -> str:
+    """The theme's status as shown on `today` (Asia/Shanghai). `delivered` stays delivered.
+    Once its month has ended: `delivered` when content linked to it was published in its
+    month (the month's theme went out: what the contract asks, and what compliance counts),
+    `missed` when nothing of it was published. While its month runs: what is stored, even
+    with a publication (the planners may still be producing more for it). `published`: whether
+    such a publication exists (looked up when not given)."""
+    if theme.status == ThemeStatus.DELIVERED or theme.month >= month_of(today):
+        return theme.status
+    if published is None:
+        published = theme.id in published_in_month(Theme.id == theme.id)
+    return ThemeStatus.DELIVERED.value if published else ThemeStatus.MISSED.value
+
+
+def _status_is(status: str, today: date, published: set[int]):
+    """The list's `status` filter: theme_status() as a condition, `published` the ids of the
+    candidate themes published in their month."""
     ended = Theme.month < month_of(today)
     delivered = Theme.status == ThemeStatus.DELIVERED.value
+    went_out = Theme.id.in_(published)
     if status == ThemeStatus.MISSED:
-        return and_(ended, not_(delivered))
+        return and_(ended, not_(delivered), not_(went_out))
     if status == ThemeStatus.DELIVERED:
-        return delivered
+        return or_(delivered, and_(ended, went_out))
     return and_(Theme.status == status, not_(ended))
 
 
-def _shown(theme: Theme, today: date) -> Theme:
-    theme.shown_status = theme_status(theme, today)
+def _shown(theme: Theme, today: date, published: set[int] | None = None) -> Theme:
+    theme.shown_status = theme_status(
+        theme, today, None if published is None else theme.id in published)
     return theme
 
 
@@ -88,10 +107,11 @@ def list_themes(viewer: User, contract_key: str | None = None, *, from_month: st
         query = query.where(Theme.month >= from_month)
     if to_month:
         query = query.where(Theme.month <= to_month)
+    published = published_in_month(Theme.contract_id.in_(ids))
     if status:
-        query = query.where(_status_is(status, today))
+        query = query.where(_status_is(status, today, published))
     result = paginate(query, page, per_page)
-    result.items = [_shown(theme, today) for theme in result.items]
+    result.items = [_shown(theme, today, published) for theme in result.items]
     return result
 
 
@@ -108,8 +128,11 @@ def _theme(theme_id: int, viewer: User) -> Theme:
 
 @reader
 def get_theme(theme_id: int, viewer: User, today: date | None = None) -> Theme:
-    """One theme, to the members of its contract."""
-    return _shown(_theme(theme_id, viewer), today or local_today())
+    """One theme, to the members of its contract, with the content linked to it."""
+    theme = _shown(_theme(theme_id, viewer), today or local_today())
+    theme.linked_content = list(db.session.scalars(
+        select(Content).where(Content.theme_id == theme.id).order_by(Content.id)))
+    return theme
 
 
 def _clean_departments(departments: list[str]) -> list[str]:

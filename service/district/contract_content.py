@@ -23,6 +23,7 @@ COUNTS = {
     "activities": "线上或线下活动",
     "data_reports": "运营数据分析报告",
     "key_content_reports": "重点内容传播分析报告",
+    "themes": "每月一题（已交付或已发布的主题）",
 }
 # `year` is a year of the contract counted from its start, not a calendar year.
 PERIODS = ("day", "week", "month", "quarter", "year", "term")

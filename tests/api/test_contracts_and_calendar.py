@@ -96,7 +96,9 @@ def test_the_2023_contract_holds_its_channels_and_every_obligation(
         {"days": "working", "from": "18:00", "to": "19:00"}]
     assert body["rules"]["partial_weeks"] == "pro_rata_days"
     obligations = {o["key"]: o for o in body["obligations"]}
-    assert len(obligations) == 19
+    assert len(obligations) == 20
+    theme = obligations["monthly_theme"]
+    assert (theme["counts"], theme["period"], theme["min"]) == ("themes", "month", 1)
     assert all(o["source"] for o in obligations.values())
     weekly = obligations["weekly_items_each_platform"]
     assert (weekly["period"], weekly["min"], weekly["per_channel"], len(weekly["channels"])) == (
@@ -161,7 +163,7 @@ def test_a_file_saying_activate_false_is_loaded_beside_and_one_saying_nothing_ta
 def test_the_command_loads_beside_or_in_force_as_asked(runner, client, admin_headers):
     beside = runner.invoke(args=["load-contract", str(CONTENT_FILE)])
     assert beside.exit_code == 0, beside.output
-    assert "5 channels, 19 obligations (not in force)" in beside.output
+    assert "5 channels, 20 obligations (not in force)" in beside.output
     assert client.get("/api/v1/contracts/current",
                       headers=admin_headers).get_json()["key"] == "xicheng-2022"
     forced = runner.invoke(args=["load-contract", "--activate", str(CONTENT_FILE)])
@@ -248,7 +250,7 @@ def test_a_good_reload_after_a_refused_one_changes_obligations_in_place(client, 
     changed["obligations"] = changed["obligations"][:-1]
     assert upload(client, admin_headers, changed).status_code == 201
     body = client.get(f"/api/v1/contracts/{CONTENT}", headers=admin_headers).get_json()
-    assert len(body["obligations"]) == 18
+    assert len(body["obligations"]) == 19  # the file's 20, one dropped
     assert next(o for o in body["obligations"] if o["key"] ==
                 "beijing_hao_baijiahao_items_year")["per_channel"] == "each"
 

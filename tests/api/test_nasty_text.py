@@ -115,6 +115,8 @@ def valid_bodies(n: int) -> dict:
             "contract": "planning-media-2023", "title": f"规划内容{n}", "kind": "article",
             "original": True, "column": "名城保护", "channels": ["wechat"],
             "body": f"正文第{n}稿。"},
+        # Drops a theme the piece never had: refused (422), nothing written.
+        ("patch", "/api/v1/content/{content_id}"): {"theme_id": None},
         ("post", "/api/v1/content/{content_id}/versions"): {"title": "新标题",
                                                             "body": f"修改后的正文{n}。"},
         # Refused after validation (admins do not sign, the version is unknown): no write.

@@ -468,3 +468,23 @@ def test_contract_years_and_quarters_are_counted_from_the_start():
     assert [(p.label, p.start, p.end) for p in months] == [
         ("2023-08", date(2023, 8, 15), date(2023, 8, 31)),
         ("2023-09", date(2023, 9, 1), date(2023, 9, 30))]
+
+
+def test_themes_count_by_month_when_delivered_or_published_in_it(contract):
+    """每月一题: a month's figure is its themes delivered or with linked content published in
+    that month; a month without one is short once over, pending while it runs."""
+    from service.content.compliance import ThemeFact
+
+    themes = [ThemeFact(1, "2023-07", delivered=True),
+              ThemeFact(2, "2023-08", publication_ids=(41, 42)),
+              ThemeFact(3, "2023-09")]  # planned, nothing published: not counted
+    results = by_key(r for r in run(contract, [], themes=themes, period="month",
+                                    today=date(2023, 10, 15))
+                     if r.obligation == "monthly_theme")
+    figures = {label: (r.actual, r.status, r.publication_ids)
+               for (_key, label, _channel), r in results.items()}
+    assert figures["2023-07"] == (1, "met", ())
+    assert figures["2023-08"] == (1, "met", (41, 42))
+    assert figures["2023-09"] == (0, "short", ())
+    assert figures["2023-10"] == (0, "pending", ())
+    assert len(figures) == 12
