@@ -3,7 +3,6 @@ the holiday), the publications per channel, the quota colours when the complianc
 answers (a note when it does not), and a level signed from the browser under 待我审核."""
 
 import io
-import json
 import re
 from pathlib import Path
 
@@ -164,9 +163,18 @@ def test_october_2023_shows_the_holidays_the_day_worked_and_the_publications(
     expect(desk.locator('[data-week="2023-W39"] .day').last).to_have_attribute(
         "data-date", "2023-10-01")
     expect(desk.locator("#month-grid .week:not(.head)")).to_have_count(6)
-    # Without the compliance service: the month without colours, and a note, no error.
-    expect(desk.locator("#quota-note")).to_have_text("配额统计暂不可用")
-    expect(desk.locator("[data-status]")).to_have_count(0)
+    # The quotas, counted by /compliance on the frozen calendar: the National Day holiday owes
+    # one WeChat article (one was published: met); the 调休 Saturday owes two (one: short);
+    # an ordinary working day with nothing published is short; a weekend day after the
+    # holiday owes one and had none (short).
+    expect(first).to_have_attribute("data-status", "met")
+    expect(worked).to_have_attribute("data-status", "short")
+    expect(desk.locator('[data-date="2023-10-09"]')).to_have_attribute("data-status", "short")
+    expect(worked).to_have_class(re.compile(r"\bq-short\b"))
+    # The week of the holiday still owes ten items on every platform: short.
+    expect(desk.locator('[data-week="2023-W40"]')).to_have_attribute("data-status", "short")
+    expect(desk.locator("#quota-legend")).to_be_visible()
+    expect(desk.locator("#quota-note")).to_have_count(0)
     expect(desk.locator("#view .error")).to_have_count(0)
     expect(desk.locator("#awaiting h2")).to_have_text("待我审核（0）")
     # The neighbours by the arrows.
@@ -202,50 +210,43 @@ def test_the_calendar_fits_a_390_px_phone(browser, live_server, client, team):
         context.close()
 
 
-def compliance_answer(route):
-    """The compliance service's answer as announced (another branch builds it): short on
-    2023-10-07, met on 10-08, met and pending on 10-09; its week W40 short, W41 met."""
-    url = route.request.url
-    def item(period, start, end, status):
-        return {"obligation": f"o-{period}", "name": "微信文章", "counts": "articles",
-                "mandatory": True, "period": period, "label": start, "from": start, "to": end,
-                "channel": "wechat", "channels": ["wechat"], "required": {"min": 1, "max": None},
-                "actual": 0, "status": status, "publications": [], "day_kind": "workday",
-                "working_days": 1, "note": ""}
-    if "period=week" in url:
-        items = [item("week", "2023-10-02", "2023-10-08", "short"),
-                 item("week", "2023-10-09", "2023-10-15", "met")]
-    else:
-        items = [item("day", "2023-10-07", "2023-10-07", "short"),
-                 item("day", "2023-10-08", "2023-10-08", "met"),
-                 item("day", "2023-10-09", "2023-10-09", "met"),
-                 item("day", "2023-10-09", "2023-10-09", "pending"),
-                 item("day", "2023-10-10", "2023-10-10", "not_tracked")]
-    route.fulfill(status=200, content_type="application/json", body=json.dumps({
-        "contract": {"key": CONTENT}, "from": "2023-10-01", "to": "2023-10-31",
-        "today": "2026-11-26", "items": items, "summary": []}))
-
-
-def test_the_quota_colours_once_the_compliance_service_answers(desk, team):  # noqa: F811
-    desk.route("**/api/v1/compliance?*", compliance_answer)
+def test_the_quota_colours_are_the_compliance_services(desk, client, team):  # noqa: F811
+    """Two WeChat articles on the 调休 Sunday 2023-10-08 meet its daily floor, one on the
+    Saturday does not: green beside red, as /compliance itself answers for those days."""
+    pieces = [new_piece(client, team, f"调休日稿件{n}", body=f"城市更新进展第{n}篇。")
+              for n in range(3)]
+    for piece in pieces:
+        through(client, team, piece, LEVELS)
+    publish(client, team, pieces[0], "wechat", "2023-10-07T02:00:00Z")
+    publish(client, team, pieces[1], "wechat", "2023-10-08T02:00:00Z")
+    publish(client, team, pieces[2], "wechat", "2023-10-08T03:00:00Z")
+    answer = client.get(f"/api/v1/compliance?contract={CONTENT}&from=2023-10-07&to=2023-10-08"
+                        "&period=day&channel=wechat", headers=headers(team, "bianji2"))
+    assert answer.status_code == 200, answer.get_json()
+    wechat = {(i["from"], i["obligation"]): i["status"] for i in answer.get_json()["items"]
+              if i["mandatory"]}
+    assert wechat[("2023-10-07", "wechat_articles_working_day")] == "short"
+    assert wechat[("2023-10-08", "wechat_articles_working_day")] == "met"
     open_calendar(desk, team, "bianji2")
     desk.locator("#cal-month").select_option("2023-10")
-    expect(desk.locator('[data-date="2023-10-07"]')).to_have_attribute("data-status", "short")
-    expect(desk.locator('[data-date="2023-10-08"]')).to_have_attribute("data-status", "met")
-    expect(desk.locator('[data-date="2023-10-09"]')).to_have_attribute("data-status", "pending")
-    # No obligation counted that day: neutral.
-    expect(desk.locator('[data-date="2023-10-10"]')).to_have_attribute("data-status", "none")
-    expect(desk.locator('[data-date="2023-10-07"]')).to_have_class(re.compile(r"\bq-short\b"))
-    expect(desk.locator('[data-week="2023-W40"]')).to_have_attribute("data-status", "short")
-    expect(desk.locator('[data-week="2023-W41"]')).to_have_attribute("data-status", "met")
-    expect(desk.locator('[data-week="2023-W42"]')).to_have_attribute("data-status", "none")
-    red = desk.locator('[data-date="2023-10-07"]').evaluate(
-        "node => getComputedStyle(node).backgroundColor")
-    green = desk.locator('[data-date="2023-10-08"]').evaluate(
-        "node => getComputedStyle(node).backgroundColor")
+    saturday, sunday = desk.locator('[data-date="2023-10-07"]'), desk.locator(
+        '[data-date="2023-10-08"]')
+    expect(saturday).to_have_attribute("data-status", "short")
+    # The Sunday also owes a Weibo update as a working day: none was posted, so it is short
+    # too until one is; after it, the Sunday turns green.
+    expect(sunday).to_have_attribute("data-status", "short")
+    publish(client, team, pieces[1], "weibo", "2023-10-08T04:00:00Z")
+    desk.reload()
+    expect(desk.locator("#month-grid")).to_be_visible()
+    desk.locator("#cal-month").select_option("2023-10")
+    expect(sunday).to_have_attribute("data-status", "met")
+    expect(saturday).to_have_attribute("data-status", "short")
+    red = saturday.evaluate("node => getComputedStyle(node).backgroundColor")
+    green = sunday.evaluate("node => getComputedStyle(node).backgroundColor")
     assert red != green
+    # A weekend day of an ordinary week owes one WeChat article: none here, short.
+    expect(desk.locator('[data-date="2023-10-14"]')).to_have_attribute("data-status", "short")
     expect(desk.locator("#quota-legend")).to_be_visible()
-    expect(desk.locator("#quota-note")).to_have_count(0)
 
 
 def test_an_admin_has_the_calendar_in_the_console(desk, team, admin):  # noqa: F811

@@ -112,7 +112,8 @@ function combined(statuses) {
 function statusBy(answer, period, keyOf) {
   const found = {};
   for (const item of (answer && answer.data && answer.data.items) || []) {
-    if (item.period !== period || !item.from) continue;
+    // Advised floors (mandatory: false, e.g. Weibo's 5–15 a day) are advice, not a shortfall.
+    if (item.period !== period || !item.from || item.mandatory === false) continue;
     (found[keyOf(item.from)] ||= []).push(item.status);
   }
   return Object.fromEntries(Object.entries(found).map(([k, v]) => [k, combined(v)]));
