@@ -1,5 +1,8 @@
 """Screenshots of the main pages at phone width into docs/screenshots/ (demo data, Debian's
-Chromium driven by Playwright)."""
+Chromium driven by Playwright).
+
+    .venv/bin/python scripts/screenshots.py            # every page
+    .venv/bin/python scripts/screenshots.py calendar   # only the content calendar"""
 
 import sys
 from pathlib import Path
@@ -28,10 +31,14 @@ def log_in(page, username: str) -> None:
     page.get_by_role("button", name="登录", exact=True).click()
 
 
-def main() -> None:
+def main(only: str | None = None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with demo_server() as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        content_calendar(browser, base)
+        if only == "calendar":
+            browser.close()
+            return
         phone = {**playwright.devices["Pixel 7"], "viewport": {"width": 390, "height": 844}}
         context = browser.new_context(**phone, base_url=base, geolocation=POSITION,
                                       permissions=["geolocation"], locale="zh-CN",
@@ -94,8 +101,9 @@ def console_pages(browser, base: str) -> str:
     page.locator("#verified").wait_for()
     keys = page.locator("#tabs a").evaluate_all(
         "links => links.map((a) => a.getAttribute('href').slice(1))")
-    for number, key in enumerate([k for k in keys if k not in ("overview", "problems")],
-                                 start=11):
+    # The content calendar has its own shot, as the editors' lead sees it.
+    for number, key in enumerate([k for k in keys if k not in ("overview", "problems",
+                                                               "calendar")], start=11):
         page.goto(f"/#{key}")
         page.wait_for_load_state("networkidle")
         shoot(page, f"{number:02d}-console-{key}")
@@ -106,5 +114,21 @@ def console_pages(browser, base: str) -> str:
     return username
 
 
+def content_calendar(browser, base: str) -> None:
+    """内容日历 of the 2023 content contract, as its editors' lead sees it on a desktop: the
+    pieces awaiting 三审 on top, the month of the 2024 Spring Festival with its quotas."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=base,
+                                  locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    log_in(page, "zuzhang")
+    page.locator("#tabs").get_by_role("link", name="内容日历", exact=True).click()
+    page.locator("#month-grid").wait_for()
+    page.locator("#cal-month").select_option("2024-02")
+    page.locator('[data-date="2024-02-18"]').wait_for()
+    page.wait_for_load_state("networkidle")
+    shoot(page, "22-content-calendar", full=True)
+    context.close()
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)
