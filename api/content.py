@@ -14,7 +14,7 @@ from api.schemas.content import (
     ContentListArgs,
     ContentReviewSchema,
     ContentSchema,
-    ContentThemeSchema,
+    ContentUpdateSchema,
     ContentVersionSchema,
     HistoryEventSchema,
     PublicationCreateSchema,
@@ -65,12 +65,13 @@ def content_detail(content_id):
 
 
 @blp.route("/<id:content_id>", methods=["PATCH"])
-@blp.arguments(ContentThemeSchema)
+@blp.arguments(ContentUpdateSchema)
 @blp.response(200, ContentDetailSchema)
-def link_theme(data, content_id):
-    """Name (or, with null, drop) the monthly theme the piece serves (editors and their
-    lead): a theme of the same contract; no new version, no signature voided. Recorded."""
-    review.link_theme(content_id, actor=current_user(), **data)
+def update_content(data, content_id):
+    """Name (or, with null, drop) the monthly theme the piece serves and the day it is planned
+    to go out (editors and their lead): a theme of the same contract, a day of its term; no
+    new version, no signature voided. Recorded."""
+    review.update_content(content_id, actor=current_user(), **data)
     return review.content_detail(content_id, current_user())
 
 

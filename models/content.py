@@ -24,6 +24,8 @@ class Content(db.Model):
     channels: Mapped[list] = mapped_column(JSON, default=list)  # channel keys of the contract
     # The monthly theme (每月一题) it serves, a theme of the same contract; None: none.
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"), index=True)
+    # The day it is planned to go out (Asia/Shanghai), for the calendar; None: not scheduled.
+    planned_on: Mapped[date | None] = mapped_column(index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # draft, in_review, returned, approved, published (of the current version)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)

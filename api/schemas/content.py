@@ -59,14 +59,17 @@ class ContentCreateSchema(Strict):
     theme_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=999_999_999),
                               metadata={"description": "the monthly theme (每月一题) it "
                                         "serves: a theme of the same contract; null: none"})
+    planned_on = fields.Date(allow_none=True, metadata={
+        "description": "the day it is planned to go out (计划发布日), within the term"})
 
 
-class ContentThemeSchema(Strict):
-    theme_id = fields.Integer(required=True, allow_none=True,
-                              validate=validate.Range(min=1, max=999_999_999), metadata={
-                                  "description": "the monthly theme (每月一题) the piece "
-                                                 "serves, of its contract; null drops it"})
-
+class ContentUpdateSchema(Strict):
+    theme_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=999_999_999),
+                              metadata={"description": "the monthly theme (每月一题) the piece "
+                                                       "serves, of its contract; null drops it"})
+    planned_on = fields.Date(allow_none=True, metadata={
+        "description": "the day it is planned to go out (计划发布日, Asia/Shanghai), within the "
+                       "contract's term; null: not scheduled"})
 
 class VersionCreateSchema(Strict):
     body = fields.String(required=True, validate=validate.Length(max=MAX_BODY))
@@ -97,6 +100,8 @@ class ContentListArgs(PageArgs):
         "enum": list(STATUSES)})
     awaiting = fields.String(validate=validate.OneOf(["me"]), metadata={
         "enum": ["me"], "description": "me: what waits for the caller's signature"})
+    planned_from = fields.Date(metadata={"description": "planned to go out on or after"})
+    planned_to = fields.Date(metadata={"description": "planned to go out on or before"})
 
 
 class PublicationCreateSchema(Strict):
@@ -193,6 +198,8 @@ class ContentSchema(ma.Schema):
         "description": "the monthly theme it serves, or null"})
     theme = fields.Nested(ThemeBriefSchema, allow_none=True, metadata={
         "description": "that theme's id, month and title, or null"})
+    planned_on = fields.Date(allow_none=True, metadata={
+        "description": "the day it is planned to go out, or null"})
     author = fields.Nested(ActorSchema)
     status = fields.String(metadata={"enum": list(STATUSES)})
     next_level = fields.String(allow_none=True, metadata={

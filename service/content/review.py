@@ -16,7 +16,7 @@ Admins manage the contract but do not sign: a signature is a person in their rol
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -165,7 +165,7 @@ def _theme_of(contract: Contract, theme_id: int | None) -> Theme | None:
 def create_content(*, actor: User, contract: str, title: str, kind: str, original: bool,
                    channels: list[str], body: str, column: str = "",
                    attachment: Attachment | None = None, theme_id: int | None = None,
-                   now: datetime | None = None) -> Content:
+                   planned_on: date | None = None, now: datetime | None = None) -> Content:
     """A new piece of content with its first version, checked automatically (一审's check);
     it may name the monthly theme it serves (a theme of the same contract)."""
     now = now or now_utc()
@@ -194,37 +194,54 @@ def create_content(*, actor: User, contract: str, title: str, kind: str, origina
     theme = _theme_of(found, theme_id)
     content = Content(contract=found, title=title, kind=kind, original=original, column=column,
                       channels=channels, theme=theme, author_id=actor.id, created_at=now,
-                      updated_at=now)
+                      updated_at=now, planned_on=_planned_day(found, planned_on))
     db.session.add(content)
     version = _new_version(content, 1, title, body, attachment, sha, findings, actor, now)
     db.session.flush()
     refresh_status(content, now)
     audit.record("content", content.id, "create", actor, {
         "contract": found.key, "title": title, "kind": kind, "original": original,
-        "column": column, "channels": channels, "theme_id": theme_id, "version": 1,
+        "column": column, "channels": channels, "theme_id": theme_id,
+        "planned_on": planned_on and planned_on.isoformat(), "version": 1,
         "sha256": version.sha256, "findings": len(findings)}, now)
     return content
 
 
+def _planned_day(contract: Contract, planned_on: date | None) -> date | None:
+    """A planned day inside the contract's term (422 naming planned_on)."""
+    if planned_on is not None and not contract.start_date <= planned_on <= contract.end_date:
+        raise field_error("planned_on", f"计划日期应在合同期内（{contract.start_date:%Y-%m-%d}"
+                                        f" 至 {contract.end_date:%Y-%m-%d}）")
+    return planned_on
+
+
+UNCHANGED = object()  # a field the change does not name
+
+
 @writer
-def link_theme(content_id: int, *, actor: User, theme_id: int | None,
-               now: datetime | None = None) -> Content:
-    """Name (or, with None, drop) the monthly theme a piece serves: editors, their lead and
-    admins; a theme of the piece's own contract. It is not part of the text: no new version,
-    no signature voided. Recorded."""
+def update_content(content_id: int, *, actor: User, theme_id=UNCHANGED, planned_on=UNCHANGED,
+                   now: datetime | None = None) -> Content:
+    """Name (or, with None, drop) the monthly theme a piece serves and the day it is planned
+    to go out: editors, their lead and admins; a theme of the piece's own contract, a day of
+    its term. Neither is part of the text: no new version, no signature voided. Recorded."""
     now = now or now_utc()
     lock_for_writing()
     content, role = find_content(content_id, actor, for_update=True)
     _may_write(role)
-    theme = _theme_of(content.contract, theme_id)
-    before = content.theme_id
-    if before == theme_id:
-        raise field_error("theme_id", "没有任何修改")
-    content.theme = theme
+    changes = {}
+    if theme_id is not UNCHANGED and theme_id != content.theme_id:
+        changes["theme_id"] = {"from": content.theme_id, "to": theme_id}
+        content.theme = _theme_of(content.contract, theme_id)
+    if planned_on is not UNCHANGED and planned_on != content.planned_on:
+        changes["planned_on"] = {"from": content.planned_on and content.planned_on.isoformat(),
+                                 "to": planned_on and planned_on.isoformat()}
+        content.planned_on = _planned_day(content.contract, planned_on)
+    if not changes:
+        raise field_error("theme_id" if theme_id is not UNCHANGED else "planned_on",
+                          "没有任何修改")
     content.updated_at = now
     db.session.flush()
-    audit.record("content", content.id, "theme", actor,
-                 {"theme_id": {"from": before, "to": theme_id}}, now)
+    audit.record("content", content.id, "update", actor, changes, now)
     return content
 
 
@@ -401,7 +418,8 @@ def _awaits(content: Content, viewer: User, role: str) -> bool:
 
 @reader
 def list_content(viewer: User, *, contract: str, status: str | None = None,
-                 awaiting: str | None = None, page: int = 1, per_page: int = 50) -> Page:
+                 awaiting: str | None = None, planned_from: date | None = None,
+                 planned_to: date | None = None, page: int = 1, per_page: int = 50) -> Page:
     """The contract's pieces, newest change first; `awaiting=me`: those whose current version
     waits for a signature the viewer may give."""
     found = find_contract(contract)
@@ -412,6 +430,10 @@ def list_content(viewer: User, *, contract: str, status: str | None = None,
              .order_by(Content.updated_at.desc(), Content.id.desc()))
     if status:
         query = query.where(Content.status == status)
+    if planned_from:
+        query = query.where(Content.planned_on >= planned_from)
+    if planned_to:
+        query = query.where(Content.planned_on <= planned_to)
     if awaiting == "me":
         query = query.where(Content.next_role == role)
         rows = [c for c in db.session.scalars(query) if _awaits(c, viewer, role)]

@@ -141,6 +141,11 @@ def test_october_2023_shows_the_holidays_the_day_worked_and_the_publications(
     publish(client, team, national, "wechat", "2023-10-01T02:00:00Z")
     publish(client, team, makeup, "wechat", "2023-10-07T02:00:00Z")
     publish(client, team, makeup, "weibo", "2023-10-07T03:00:00Z")
+    # Planned for the Monday after the holiday, not yet reviewed: shown as planned.
+    planned = client.post("/api/v1/content", headers=headers(team, "bianji1"), json={
+        "contract": CONTENT, "title": "节后第一周工作安排", "kind": "article", "original": True,
+        "channels": ["wechat", "weibo"], "body": "节后安排。", "planned_on": "2023-10-09"})
+    assert planned.status_code == 201, planned.get_json()
     errors = []
     desk.on("pageerror", lambda error: errors.append(str(error)))
     open_calendar(desk, team, "bianji1")
@@ -159,6 +164,10 @@ def test_october_2023_shows_the_holidays_the_day_worked_and_the_publications(
     expect(worked.locator('.pub[data-channel="weibo"]')).to_have_text("微博 1")
     expect(desk.locator('[data-date="2023-10-14"]')).to_have_attribute("data-kind", "weekend")
     expect(desk.locator('[data-date="2023-10-09"] .pub')).to_have_count(0)
+    monday_plans = desk.locator('[data-date="2023-10-09"] .plan')
+    expect(monday_plans).to_have_count(2)
+    expect(monday_plans.first).to_have_text("计划 微信 1")
+    expect(desk.locator('[data-date="2023-10-07"] .plan')).to_have_count(0)
     # Weeks as rows, Monday first, with the ISO week: 2023-10-01 is the Sunday of W39.
     expect(desk.locator('[data-week="2023-W39"] .day').last).to_have_attribute(
         "data-date", "2023-10-01")
@@ -176,7 +185,8 @@ def test_october_2023_shows_the_holidays_the_day_worked_and_the_publications(
     expect(desk.locator("#quota-legend")).to_be_visible()
     expect(desk.locator("#quota-note")).to_have_count(0)
     expect(desk.locator("#view .error")).to_have_count(0)
-    expect(desk.locator("#awaiting h2")).to_have_text("待我审核（0）")
+    # The planned piece waits for 一审, which any editor signs.
+    expect(desk.locator("#awaiting h2")).to_have_text("待我审核（1）")
     # The neighbours by the arrows.
     desk.get_by_role("button", name="下个月").click()
     expect(desk.locator("#calendar h2")).to_have_text("2023 年 11 月")

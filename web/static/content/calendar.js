@@ -84,18 +84,29 @@ async function publicationsOf(kit, key, from, to) {
   }
 }
 
+// The pieces planned to go out in the days, page after page (500 a page, the API's most).
+async function plannedOf(kit, key, from, to) {
+  const items = [];
+  for (let number = 1; ; number += 1) {
+    const answer = await kit.api(`/api/v1/content?contract=${key}&planned_from=${from}&planned_to=${to}&per_page=500&page=${number}`);
+    items.push(...answer.items);
+    if (!answer.items.length || items.length >= answer.total) return items;
+  }
+}
+
 async function loadMonth(kit, contract, month) {
   const key = encodeURIComponent(contract.key);
   const from = `${month}-01` < contract.start ? contract.start : `${month}-01`;
   const to = lastOfMonth(month) > contract.end ? contract.end : lastOfMonth(month);
-  const [calendar, publications, daily, weekly, awaiting] = await Promise.all([
+  const [calendar, publications, planned, daily, weekly, awaiting] = await Promise.all([
     kit.api(`/api/v1/calendar?from=${from}&to=${to}&contract=${key}`),
     publicationsOf(kit, key, from, to),
+    plannedOf(kit, key, from, to),
     compliance(kit, key, from, to, "day"),
     compliance(kit, key, from, to, "week"),
     kit.api(`/api/v1/content?contract=${key}&awaiting=me&per_page=100`),
   ]);
-  return { from, to, calendar, publications, daily, weekly, awaiting: awaiting.items };
+  return { from, to, calendar, publications, planned, daily, weekly, awaiting: awaiting.items };
 }
 
 // ---------------------------------------------------------------- quota status
@@ -145,6 +156,17 @@ function pubsHtml(kit, channels, pubs) {
     `<span class="pub" data-channel="${kit.esc(key)}"><small>${kit.esc(channelLabel(channels, key))}</small> <b>${n}</b></span>`).join("")}</div>`;
 }
 
+// What is planned for the day and not yet out: per channel of each piece not yet published.
+function plannedHtml(kit, channels, pieces) {
+  const waiting = pieces.filter((c) => c.status !== "published");
+  if (!waiting.length) return "";
+  const counts = {};
+  waiting.forEach((c) => c.channels.forEach((key) => { counts[key] = (counts[key] || 0) + 1; }));
+  const titles = waiting.map((c) => `计划：${c.title}`).join("\n");
+  return `<div class="plans" title="${kit.esc(titles)}">${Object.entries(counts).map(([key, n]) =>
+    `<span class="plan" data-channel="${kit.esc(key)}"><small>计划 ${kit.esc(channelLabel(channels, key))}</small> <b>${n}</b></span>`).join("")}</div>`;
+}
+
 function dayCellHtml(kit, ctx, date) {
   const inMonth = date.slice(0, 7) === ctx.month;
   if (!inMonth) return '<div class="day outside" aria-hidden="true"></div>';
@@ -153,7 +175,7 @@ function dayCellHtml(kit, ctx, date) {
   const status = ctx.quota ? ctx.dayStatus[date] || "none" : "";
   return `<div class="day ${kit.esc(day.kind)}${status ? ` q-${status}` : ""}" data-date="${date}" data-kind="${kit.esc(day.kind)}"
     ${status ? `data-status="${status}" title="配额：${STATUS_TEXT[status]}"` : ""}>
-    <span class="num">${Number(date.slice(8))}</span>${dayKindHtml(kit, day)}${pubsHtml(kit, ctx.channels, ctx.pubsOn[date] || [])}</div>`;
+    <span class="num">${Number(date.slice(8))}</span>${dayKindHtml(kit, day)}${pubsHtml(kit, ctx.channels, ctx.pubsOn[date] || [])}${plannedHtml(kit, ctx.channels, ctx.plannedOn[date] || [])}</div>`;
 }
 
 function weekRowHtml(kit, ctx, monday) {
@@ -184,9 +206,11 @@ function legendHtml(ctx) {
 function monthContext(kit, contract, month, loaded) {
   const pubsOn = {};
   loaded.publications.forEach((p) => { (pubsOn[p.published_on] ||= []).push(p); });
+  const plannedOn = {};
+  loaded.planned.forEach((c) => { (plannedOn[c.planned_on] ||= []).push(c); });
   const quota = Boolean(loaded.daily.data || loaded.weekly.data);
   return {
-    month, channels: contract.channels || [], pubsOn, quota,
+    month, channels: contract.channels || [], pubsOn, plannedOn, quota,
     quotaReason: kit.esc(loaded.daily.reason || loaded.weekly.reason || ""),
     days: Object.fromEntries(loaded.calendar.items.map((d) => [d.date, d])),
     dayStatus: statusBy(loaded.daily, "day", (from) => from),
