@@ -24,14 +24,14 @@ def demo_server():
     from models import db
     from service import demo
     from service.district import places
-    from service.district.contracts import ensure_default_contract
+    from service.district.contracts import ensure_shipped_contracts
     with tempfile.TemporaryDirectory() as tmp:
         config = {**for_tests(f"sqlite:///{tmp}/demo.db"), "TESTING": False}
         app = create_app(config)
         with app.app_context():
             db.create_all()
             places.seed_district()
-            ensure_default_contract()
+            ensure_shipped_contracts()  # as seed-district: the 2023 content contract too
             demo.build_demo_data()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
