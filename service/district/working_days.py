@@ -57,7 +57,7 @@ def official_day(day: date) -> tuple[str, str] | None:
     """The day's kind and holiday name as the package knows it, or None beyond its years."""
     try:
         off, holiday = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    except NotImplementedError:  # the package's way of saying the year is not published yet
         return None
     weekend = day.isoweekday() >= 6
     name = _CHINESE_NAMES.get(holiday, holiday or "")

@@ -404,10 +404,18 @@ FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessing
 def request_effect_report(period: Period, *, actor: User) -> Job:
     """Queue the making of the report (rendering charts and converting take seconds: never in
     a request)."""
-    job = records.create_job(KIND, period_key(period), trigger="request", actor=actor,
-                             period_end=period.end)
+    return queue_report(KIND, period_key(period), "effect_report.make", actor=actor,
+                        period_end=period.end)
+
+
+def queue_report(kind: str, subject: str, step_name: str, *, actor: User,
+                 period_end: date) -> Job:
+    """A report's job, queued; when the queue cannot be reached the job is marked failed and
+    the caller told so (both reports ask for their files this one way)."""
+    job = records.create_job(kind, subject, trigger="request", actor=actor,
+                             period_end=period_end)
     try:
-        the_queue().enqueue("effect_report.make", job.id)
+        the_queue().enqueue(step_name, job.id)
     except Exception as error:  # the queue cannot be reached: say so, keep nothing half
         records.fail(job.id, f"无法加入任务队列：{error}")
         raise UnavailableError("任务队列暂时不可用，请稍后重试") from error

@@ -42,10 +42,10 @@ from models import (
 )
 from service.clock import SHANGHAI, now_utc
 from service.district.contracts import current_contract
-from service.errors import NotFoundError, UnavailableError, field_error
+from service.errors import NotFoundError, field_error
 from service.fieldwork.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, counted_visits
 from service.jobs import records
-from service.jobs.queue import step, the_queue
+from service.jobs.queue import step
 from service.progress.targets import (
     counted_records,
     designated_by,
@@ -57,6 +57,7 @@ from service.progress.targets import (
 )
 from service.progress.user_counts import district_totals_on, latest_count_rows
 from service.reports.deliveries import delivery_evidence
+from service.reports.effect import queue_report
 from service.reports.ledger import delivered_by
 from service.transaction import reader
 
@@ -396,14 +397,8 @@ def request_execution_report(as_of: date | None, *, actor: User) -> Job:
     """Queue the making of the report (thousands of evidence rows, a conversion: never in a
     request)."""
     day = as_of_day(as_of)
-    job = records.create_job(KIND, day.isoformat(), trigger="request", actor=actor,
-                             period_end=day)
-    try:
-        the_queue().enqueue("execution_report.make", job.id)
-    except Exception as error:  # the queue cannot be reached: say so, keep nothing half
-        records.fail(job.id, f"无法加入任务队列：{error}")
-        raise UnavailableError("任务队列暂时不可用，请稍后重试") from error
-    return job
+    return queue_report(KIND, day.isoformat(), "execution_report.make", actor=actor,
+                        period_end=day)
 
 
 @step("execution_report.make", retries=1, retry_delay=30)
