@@ -131,6 +131,16 @@ def test_an_admin_creates_edits_and_deletes_a_record_of_each_kind_and_the_target
         assert client.get(f"/api/v1/{url}/{record_id}", headers=admin_headers).status_code == 404
 
 
+def test_choosing_the_kind_already_shown_keeps_the_form_being_filled(desktop, admin):
+    page = desktop
+    open_tab(page, admin, "推广工作登记")
+    page.get_by_role("button", name="新建培训").click()
+    page.locator("#rec-title").fill("街道骨干培训")
+    page.locator(".kinds").get_by_role("button", name="培训", exact=True).click()
+    expect(page.locator(".kinds [aria-pressed=true]")).to_have_text("培训")
+    expect(page.locator("#rec-title")).to_have_value("街道骨干培训")
+
+
 def test_refusals_show_at_the_field_and_only_web_links_are_clickable(
         desktop, admin, admin_headers, client):
     client.post("/api/v1/cases", headers=admin_headers, json={

@@ -1,7 +1,7 @@
 // 账号: the accounts of the team — search, open one with a one-time password shown once,
 // disable or enable, reset a password, change the role.
 // The helpers at the same version as this page (the console's digest in the address).
-const { ROLES, clearErrors, formValues, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
+const { ROLES, clearErrors, formValues, newestOnly, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
 
 const placesText = (user, esc) => user.community_name ? esc(user.community_name) : (user.places || []).map((p) => esc(p.community_name || p.street_name)).join("、") || "—";
 
@@ -61,10 +61,12 @@ export const page = {
       issued.querySelector("#issued-done").addEventListener("click", () => { issued.hidden = true; issued.innerHTML = ""; });
     };
 
+    const fetchUsers = newestOnly((query) => kit.api(`/api/v1/users?${query}`));
     const load = async () => {
       const query = new URLSearchParams({ per_page: "500" });
       for (const [key, value] of Object.entries(formValues(search))) query.set(key, value);
-      const data = await kit.api(`/api/v1/users?${query}`);
+      const data = await fetchUsers(query);
+      if (!data) return;
       view.querySelector("#account-total").textContent = `共 ${data.total} 个账号`;
       body.innerHTML = data.items.map((u) => `<tr data-user="${u.id}" data-username="${esc(u.username)}">
         <td>${esc(u.username)}</td><td>${esc(u.display_name)}</td>

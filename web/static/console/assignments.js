@@ -1,6 +1,6 @@
 // 联络员分工: who covers which street or community from when to when; a handover in one step;
 // the district's 15 streets with their liaisons and the communities nobody covers today.
-const { clearErrors, formValues, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
+const { clearErrors, formValues, newestOnly, options, showErrors } = await import(`./common_a.js${new URL(import.meta.url).search}`);
 
 export const page = {
   key: "assignments",
@@ -63,9 +63,11 @@ export const page = {
 
     const filters = view.querySelector("#assign-filters");
     const list = view.querySelector("#assignment-list tbody");
+    const fetchAssignments = newestOnly((query) => kit.api(`/api/v1/assignments?${query}`));
     const load = async () => {
       const query = new URLSearchParams({ per_page: "500", ...formValues(filters) });
-      const data = await kit.api(`/api/v1/assignments?${query}`);
+      const data = await fetchAssignments(query);
+      if (!data) return;
       list.innerHTML = data.items.map((a) => `<tr data-assignment="${a.id}">
         <td>${esc(a.display_name)}<div class="muted">${esc(a.username)}</div></td>
         <td>${a.community_code ? `${esc(a.community_name)}<div class="muted">社区</div>` : `${esc(a.street_name)}<div class="muted">整个街道</div>`}</td>
@@ -106,9 +108,10 @@ export const page = {
         });
       });
     };
+    const fetchCover = newestOnly(() => kit.api("/api/v1/assignments/district"));
     const refresh = async () => {
-      const [cover] = await Promise.all([kit.api("/api/v1/assignments/district"), load()]);
-      drawCover(cover);
+      const [cover] = await Promise.all([fetchCover(), load()]);
+      if (cover) drawCover(cover);
     };
     filters.addEventListener("change", () => load().catch((error) => kit.toast(error.message)));
     form.addEventListener("submit", async (event) => {

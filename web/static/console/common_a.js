@@ -65,3 +65,15 @@ export function formValues(form) {
 
 export const options = (pairs, selected = "") => pairs.map(([value, label]) =>
   `<option value="${value}"${value === selected ? " selected" : ""}>${label}</option>`).join("");
+
+// Wraps a fetch so that of overlapping calls only the newest answers: an older request that
+// returns after a newer one was sent (a filter changed while a save still reloads the list)
+// gives null, so a list never ends on what was asked for before.
+export function newestOnly(fetcher) {
+  let latest = 0;
+  return async (...args) => {
+    const mine = ++latest;
+    const answer = await fetcher(...args);
+    return mine === latest ? answer : null;
+  };
+}

@@ -159,7 +159,11 @@ export const page = {
     setWidths(view);
 
     const again = () => page.render(kit).catch((error) => kit.toast(error.message));
-    view.querySelectorAll("[data-kind]").forEach((b) => b.addEventListener("click", () => { chosen.kind = b.dataset.kind; again(); }));
+    // The kind already shown stays as it is: re-drawing it would throw away a form being filled.
+    view.querySelectorAll("[data-kind]").forEach((b) => b.addEventListener("click", () => {
+      if (b.dataset.kind === kind.key) return;
+      chosen.kind = b.dataset.kind; again();
+    }));
     view.querySelector("#filter-street")?.addEventListener("change", (e) => { chosen.street = e.target.value; again(); });
     view.querySelector("#filter-month").addEventListener("change", (e) => { chosen.month = e.target.value; again(); });
     view.querySelector("#filter-clear").addEventListener("click", () => { chosen.street = ""; chosen.month = ""; again(); });
