@@ -56,6 +56,12 @@ class PublicationFact:
     published_on: date
     kind: str
     original: bool = False
+    # The content published: one product posted on several accounts is one product.
+    content_id: int | str | None = None
+
+    @property
+    def product(self):
+        return self.id if self.content_id is None else ("content", self.content_id)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -103,6 +109,9 @@ COUNTED = {
     "key_content_reports": None,
     "themes": "themes",  # 每月一题: counted over the themes (ThemeFact), not publications
 }
+# The products the contract asks for per year (一图读懂 ≥ 8, 海报 ≥ 6, …) over every account:
+# a poster posted on WeChat and on Weibo is one poster, so these count distinct content.
+PRODUCTS = {"infographics", "posters", "videos", "interactive_products"}
 NOT_TRACKED_NOTES = {
     "accounts": "运营的账号数不由发布记录统计，需另行核对",
     "activities": "线上或线下活动不由发布记录统计，需另行登记",
@@ -307,9 +316,14 @@ class _Facts:
         return held
 
     def counted(self, period: Period, channels: Sequence[str], counts) -> list:
-        return [fact.id for day in _days(period.start, period.end)
+        return [fact for day in _days(period.start, period.end)
                 for fact in self.by_day.get(day, ())
                 if (not channels or fact.channel in channels) and counts(fact)]
+
+
+def _figure(counts: str, facts: list[PublicationFact]) -> int:
+    """What the period has: its publications, or for the products its distinct content."""
+    return len({f.product for f in facts}) if counts in PRODUCTS else len(facts)
 
 
 def _channel_groups(obligation: ContractObligation) -> list[tuple[str | None, tuple]]:
@@ -396,13 +410,17 @@ def _result(obligation, period, group, owed, facts, kinds, today,
                                 note=NOT_TRACKED_NOTES.get(obligation.counts, "不由发布记录统计"))
     if counts == "themes":
         return _themes_result(common, period, themes, today)
-    ids = facts.counted(period, channels, counts)
+    counted = facts.counted(period, channels, counts)
+    actual = _figure(obligation.counts, counted)
     if period.kind == "week" and common["working_days"] < 5 and not note:
         # The issue's holiday weeks: the floor holds in full however few working days.
         note = f"本周仅 {common['working_days']} 个工作日，周下限不因节假日减少"
-    return ComplianceResult(**common, actual=len(ids),
-                            status=_status(len(ids), minimum, maximum, period, today),
-                            publication_ids=tuple(ids), note=note)
+    if actual < len(counted):
+        once = f"{len(counted)} 次发布，同一作品在多个账号发布的只计一件"
+        note = "；".join(filter(None, [note, once]))
+    return ComplianceResult(**common, actual=actual,
+                            status=_status(actual, minimum, maximum, period, today),
+                            publication_ids=tuple(f.id for f in counted), note=note)
 
 
 def evaluate(contract: Contract, obligations: Iterable[ContractObligation],

@@ -80,7 +80,7 @@ def _publication_facts(contract: Contract, first: date, last: date) -> tuple[lis
     published in the theme's month."""
     rows = db.session.execute(
         select(Publication.id, Publication.channel, Publication.published_on, Content.kind,
-               Content.original, Content.theme_id)
+               Content.original, Content.theme_id, Publication.content_id)
         .join(Content, Content.id == Publication.content_id)
         .where(Publication.contract_id == contract.id, Publication.published_on >= first,
                Publication.published_on <= last)
@@ -88,7 +88,7 @@ def _publication_facts(contract: Contract, first: date, last: date) -> tuple[lis
     facts, by_theme = [], {}
     for row in rows:
         facts.append(PublicationFact(row.id, row.channel, row.published_on, row.kind,
-                                     row.original))
+                                     row.original, row.content_id))
         if row.theme_id is not None:
             by_theme.setdefault(row.theme_id, []).append((row.published_on, row.id))
     return facts, by_theme

@@ -296,3 +296,29 @@ def test_every_period_over_the_whole_term_and_odd_queries(client, team):  # noqa
     for query in odd:
         answer = compliance(client, team["admin"], **query)
         assert 400 <= answer.status_code < 500 and answer.is_json, (query, answer.status_code)
+
+
+def test_a_product_posted_on_several_accounts_is_one_product(client, team):  # noqa: F811
+    """一图读懂 ≥ 8 a year counts products: the same infographic on WeChat and Weibo is one;
+    the weekly floors of each platform still count each posting on its own account."""
+    one = make_piece(client, team, "infographic", ["wechat", "weibo"], title="一图读懂：城市更新")
+    other = make_piece(client, team, "infographic", ["weibo"], title="一图读懂：营商环境")
+    postings = [(one, "wechat"), (one, "weibo"), (other, "weibo")]
+    ids = []
+    for number, (piece, channel) in enumerate(postings):
+        answer = publish(client, team["editor2"], piece, channel=channel,
+                         published_at="2023-10-09T10:00:00+08:00",
+                         url=f"https://example.com/product/{number}")
+        assert answer.status_code == 201, answer.get_json()
+        ids.append(answer.get_json()["id"])
+    report = compliance(client, team["approver"], period="year").get_json()
+    infographics = [i for i in report["items"] if i["counts"] == "infographics"]
+    assert len(infographics) == 1
+    assert infographics[0]["actual"] == 2 and infographics[0]["status"] == "short"
+    assert sorted(infographics[0]["publications"]) == sorted(ids)
+    assert "只计一件" in infographics[0]["note"]
+    weekly = compliance(client, team["approver"], period="week", **{"from": "2023-10-09",
+                                                                   "to": "2023-10-15"})
+    items = {i["channel"]: i for i in weekly.get_json()["items"]
+             if i["counts"] == "items" and i["channel"] in ("wechat", "weibo")}
+    assert (items["wechat"]["actual"], items["weibo"]["actual"]) == (1, 2)
