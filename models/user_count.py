@@ -15,7 +15,9 @@ class UserCount(db.Model):
     __table_args__ = (
         # Also the index behind "each community's latest count on or before D".
         UniqueConstraint("community_code", "date"),
-        Index("ix_user_counts_date", "date"),
+        # A day's counts read from the index alone ("the counts of D" before any seek), however
+        # the rows of that day lie in the table.
+        Index("ix_user_counts_date_counts", "date", "community_code", "registered", "verified"),
         CheckConstraint("registered >= 0 AND verified >= 0", name="not_negative"),
         CheckConstraint("verified <= registered", name="verified_within_registered"),
     )
