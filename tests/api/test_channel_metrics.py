@@ -344,3 +344,40 @@ def test_publications_latest_figures_and_premium_page_views(client, team):  # no
     assert refused.status_code == 422
     assert [(r["row"], r["column"]) for r in refused.get_json()["errors"]["files"]["rows"]] == [
         (2, "日期"), (3, "链接")]
+
+
+def test_a_platform_workbook_imports_by_platform_name_with_text_numbers(
+        client, team):  # noqa: F811
+    from openpyxl import Workbook
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["北京市规划和自然资源委员会 新媒体数据（2023年7月）"], [],
+                ["统计日期", "平台", "累计关注人数", "新关注人数", "取消关注人数", "阅读次数",
+                 "分享次数", "互动次数"],
+                ["2023-07-01", "微信公众号", "86,400", "１２０", 20, 14500, 300, 500],
+                [date(2023, 7, 2), "微博", 152300, 90, 15, "21 000", 410, 800]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    answer = client.post("/api/v1/channel-metrics/import", headers=team["lead"],
+                         content_type="multipart/form-data",
+                         data={"contract": CONTENT,
+                               "file": (io.BytesIO(buffer.getvalue()), "平台数据.xlsx")})
+    assert answer.status_code == 201, answer.get_json()
+    weibo = channel_id(client, team["reader"], "weibo")
+    point = series(client, team["reader"], weibo, **{"from": "2023-07-02"},
+                   to="2023-07-02")["items"][0]
+    assert (point["followers"], point["reads"]) == (152_300, 21_000)
+
+
+def test_bad_text_in_the_import_form_is_refused_naming_the_field(client, team):  # noqa: F811
+    data = csv_of(growing_rows("wechat", START, date(2023, 7, 2)))
+    for form in ({"channel": "we\x00chat"}, {"channel": "=cmd|' /C calc'!A0"},
+                 {"channel": "x" * 100_000}, {"contract": "bell\x07"}):
+        answer = upload(client, team["lead"], data, **form)
+        assert answer.status_code in (404, 422), (form, answer.status_code)
+        assert answer.is_json
+    unknown = upload(client, team["lead"], data, channel="douyin")
+    assert unknown.status_code == 422 and "channel" in unknown.get_json()["errors"]["json"]
+    not_a_sheet = upload(client, team["lead"], b"PK\x03\x04 broken")
+    assert not_a_sheet.status_code in (400, 422) and not_a_sheet.is_json
