@@ -264,7 +264,7 @@ class _ChannelIndex:
             self.default = self.by_name.get(default.lower()) or self.by_name.get(default)
             if self.default is None:
                 keys = "、".join(c.key for c in contract.channels)
-                raise field_error("channel", f"该合同没有渠道：{default}（可用：{keys}）")
+                raise refusal("channel", f"该合同没有渠道：{default}（可用：{keys}）", "form")
 
     def find(self, row: MetricRow) -> tuple[ContractChannel | None, RowError | None]:
         named = row.texts.get("channel")
@@ -367,6 +367,7 @@ class _PublicationIndex:
     def find(self, row: MetricRow):
         number, url = row.texts.get("publication_id"), row.texts.get("url")
         if number is not None:
+            number = number.removesuffix(".0")  # a number cell of Excel reads as 12.0
             found = self.by_id.get(int(number)) if number.isdigit() else None
             if found is None:
                 return None, RowError(row.row, "发布记录编号",

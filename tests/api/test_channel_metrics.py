@@ -344,6 +344,12 @@ def test_publications_latest_figures_and_premium_page_views(client, team):  # no
     assert refused.status_code == 422
     assert [(r["row"], r["column"]) for r in refused.get_json()["errors"]["files"]["rows"]] == [
         (2, "日期"), (3, "链接")]
+    by_number = upload(client, team["lead"],
+                       f"日期,发布记录编号,阅读量,分享量,点赞量\n2024-01-06,{poster['id']},"
+                       "151000,301,401\n".encode(), url="/api/v1/publication-metrics/import")
+    assert by_number.status_code == 201, by_number.get_json()
+    assert client.get(f"/api/v1/publication-metrics?contract={CONTENT}", headers=team[
+        "reader"]).get_json()["premium_page_views"] == 151_000
 
 
 def test_a_platform_workbook_imports_by_platform_name_with_text_numbers(
@@ -378,6 +384,6 @@ def test_bad_text_in_the_import_form_is_refused_naming_the_field(client, team): 
         assert answer.status_code in (404, 422), (form, answer.status_code)
         assert answer.is_json
     unknown = upload(client, team["lead"], data, channel="douyin")
-    assert unknown.status_code == 422 and "channel" in unknown.get_json()["errors"]["json"]
+    assert unknown.status_code == 422 and "channel" in unknown.get_json()["errors"]["form"]
     not_a_sheet = upload(client, team["lead"], b"PK\x03\x04 broken")
     assert not_a_sheet.status_code in (400, 422) and not_a_sheet.is_json
