@@ -54,7 +54,7 @@ from service.progress.user_counts import (
     UnreadableUploadError,
     UploadRefusedError,
 )
-from service.transaction import lock_for_writing, reader, writer
+from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 # Who may write metrics besides admins: the editors' lead, who holds the platforms' back ends.
 METRIC_WRITERS = (MemberRole.EDITOR_LEAD,)
@@ -142,6 +142,9 @@ def store_snapshots(store: _Store, *, contract: Contract, actor: User | None,
                     now: datetime | None = None) -> MetricsWrite:
     """Store snapshots (replacing those of the same owner and day), recorded as one import;
     a replaced snapshot's figures go to the audit. The caller declares the transaction."""
+    if not dry_run:
+        # What is replaced must be what is there when the rows go in: read under the lock.
+        lock_for_writing()
     held = _held(store, snapshots)
     replacements = _replacements(store, snapshots, held)
     result = MetricsWrite(kind=store.kind, rows=len(snapshots), snapshots=len(snapshots),
@@ -149,7 +152,6 @@ def store_snapshots(store: _Store, *, contract: Contract, actor: User | None,
                           replacements=replacements[:MAX_LISTED_ERRORS])
     if dry_run:
         return result
-    lock_for_writing()
     record = MetricImport(contract_id=contract.id, kind=store.kind, source=source,
                           filename=filename, checksum=checksum, rows=len(snapshots),
                           replaced=len(replacements), actor_id=actor.id if actor else None)
@@ -157,13 +159,15 @@ def store_snapshots(store: _Store, *, contract: Contract, actor: User | None,
         record.at = now
     db.session.add(record)
     db.session.flush()
-    if held:
-        db.session.execute(delete(store.model).where(
-            store.model.id.in_([row.id for row in held.values()])))
-    if snapshots:
-        db.session.execute(insert(store.model), [
-            {store.owner: s.owner_id, "day": s.day, "import_id": record.id, **s.figures}
-            for s in snapshots])
+    # PostgreSQL: another write of the same day committed meanwhile is refused, not merged.
+    with conflicts_as("同一天的数据刚被另一次录入或导入写入，请重试"):
+        if held:
+            db.session.execute(delete(store.model).where(
+                store.model.id.in_([row.id for row in held.values()])))
+        if snapshots:
+            db.session.execute(insert(store.model), [
+                {store.owner: s.owner_id, "day": s.day, "import_id": record.id, **s.figures}
+                for s in snapshots])
     for replaced in replacements:
         changes = audit.diff(replaced["before"], replaced["after"])
         audit.record(store.entity, f"{replaced['owner_id']}/{replaced['day'].isoformat()}",
