@@ -108,6 +108,7 @@ def _register_blueprints(api: JsonApi) -> None:
         execution,
         health,
         jobs,
+        metrics,
         registry,
         reports,
         targets,
@@ -120,7 +121,7 @@ def _register_blueprints(api: JsonApi) -> None:
                       assignments.blp, visits.blp, visits.problems_blp, user_counts.blp,
                       targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
-                      content.blp, content.publications_blp, compliance.blp,
+                      content.blp, content.publications_blp, compliance.blp, metrics.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -15,6 +15,7 @@ from models.contract import (
 from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
+from models.metrics import ChannelMetric, MetricImport, PublicationMetric
 from models.registry import (
     Article,
     Case,
@@ -33,6 +34,9 @@ from models.visit import Problem, Visit
 __all__ = [
     "Article",
     "Case",
+    "ChannelMetric",
+    "MetricImport",
+    "PublicationMetric",
     "DemoCommunity",
     "Delivery",
     "EmailSend",

@@ -9,19 +9,24 @@ from sqlalchemy import func, select
 
 from models import (
     AuditEntry,
+    ChannelMetric,
     Content,
     ContentReview,
     ContentVersion,
     Contract,
     ContractMember,
     ContractObligation,
+    MetricImport,
     Publication,
+    PublicationMetric,
     Theme,
     User,
     db,
 )
 from service.content import checks
 from service.content.compliance import PublicationFact, evaluate, summarize
+from service.content.growth import growth_report
+from service.content.metrics import channel_series
 from service.content.review import version_sha256
 from service.content.themes import theme_status
 
@@ -165,10 +170,12 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
     assert "content_team: 7" in first.output and "content_themes: 12" in first.output
     with app.app_context():
         made = _counts()
+        made_metrics = _metric_counts()
     # Run twice, it adds nothing (as the 2022 year).
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with app.app_context():
         assert _counts() == made
+        assert _metric_counts() == made_metrics
         contract = _contract()
         roles = _check_team(contract)
         _check_published_versions(contract, roles)
@@ -178,4 +185,51 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
         _check_totals(facts)
         _check_compliance(contract, facts)
         _check_themes(contract)
+        _check_metrics(contract)
 
+
+
+# --- channel metrics (issue #18 point 5) ------------------------------------------------------
+
+def _metric_counts() -> tuple:
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (ChannelMetric, PublicationMetric, MetricImport))
+
+
+def _check_metrics(contract: Contract) -> None:
+    """Every channel has a snapshot every day of the term; followers grow on each one (the
+    baseline is the term's first day), and the growth KPIs are met at the end: nothing of
+    the price at risk. Figures are read back through the same use cases as the API's."""
+    channels = contract.channels
+    rows = db.session.execute(select(ChannelMetric.channel_id, ChannelMetric.day,
+                                     ChannelMetric.followers, ChannelMetric.new_followers,
+                                     ChannelMetric.unfollows)
+                              .order_by(ChannelMetric.channel_id, ChannelMetric.day)).all()
+    by_channel = defaultdict(list)
+    for row in rows:
+        by_channel[row.channel_id].append(row)
+    term_days = (contract.end_date - contract.start_date).days + 1
+    assert sorted(by_channel) == sorted(c.id for c in channels)
+    for snapshots in by_channel.values():
+        assert [r.day for r in snapshots][0] == contract.start_date
+        assert len(snapshots) == term_days == 366
+        # The stock moves by the day's flows, and ends 10 % or more above the baseline.
+        for before, after in zip(snapshots, snapshots[1:], strict=False):
+            assert after.followers == before.followers + after.new_followers - after.unfollows
+        assert snapshots[-1].followers >= snapshots[0].followers * 1.1
+    viewer = db.session.scalar(select(User).where(User.username == "official"))
+    report = growth_report(viewer, contract=KEY, today=AFTER_TERM)
+    followers, reads, premium = report["kpis"]
+    assert report["as_of"] == contract.end_date
+    assert followers["baseline_day"] == contract.start_date
+    assert 0.10 <= followers["growth"] <= 0.25
+    assert 0.10 <= reads["growth"] <= 0.35 and reads["baseline_complete"]
+    assert 5_000_000 <= premium["current"] <= 5_500_000
+    assert [k["behind"] for k in report["kpis"]] == [False, False, False]
+    assert report["at_risk"] is False and report["price_at_risk"] == 0
+    # Mid-term the series per month shows the stock rising month by month.
+    wechat = next(c for c in channels if c.key == "wechat")
+    months = channel_series(viewer, wechat.id, step="month", today=AFTER_TERM)["items"]
+    assert [m["period"] for m in months][0] == "2023-07" and len(months) == 12
+    assert all(a["followers"] < b["followers"] for a, b in zip(months, months[1:],
+                                                                 strict=False))

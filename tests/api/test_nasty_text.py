@@ -35,7 +35,9 @@ STRONG_PASSWORD = "Xicheng-ops-2022!"
 WRITTEN_ON_REFUSAL = {"login_attempts"}
 # The multipart uploads' text is their file, which their own tests try with bad files.
 NOT_JSON = {("post", "/api/v1/user-counts/import"), ("post", "/api/v1/contracts"),
-            ("post", "/api/v1/users/community-import")}
+            ("post", "/api/v1/users/community-import"),
+            ("post", "/api/v1/channel-metrics/import"),
+            ("post", "/api/v1/publication-metrics/import")}
 
 RECORDS = {
     "trainings": {"date": "2022-05-10", "title": "平台使用培训", "street_codes": [XICHANG],
@@ -126,6 +128,13 @@ def valid_bodies(n: int) -> dict:
         ("post", "/api/v1/publications"): {
             "content_id": 1, "version": "0" * 64, "channel": "wechat",
             "published_at": "2023-07-03T10:00:00+08:00", "url": "https://example.org/p/1"},
+        # Channel metrics: figures only (no text); the kept channel is the 2022 contract's, so
+        # the day is refused (422), as is the publication nobody made (404).
+        ("put", "/api/v1/channels/{channel_id}/metrics/{date}"): {
+            "followers": 100 + n, "new_followers": 3, "unfollows": 1, "reads": 50,
+            "shares": 2, "interactions": 4},
+        ("put", "/api/v1/publications/{publication_id}/metrics/{date}"): {
+            "reads": 10 + n, "shares": 1, "likes": 2},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -222,6 +231,9 @@ def resources(app, client, admin_headers, make_user):
         if path.startswith("/api/v1/contracts/"):
             return {"key": "xicheng-2022", "user_id": other.id}
             return {"key": "planning-media-2023", "user_id": member.id}
+        if path.endswith("/metrics/{date}"):
+            return {"channel_id": kept["/api/v1/channels"], "publication_id": 1,
+                    "date": "2023-07-03"}
         if path.startswith("/api/v1/calendar/"):
             return {"date": "2022-10-08"}  # a day of the contract in force's term
         collection = "/".join(path.split("/")[:4])
