@@ -23,7 +23,7 @@ blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
 DAY = "<regex('[0-9]{4}-[0-9]{2}-[0-9]{2}'):date>"
 
 
-def _path_date(text: str) -> datetime.date:
+def path_date(text: str) -> datetime.date:
     """The date of the path, refused (422 naming `date`) unless a real day of the years a
     contract can use."""
     try:
@@ -58,7 +58,7 @@ def calendar(args):
 def override_day(args, data, date):
     """Set one day's kind by hand (admins), e.g. after a State Council notice the package does
     not know yet; allowed within the contract's term, recorded with the reason."""
-    return working_days.override_day(_path_date(date), actor=current_user(),
+    return working_days.override_day(path_date(date), actor=current_user(),
                                      contract_key=args.get("contract"), **data)
 
 
@@ -67,5 +67,5 @@ def override_day(args, data, date):
 @blp.response(200, AuditEntrySchema(many=True))
 def day_history(args, date):
     """Who changed the day, when, from what to what and why, oldest first."""
-    return working_days.day_history(_path_date(date), args.get("contract"),
+    return working_days.day_history(path_date(date), args.get("contract"),
                                     viewer=current_user())

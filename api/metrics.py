@@ -3,7 +3,7 @@ publications' snapshots, entered or imported (dry run, all or nothing), and thei
 
 from api.auth import contract_workers, current_user
 from api.blueprint import Blueprint
-from api.calendar import DAY, _path_date
+from api.calendar import DAY, path_date
 from api.compliance import contract_readers
 from api.schemas.common import page_of
 from api.schemas.metrics import (
@@ -48,7 +48,7 @@ def enter_channel_metrics(data, channel_id, date):
     """Enter a channel's figures of one day of the term (admins, the editors' lead); an
     older snapshot of the day is replaced, its figures kept in the audit."""
     return metrics.enter_channel_metrics(actor=current_user(), channel_id=channel_id,
-                                         day=_path_date(date), figures=data)
+                                         day=path_date(date), figures=data)
 
 
 @blp.route("/channel-metrics/import", methods=["POST"])
@@ -87,7 +87,7 @@ def enter_publication_metrics(data, publication_id, date):
     editors' lead); an older snapshot of the day is replaced."""
     return metrics.enter_publication_metrics(actor=current_user(),
                                              publication_id=publication_id,
-                                             day=_path_date(date), figures=data)
+                                             day=path_date(date), figures=data)
 
 
 @blp.route("/publication-metrics/import", methods=["POST"])

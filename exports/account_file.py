@@ -10,9 +10,9 @@ from exports.user_count_file import (
     FileLimitError,
     RowError,
     UnreadableFileError,
-    _header_text,
-    _read_rows,
     clean_text,
+    header_text,
+    read_rows,
 )
 
 # Several people for each of the district's 263 communities (each row's password is hashed
@@ -27,7 +27,7 @@ COLUMNS = {
     "username": ["用户名", "账号", "登录名"],
     "email": ["邮箱", "电子邮箱", "电子邮件", "email", "e-mail"],
 }
-_COLUMN_OF = {_header_text(name).lower(): key for key, names in COLUMNS.items()
+_COLUMN_OF = {header_text(name).lower(): key for key, names in COLUMNS.items()
               for name in names}
 
 
@@ -53,7 +53,7 @@ def _find_header(rows: list) -> tuple[int, dict[str, int]]:
     for index, row in enumerate(rows):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
-            key = _COLUMN_OF.get(_header_text(cell).lower())
+            key = _COLUMN_OF.get(header_text(cell).lower())
             if key and key not in columns:
                 columns[key] = position
         if ("community" in columns or "community_code" in columns) and "name" in columns:
@@ -64,7 +64,7 @@ def _find_header(rows: list) -> tuple[int, dict[str, int]]:
 
 def parse_account_file(data: bytes, filename: str) -> ParsedAccounts:
     """The rows of an account spreadsheet, cleaned (blank rows skipped)."""
-    rows = _read_rows(data, filename)
+    rows = read_rows(data, filename)
     top = list(islice(rows, HEADER_SEARCH_ROWS))
     header_index, columns = _find_header(top)
 

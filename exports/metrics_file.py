@@ -14,11 +14,11 @@ from exports.user_count_file import (
     FileLimitError,
     RowError,
     UnreadableFileError,
-    _header_text,
-    _parse_count,
-    _parse_date,
-    _read_rows,
     clean_text,
+    header_text,
+    parse_count,
+    parse_date,
+    read_rows,
     shown,
 )
 
@@ -90,12 +90,12 @@ class ParsedMetrics:
 
 
 def _find_header(rows: list, kind: MetricFileKind) -> tuple[int, dict[str, int]]:
-    column_of = {_header_text(name).lower(): key for key, names in kind.columns.items()
+    column_of = {header_text(name).lower(): key for key, names in kind.columns.items()
                  for name in names}
     for index, row in enumerate(rows):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
-            key = column_of.get(_header_text(cell).lower())
+            key = column_of.get(header_text(cell).lower())
             if key and key not in columns:
                 columns[key] = position
         if all(any(key in columns for key in keys) for keys in kind.header_needs):
@@ -107,7 +107,7 @@ def _day(value, row: int, errors: list[RowError]) -> date | None:
     if clean_text(value) == "":
         errors.append(RowError(row, "日期", "缺少日期"))
         return None
-    found = _parse_date(value)
+    found = parse_date(value)
     if found is None:
         errors.append(RowError(row, "日期", f"不是有效的日期：{shown(value)!r}"))
     return found
@@ -116,7 +116,7 @@ def _day(value, row: int, errors: list[RowError]) -> date | None:
 def parse_metric_file(data: bytes, filename: str, kind: MetricFileKind) -> ParsedMetrics:
     """The rows of a statistics export, cleaned. Every figure the kind names must be there
     in every row (a missing column is a missing value): a snapshot is whole or not stored."""
-    rows = _read_rows(data, filename)
+    rows = read_rows(data, filename)
     top = list(islice(rows, HEADER_SEARCH_ROWS))
     header_index, columns = _find_header(top, kind)
 
@@ -134,7 +134,7 @@ def parse_metric_file(data: bytes, filename: str, kind: MetricFileKind) -> Parse
         day = _day(cell(row, "day"), index, errors)
         figures = {}
         for key in kind.figures:
-            figures[key], reason = _parse_count(cell(row, key))
+            figures[key], reason = parse_count(cell(row, key))
             if reason:
                 errors.append(RowError(index, kind.labels[key], reason))
         texts = {key: clean_text(cell(row, key)) or None for key in kind.texts}

@@ -105,7 +105,7 @@ def normalize_street_name(name: str) -> str:
     return text
 
 
-def _parse_date(value) -> date | None:
+def parse_date(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -128,7 +128,7 @@ def shown(value, limit: int = 20) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _parse_count(value) -> tuple[int | None, str | None]:
+def parse_count(value) -> tuple[int | None, str | None]:
     """A whole count in 0..MAX_COUNT, or the reason it is not one."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = Decimal(value)
@@ -227,7 +227,7 @@ def _too_long(row: int) -> FileLimitError:
     return FileLimitError(f"第 {row} 行有单元格超过 {MAX_CELL_CHARS} 个字符，请检查该行")
 
 
-def _read_rows(data: bytes, filename: str) -> Iterator[tuple | list]:
+def read_rows(data: bytes, filename: str) -> Iterator[tuple | list]:
     """The file's rows, one at a time, each at most MAX_COLUMNS cells of at most
     MAX_CELL_CHARS characters."""
     if not data:
@@ -248,16 +248,16 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple | list]:
         yield row
 
 
-def _header_text(text) -> str:
+def header_text(text) -> str:
     return re.sub(r"\s+", "", clean_text(text))
 
 
 # The names as a header cell reads once cleaned: "社区（居委会）" is "社区(居委会)" after NFKC.
-_COLUMN_OF = {_header_text(name): key for key, names in COLUMNS.items() for name in names}
+_COLUMN_OF = {header_text(name): key for key, names in COLUMNS.items() for name in names}
 
 
 def _column_of(header: str) -> str | None:
-    return _COLUMN_OF.get(_header_text(header))
+    return _COLUMN_OF.get(header_text(header))
 
 
 def _find_header(rows: list) -> tuple[int, dict[str, int]]:
@@ -277,7 +277,7 @@ def _find_header(rows: list) -> tuple[int, dict[str, int]]:
 def _stated_date(title_rows: Iterable) -> date | None:
     for row in title_rows:
         for cell in row:
-            found = _parse_date(cell)
+            found = parse_date(cell)
             if found:
                 return found
     return None
@@ -291,7 +291,7 @@ def _cell(row, columns: dict[str, int], key: str):
 def parse_user_count_file(data: bytes, filename: str) -> ParsedFile:
     """Rows of a platform export, cleaned; cell problems are listed, not raised. A file past
     MAX_ROWS is refused as soon as its next row is read, without reading the rest."""
-    rows = _read_rows(data, filename)
+    rows = read_rows(data, filename)
     top = list(islice(rows, HEADER_SEARCH_ROWS))
     header_index, columns = _find_header(top)
     stated = _stated_date(top[:header_index])
@@ -303,11 +303,11 @@ def parse_user_count_file(data: bytes, filename: str) -> ParsedFile:
         index = header_index + 1 + count
         if all(clean_text(cell) == "" for cell in row):
             continue
-        stated = stated or _parse_date(_cell(row, columns, "date"))
+        stated = stated or parse_date(_cell(row, columns, "date"))
         community = clean_text(_cell(row, columns, "community")) or None
         code = clean_text(_cell(row, columns, "community_code")) or None
-        registered, registered_error = _parse_count(_cell(row, columns, "registered"))
-        verified, verified_error = _parse_count(_cell(row, columns, "verified"))
+        registered, registered_error = parse_count(_cell(row, columns, "registered"))
+        verified, verified_error = parse_count(_cell(row, columns, "verified"))
         if registered_error:
             errors.append(RowError(index, LABELS["registered"], registered_error))
         if verified_error:

@@ -49,7 +49,7 @@ def list_channels(viewer: User, contract_key: str | None = None, *, page: int = 
     return paginate(query, page, per_page)
 
 
-def _channel(channel_id: int, viewer: User) -> ContractChannel:
+def member_channel(channel_id: int, viewer: User) -> ContractChannel:
     channel = db.session.get(ContractChannel, channel_id)
     if channel is None:
         raise NotFoundError(f"渠道不存在：{channel_id}")
@@ -63,7 +63,7 @@ def _channel(channel_id: int, viewer: User) -> ContractChannel:
 @reader
 def get_channel(channel_id: int, viewer: User) -> ContractChannel:
     """One channel, to the members of its contract."""
-    return _channel(channel_id, viewer)
+    return member_channel(channel_id, viewer)
 
 
 def _checked(data: dict, where: str) -> dict:
@@ -111,7 +111,7 @@ def create_channel(*, actor: User, contract: str, key: str, platform: str, accou
 def update_channel(channel_id: int, *, actor: User, data: dict) -> ContractChannel:
     """Change a channel's platform name, account, posting windows or source (admins, the
     contract's editors' lead); its key stays. Recorded."""
-    channel = _channel(channel_id, actor)
+    channel = member_channel(channel_id, actor)
     require_contract_role(actor, channel.contract, *CHANNEL_EDITORS)
     if not data:
         raise field_error("_schema", "请至少修改一个字段")
@@ -130,5 +130,5 @@ def update_channel(channel_id: int, *, actor: User, data: dict) -> ContractChann
 @reader
 def channel_history(channel_id: int, viewer: User) -> list:
     """Who added and changed the channel, when, from what to what; oldest first."""
-    _channel(channel_id, viewer)
+    member_channel(channel_id, viewer)
     return audit.history(ENTITY, channel_id)

@@ -39,7 +39,7 @@ from models import (
 from models.metrics import CHANNEL_FIGURES, PUBLICATION_FIGURES
 from service import audit
 from service.clock import local_today
-from service.content.channels import _channel
+from service.content.channels import member_channel
 from service.district.contract_members import (
     MemberRole,
     require_contract_role,
@@ -201,7 +201,7 @@ def enter_channel_metrics(*, actor: User, channel_id: int, day: date, figures: d
                           today: date | None = None, now: datetime | None = None) -> dict:
     """A channel's figures of one day entered by hand (admins, the editors' lead); a snapshot
     of that day already stored is replaced (its figures kept in the audit)."""
-    channel = _channel(channel_id, actor)
+    channel = member_channel(channel_id, actor)
     _writable_contract(actor, channel.contract)
     _check_day(channel.contract, day, today or local_today())
     write = store_snapshots(CHANNEL_STORE, contract=channel.contract, actor=actor,
@@ -494,7 +494,7 @@ def channel_series(viewer: User, channel_id: int, *, start: date | None = None,
                    today: date | None = None) -> dict:
     """A channel's figures per day, ISO week or calendar month over from → to (default: the
     term up to today), with its baseline (the snapshot of the term's first day)."""
-    channel = _channel(channel_id, viewer)
+    channel = member_channel(channel_id, viewer)
     contract = channel.contract
     start, end = _series_range(contract, start, end, today or local_today())
     rows = list(db.session.scalars(

@@ -1,17 +1,17 @@
 """metrics: channels' daily snapshots and publications' snapshots against the contract's
 baseline (issue #18 point 2), and the record of every entry or import that wrote them
 
-Revision ID: 0018_metrics
-Revises: 0017_content_planned_on
+Revision ID: 0019_metrics
+Revises: 0018_user_counts_by_day
 Create Date: 2026-11-26 06:00:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018_metrics'
+revision = '0019_metrics'
 # Made beside other 0018s; whoever merges them re-chains this one.
-down_revision = '0017_content_planned_on'
+down_revision = '0018_user_counts_by_day'
 branch_labels = None
 depends_on = None
 
