@@ -108,6 +108,7 @@ def _register_blueprints(api: JsonApi) -> None:
         execution,
         health,
         jobs,
+        messages,
         registry,
         reports,
         targets,
@@ -121,6 +122,7 @@ def _register_blueprints(api: JsonApi) -> None:
                       targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       content.blp, content.publications_blp, compliance.blp,
+                      messages.blp, messages.templates_blp, messages.faqs_blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 
