@@ -4,7 +4,10 @@ National Day and a 调休 weekend), WeChat's 48-hour window flagged first, the s
 requires (409 naming the missing one), breaches kept, 403 outside the contract, standard
 replies counted, a FAQ list published as content."""
 
+import io
+
 import pytest
+import yaml
 
 CONTENT = "planning-media-2023"
 
@@ -282,3 +285,26 @@ def test_a_faq_list_of_recurring_questions_is_published_as_a_content_draft(clien
     assert again.status_code == 409
     listed = client.get(f"/api/v1/faqs?contract={CONTENT}", headers=team["reader"]).get_json()
     assert [f["content_id"] for f in listed["items"]] == [content_id]
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda m: m.update(due_working_days=0), "due_working_days"),
+    (lambda m: m["kinds"]["inquiry"].update(requires=["route", "publish"]), "kinds.inquiry"),
+    (lambda m: m["who"].update(approve=["supervisor"]), "who.approve"),
+    (lambda m: m["who"].update(sign=["editor"]), "who"),
+    (lambda m: m["platform_windows"][0].update(hours=48.5), "hours"),
+    (lambda m: m["platform_windows"][0].update(kind="letter"), "platform_windows"),
+])
+def test_a_bad_messages_block_refuses_the_contract_file_naming_it(
+        client, admin_headers, change, named):
+    data = yaml.safe_load(open("data/contracts/bjghzy-2023.yaml", encoding="utf-8"))
+    data["key"] = "planning-media-broken"
+    change(data["messages"])
+    refused = client.post("/api/v1/contracts", headers=admin_headers,
+                          content_type="multipart/form-data", data={"file": (io.BytesIO(
+                              yaml.safe_dump(data, allow_unicode=True).encode()), "c.yaml")})
+    assert refused.status_code == 422, refused.get_json()
+    assert named in refused.get_json()["message"]
+    assert "messages" in refused.get_json()["errors"]["json"]
+    listed = client.get("/api/v1/contracts", headers=admin_headers).get_json()
+    assert "planning-media-broken" not in [c["key"] for c in listed]
