@@ -442,7 +442,8 @@ def list_messages(viewer: User, contract: str | None = None, *, status: str | No
     now = now or now_utc()
     ids = member_contract_ids(viewer, contract)
     query = (select(Message).where(Message.contract_id.in_(ids))
-             .options(selectinload(Message.contract), selectinload(Message.events)))
+             .options(selectinload(Message.contract),
+                      selectinload(Message.events).selectinload(MessageEvent.actor)))
     if status:
         query = query.where(Message.status == status)
     if kind:

@@ -308,3 +308,15 @@ def test_a_bad_messages_block_refuses_the_contract_file_naming_it(
     assert "messages" in refused.get_json()["errors"]["json"]
     listed = client.get("/api/v1/contracts", headers=admin_headers).get_json()
     assert "planning-media-broken" not in [c["key"] for c in listed]
+
+
+def test_a_message_names_the_content_it_refers_to(client, team):
+    piece = client.post("/api/v1/content", headers=team["editor"], json={
+        "contract": CONTENT, "title": "城市更新条例解读", "kind": "article", "original": True,
+        "channels": ["wechat"], "body": "正文。"})
+    assert piece.status_code == 201, piece.get_json()
+    message = entered(client, team["editor"], channel="wechat",
+                      content_id=piece.get_json()["id"])
+    assert message["content_id"] == piece.get_json()["id"]
+    assert client.get(f"/api/v1/messages/{message['id']}",
+                      headers=team["reader"]).get_json()["content_id"] == message["content_id"]
