@@ -58,7 +58,8 @@ class MessageImport:
 
 # --- who may do what ---------------------------------------------------------------------------
 
-def _rules(contract: Contract, field_name: str = "contract") -> MessageRules:
+def rules_of(contract: Contract, field_name: str = "contract") -> MessageRules:
+    """The contract's rules for messages; a contract without them records none (422)."""
     rules = message_rules(contract)
     if rules is None:
         raise field_error(field_name, f"合同「{contract.name}」没有约定留言答复规则，"
@@ -157,7 +158,7 @@ def enter_message(*, actor: User, contract: str, channel: str, kind: str,
     with named_in_body("contract"):
         held = find_contract(contract)
         require_member(actor, held)
-    rules = _rules(held)
+    rules = rules_of(held)
     require_act(actor, held, rules, "enter")
     received_at = as_aware(received_at)
     if kind not in KINDS:
@@ -220,7 +221,7 @@ def import_messages(*, actor: User, contract: str, data: bytes, filename: str,
     with named_in_body("contract"):
         held = find_contract(contract)
         require_member(actor, held)
-    rules = _rules(held)
+    rules = rules_of(held)
     require_act(actor, held, rules, "enter")
     try:
         parsed = parse_message_file(data, filename)
@@ -316,13 +317,13 @@ def require_step(message_id: int, actor: User, step: str) -> None:
     """Refuse before a request's body is read: a message that does not exist (404), of a
     contract the actor does not belong to (403), a step their role does not record (403)."""
     message = _message(message_id, actor)
-    require_act(actor, message.contract, _rules(message.contract), step)
+    require_act(actor, message.contract, rules_of(message.contract), step)
 
 
 def _step(message_id: int, actor: User, step: str) -> tuple[Message, MessageRules]:
     lock_for_writing()
     message = _message(message_id, actor, for_update=True)
-    rules = _rules(message.contract)
+    rules = rules_of(message.contract)
     require_act(actor, message.contract, rules, step)
     _refuse_repeated(message, step)
     _refuse_missing(message, rules, step)

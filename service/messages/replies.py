@@ -19,7 +19,7 @@ from service.errors import (
     field_error,
     named_in_body,
 )
-from service.messages.messages import _rules, require_act
+from service.messages.messages import require_act, rules_of
 from service.pagination import Page, paginate
 from service.transaction import lock_for_writing, reader, writer
 
@@ -45,7 +45,7 @@ def create_template(*, actor: User, contract: str, category: str, title: str, te
     with named_in_body("contract"):
         held = find_contract(contract)
         require_member(actor, held)
-    require_act(actor, held, _rules(held), "templates")
+    require_act(actor, held, rules_of(held), "templates")
     for name, value in (("category", category), ("title", title), ("text", text)):
         if not value.strip():
             raise field_error(name, "不能为空")
@@ -78,7 +78,7 @@ def create_faq(*, actor: User, contract: str, title: str, items: list[dict],
     with named_in_body("contract"):
         held = find_contract(contract)
         require_member(actor, held)
-    require_act(actor, held, _rules(held), "faq")
+    require_act(actor, held, rules_of(held), "faq")
     if not title.strip():
         raise field_error("title", "不能为空")
     named = {i for item in items for i in item.get("message_ids", [])}
