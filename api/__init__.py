@@ -108,6 +108,7 @@ def _register_blueprints(api: JsonApi) -> None:
         execution,
         health,
         jobs,
+        messages,
         metrics,
         registry,
         reports,
@@ -122,6 +123,7 @@ def _register_blueprints(api: JsonApi) -> None:
                       targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       content.blp, content.publications_blp, compliance.blp, metrics.blp,
+                      messages.blp, messages.templates_blp, messages.faqs_blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

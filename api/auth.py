@@ -25,7 +25,8 @@ COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_w
 # belongs to the contract. The district's promotion data stays out of reach by default.
 CONTENT_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT}
 CONTENT_BLUEPRINTS = {"contracts", "calendar", "channels", "themes", "content",
-                      "publications", "compliance", "metrics"}
+                      "publications", "compliance", "metrics", "messages", "reply_templates",
+                      "faqs"}
 
 
 def authenticate_request() -> None:

@@ -3,17 +3,9 @@ their community (code or name), name, phone, and optionally a username and e-mai
 the same limits as the user-count file; problems of a row are listed, not raised."""
 
 from dataclasses import dataclass
-from itertools import chain, islice
 
-from exports.user_count_file import (
-    HEADER_SEARCH_ROWS,
-    FileLimitError,
-    RowError,
-    UnreadableFileError,
-    clean_text,
-    header_text,
-    read_rows,
-)
+from exports.table_file import read_table
+from exports.user_count_file import RowError, clean_text
 
 # Several people for each of the district's 263 communities (each row's password is hashed
 # in the request: the limit keeps it to seconds).
@@ -27,10 +19,6 @@ COLUMNS = {
     "username": ["用户名", "账号", "登录名"],
     "email": ["邮箱", "电子邮箱", "电子邮件", "email", "e-mail"],
 }
-_COLUMN_OF = {header_text(name).lower(): key for key, names in COLUMNS.items()
-              for name in names}
-
-
 @dataclass(frozen=True)
 class AccountRow:
     row: int  # 1-based, as a person sees it in Excel
@@ -49,40 +37,21 @@ class ParsedAccounts:
     errors: list[RowError]
 
 
-def _find_header(rows: list) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(rows):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            key = _COLUMN_OF.get(header_text(cell).lower())
-            if key and key not in columns:
-                columns[key] = position
-        if ("community" in columns or "community_code" in columns) and "name" in columns:
-            return index, columns
-    raise UnreadableFileError("找不到表头：需要包含“社区”（或“社区编码”）和“姓名”列，"
-                              "可选“手机”“用户名”“邮箱”")
-
-
 def parse_account_file(data: bytes, filename: str) -> ParsedAccounts:
     """The rows of an account spreadsheet, cleaned (blank rows skipped)."""
-    rows = read_rows(data, filename)
-    top = list(islice(rows, HEADER_SEARCH_ROWS))
-    header_index, columns = _find_header(top)
-
-    def cell(row, key: str) -> str | None:
-        position = columns.get(key)
-        value = row[position] if position is not None and position < len(row) else None
-        return clean_text(value) or None
-
-    parsed, errors = [], []
-    for count, row in enumerate(chain(top[header_index + 1:], rows), start=1):
-        if count > MAX_ACCOUNT_ROWS:
-            raise FileLimitError(f"文件超过 {MAX_ACCOUNT_ROWS} 行数据的上限，未创建任何账号")
-        index = header_index + 1 + count
-        if all(clean_text(value) == "" for value in row):
-            continue
-        parsed.append(AccountRow(index, cell(row, "street"), cell(row, "community"),
-                                 cell(row, "community_code"), cell(row, "name"),
-                                 cell(row, "phone"), cell(row, "username"), cell(row, "email")))
-    if not parsed:
-        errors.append(RowError(None, None, "文件中没有数据行"))
+    table = read_table(
+        data, filename, columns=COLUMNS,
+        is_header=lambda found: bool(found & {"community", "community_code"})
+        and "name" in found,
+        header_message="找不到表头：需要包含“社区”（或“社区编码”）和“姓名”列，"
+                       "可选“手机”“用户名”“邮箱”",
+        max_rows=MAX_ACCOUNT_ROWS,
+        too_many_message=f"文件超过 {MAX_ACCOUNT_ROWS} 行数据的上限，未创建任何账号")
+    parsed = []
+    for line in table:
+        cell = {key: clean_text(value) or None for key, value in line.cells.items()}
+        parsed.append(AccountRow(line.row, cell.get("street"), cell.get("community"),
+                                 cell.get("community_code"), cell.get("name"),
+                                 cell.get("phone"), cell.get("username"), cell.get("email")))
+    errors = [] if parsed else [RowError(None, None, "文件中没有数据行")]
     return ParsedAccounts(parsed, errors)

@@ -15,6 +15,7 @@ from models.contract import (
 from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
+from models.message import Faq, Message, MessageEvent, ReplyTemplate
 from models.metrics import ChannelMetric, MetricImport, PublicationMetric
 from models.registry import (
     Article,
@@ -40,6 +41,10 @@ __all__ = [
     "DemoCommunity",
     "Delivery",
     "EmailSend",
+    "Faq",
+    "Message",
+    "MessageEvent",
+    "ReplyTemplate",
     "Event",
     "InteractionDay",
     "Job",

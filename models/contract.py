@@ -28,6 +28,10 @@ class Contract(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Contract-specific rules, e.g. which visits count and each street's share of a target.
     rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    # How its messages are answered (service/messages/rules.py): the working days a reply
+    # is due in, the steps each kind requires, who records each step, the platforms' own
+    # reply windows. Empty: no messages are recorded under it.
+    message_rules: Mapped[dict] = mapped_column(JSON, default=dict)
 
     targets: Mapped[list["ContractTarget"]] = relationship(
         back_populates="contract", order_by="ContractTarget.position",

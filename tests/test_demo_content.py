@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from models import (
     AuditEntry,
@@ -16,9 +17,13 @@ from models import (
     Contract,
     ContractMember,
     ContractObligation,
+    Faq,
+    Message,
+    MessageEvent,
     MetricImport,
     Publication,
     PublicationMetric,
+    ReplyTemplate,
     Theme,
     User,
     db,
@@ -29,6 +34,8 @@ from service.content.growth import growth_report
 from service.content.metrics import channel_series
 from service.content.review import version_sha256
 from service.content.themes import theme_status
+from service.messages import deadlines
+from service.messages.rules import message_rules
 
 KEY = "planning-media-2023"
 LEVELS = ["first", "second", "third", "fourth", "final"]
@@ -171,11 +178,13 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
     with app.app_context():
         made = _counts()
         made_metrics = _metric_counts()
+        made_messages = _message_counts()
     # Run twice, it adds nothing (as the 2022 year).
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with app.app_context():
         assert _counts() == made
         assert _metric_counts() == made_metrics
+        assert _message_counts() == made_messages
         contract = _contract()
         roles = _check_team(contract)
         _check_published_versions(contract, roles)
@@ -186,7 +195,7 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
         _check_compliance(contract, facts)
         _check_themes(contract)
         _check_metrics(contract)
-
+        _check_messages(contract)
 
 
 # --- channel metrics (issue #18 point 5) ------------------------------------------------------
@@ -233,3 +242,43 @@ def _check_metrics(contract: Contract) -> None:
     assert [m["period"] for m in months][0] == "2023-07" and len(months) == 12
     assert all(a["followers"] < b["followers"] for a, b in zip(months, months[1:],
                                                                  strict=False))
+
+
+# --- messages of the year (#18 point 5; service/demo/content_messages.py) ----------------------
+
+def _message_counts() -> tuple:
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Message, MessageEvent, ReplyTemplate, Faq))
+
+
+def _check_messages(contract: Contract) -> None:
+    """A year of messages, each due as the contract's calendar says, answered through the steps
+    its kind requires; some replied late, a few past WeChat's window, the breaches what the
+    reply times say; the last days' still open; the templates' use counted."""
+    rules = message_rules(contract)
+    held = db.session.scalars(select(Message).where(Message.contract_id == contract.id)
+                              .options(selectinload(Message.events))).all()
+    assert 600 <= len(held) <= 1200
+    assert {m.kind for m in held} == {"comment", "private_message", "inquiry"}
+    for message in held[::25]:
+        assert message.due_at == deadlines.due_at(contract, rules, message.received_at)
+    replied = [m for m in held if m.status == "replied"]
+    assert len(held) - 10 <= len(replied) < len(held)
+    for message in replied:
+        steps = [e.step for e in message.events]
+        assert steps[0] == "enter" and steps[-1] in ("reply", "breach")
+        assert all(step in steps for step in rules.requires[message.kind])
+        assert message.late == (message.replied_at > message.due_at)
+        assert message.window_missed == (message.window_closes_at is not None
+                                         and message.replied_at > message.window_closes_at)
+        assert ("breach" in steps) == (message.late or message.window_missed)
+    late = [m for m in replied if m.late]
+    missed = [m for m in replied if m.window_missed]
+    assert 10 <= len(late) <= 0.1 * len(replied)
+    assert len(missed) == 5 and all(m.channel == "wechat" and not m.late for m in missed)
+    assert any(m.window_first for m in held)
+    templates = db.session.scalars(select(ReplyTemplate).where(
+        ReplyTemplate.contract_id == contract.id)).all()
+    assert len(templates) == 5 and all(t.use_count > 0 for t in templates)
+    [faq] = db.session.scalars(select(Faq).where(Faq.contract_id == contract.id)).all()
+    assert faq.items and faq.content_id is None

@@ -18,6 +18,7 @@ from service.district.contract_members import (
     visible_contracts,
 )
 from service.errors import NotFoundError, field_error
+from service.messages.rules import checked_message_rules
 from service.transaction import reader, writer
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data" / "contracts"
@@ -161,6 +162,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
     content = checked_content(data)
     member_roles = checked_member_roles(data)
     review_chain = checked_review_chain(data)
+    message_rules = checked_message_rules(data)
     if activate is None:
         activate = content.activate is not False
     contract = db.session.scalar(select(Contract).where(Contract.key == data["key"]))
@@ -186,6 +188,7 @@ def load_contract(data: dict, *, activate: bool | None = None,
     apply_content(contract, content)
     contract.member_roles = member_roles
     contract.review_chain = review_chain
+    contract.message_rules = message_rules
     if activate:
         for other in db.session.scalars(select(Contract).where(Contract.key != data["key"])):
             other.active = False

@@ -165,6 +165,33 @@ def working_days(contract: Contract, start: date, end: date) -> list[date]:
     return [d.date for d in days_between(contract, start, end) if d.is_working_day]
 
 
+# How far past a day the next working day is looked for: the longest run of days off in the
+# State Council's notices is nine (Spring Festival with its weekends).
+NEXT_WORKING_DAY_SEARCH = 31
+
+
+def kind_beyond_term(contract: Contract, day: date, field: str = "date") -> str:
+    """The kind of any day: the contract's frozen calendar within its term, the package's
+    beyond it (a deadline may fall after the term's last day); a day nobody knows is refused,
+    naming `field`."""
+    if contract.start_date <= day <= contract.end_date:
+        return days_between(contract, day, day, fields=(field, field))[0].kind
+    known = official_day(day)
+    if known is None:
+        raise _refusal(field, _unknown_message(day))
+    return known[0]
+
+
+def next_working_day(contract: Contract, day: date, field: str = "date") -> date:
+    """The first working day after `day` on the contract's calendar (adjusted working days,
+    调休, included)."""
+    for offset in range(1, NEXT_WORKING_DAY_SEARCH + 1):
+        candidate = day + timedelta(days=offset)
+        if kind_beyond_term(contract, candidate, field) in WORKING_KINDS:
+            return candidate
+    raise _refusal(field, f"{day.isoformat()} 之后 {NEXT_WORKING_DAY_SEARCH} 天内没有工作日")
+
+
 def contract_by_key(key: str | None) -> Contract:
     """The contract named (a key nobody loaded is a fault of the `contract` parameter), or
     the one in force when none is."""

@@ -37,7 +37,7 @@ WRITTEN_ON_REFUSAL = {"login_attempts"}
 NOT_JSON = {("post", "/api/v1/user-counts/import"), ("post", "/api/v1/contracts"),
             ("post", "/api/v1/users/community-import"),
             ("post", "/api/v1/channel-metrics/import"),
-            ("post", "/api/v1/publication-metrics/import")}
+            ("post", "/api/v1/publication-metrics/import"), ("post", "/api/v1/messages/import")}
 
 RECORDS = {
     "trainings": {"date": "2022-05-10", "title": "平台使用培训", "street_codes": [XICHANG],
@@ -135,6 +135,26 @@ def valid_bodies(n: int) -> dict:
             "shares": 2, "interactions": 4},
         ("put", "/api/v1/publications/{publication_id}/metrics/{date}"): {
             "reads": 10 + n, "shares": 1, "likes": 2},
+        # Messages of the 2023 contract, entered and answered by an admin (who never
+        # approves: those are refused, as a reply before the approval it needs).
+        ("post", "/api/v1/messages"): {
+            "contract": "planning-media-2023", "channel": "weibo", "kind": "comment",
+            "received_at": "2023-09-28T10:00:00+08:00", "handle": f"网友{n}", "text": "留言",
+            "category": "不动产登记", "external_id": f"wb-{n}"},
+        ("post", "/api/v1/messages/{message_id}/route"): {"department": "不动产登记处",
+                                                          "note": "请答复"},
+        ("post", "/api/v1/messages/{message_id}/answer"): {"text": f"答复{n}"},
+        ("post", "/api/v1/messages/{message_id}/approve"): {"text": "同意", "note": "可"},
+        ("post", "/api/v1/messages/{message_id}/reply"): {
+            "text": "您好", "replied_at": "2023-09-28T11:00:00+08:00"},
+        ("post", "/api/v1/reply-templates"): {
+            "contract": "planning-media-2023", "category": "不动产登记", "title": f"口径{n}",
+            "text": "您好，请到政务服务中心办理。"},
+        ("post", "/api/v1/faqs"): {
+            "contract": "planning-media-2023", "title": f"问题集锦{n}",
+            "items": [{"question": "在哪里办理？", "answer": "政务服务中心。"}]},
+        ("post", "/api/v1/faqs/{faq_id}/publish"): {"channels": ["wechat"],
+                                                    "column": "不动产登记"},
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -217,7 +237,7 @@ def resources(app, client, admin_headers, make_user):
     # Made before any text is tried: the text tried may take every free unique value.
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
                    "/api/v1/channels", "/api/v1/themes",
-                   "/api/v1/content",
+                   "/api/v1/content", "/api/v1/messages", "/api/v1/faqs",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
