@@ -6,19 +6,14 @@ is the caller's job; problems of a row are listed, not raised."""
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, islice
 
+from exports.table_file import read_table
 from exports.user_count_file import (
-    HEADER_SEARCH_ROWS,
     MAX_ROWS,
-    FileLimitError,
     RowError,
-    UnreadableFileError,
     clean_text,
-    header_text,
     parse_count,
     parse_date,
-    read_rows,
     shown,
 )
 
@@ -89,20 +84,6 @@ class ParsedMetrics:
     errors: list[RowError]
 
 
-def _find_header(rows: list, kind: MetricFileKind) -> tuple[int, dict[str, int]]:
-    column_of = {header_text(name).lower(): key for key, names in kind.columns.items()
-                 for name in names}
-    for index, row in enumerate(rows):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            key = column_of.get(header_text(cell).lower())
-            if key and key not in columns:
-                columns[key] = position
-        if all(any(key in columns for key in keys) for keys in kind.header_needs):
-            return index, columns
-    raise UnreadableFileError(kind.header_message)
-
-
 def _day(value, row: int, errors: list[RowError]) -> date | None:
     if clean_text(value) == "":
         errors.append(RowError(row, "日期", "缺少日期"))
@@ -116,29 +97,23 @@ def _day(value, row: int, errors: list[RowError]) -> date | None:
 def parse_metric_file(data: bytes, filename: str, kind: MetricFileKind) -> ParsedMetrics:
     """The rows of a statistics export, cleaned. Every figure the kind names must be there
     in every row (a missing column is a missing value): a snapshot is whole or not stored."""
-    rows = read_rows(data, filename)
-    top = list(islice(rows, HEADER_SEARCH_ROWS))
-    header_index, columns = _find_header(top, kind)
-
-    def cell(row, key: str):
-        position = columns.get(key)
-        return row[position] if position is not None and position < len(row) else None
-
+    table = read_table(
+        data, filename, columns=kind.columns,
+        is_header=lambda found: all(any(key in found for key in keys)
+                                    for keys in kind.header_needs),
+        header_message=kind.header_message, max_rows=MAX_ROWS,
+        too_many_message=f"文件超过 {MAX_ROWS} 行数据（含空行）的上限，未导入任何数据")
     parsed, errors = [], []
-    for count, row in enumerate(chain(top[header_index + 1:], rows), start=1):
-        if count > MAX_ROWS:
-            raise FileLimitError(f"文件超过 {MAX_ROWS} 行数据（含空行）的上限，未导入任何数据")
-        index = header_index + 1 + count
-        if all(clean_text(value) == "" for value in row):
-            continue
-        day = _day(cell(row, "day"), index, errors)
+    for line in table:
+        cell = line.cells.get
+        day = _day(cell("day"), line.row, errors)
         figures = {}
         for key in kind.figures:
-            figures[key], reason = parse_count(cell(row, key))
+            figures[key], reason = parse_count(cell(key))
             if reason:
-                errors.append(RowError(index, kind.labels[key], reason))
-        texts = {key: clean_text(cell(row, key)) or None for key in kind.texts}
-        parsed.append(MetricRow(index, day, texts, figures))
+                errors.append(RowError(line.row, kind.labels[key], reason))
+        texts = {key: clean_text(cell(key)) or None for key in kind.texts}
+        parsed.append(MetricRow(line.row, day, texts, figures))
     if not parsed:
         errors.append(RowError(None, None, "文件中没有数据行"))
     return ParsedMetrics(parsed, errors)

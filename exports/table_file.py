@@ -11,9 +11,9 @@ from exports.user_count_file import (
     HEADER_SEARCH_ROWS,
     FileLimitError,
     UnreadableFileError,
-    _header_text,
-    _read_rows,
     clean_text,
+    header_text,
+    read_rows,
 )
 
 
@@ -28,7 +28,7 @@ def _find_header(rows: list, column_of: dict[str, str],
     for index, row in enumerate(rows):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
-            key = column_of.get(_header_text(cell).lower())
+            key = column_of.get(header_text(cell).lower())
             if key and key not in columns:
                 columns[key] = position
         if is_header(set(columns)):
@@ -43,9 +43,9 @@ def read_table(data: bytes, filename: str, *, columns: dict[str, list[str]],
     columns (`columns`: key → the names a header may give it) satisfy `is_header`. Refused
     (UnreadableFileError, FileLimitError, with the messages given) without a header or past
     `max_rows` rows, as soon as the next row is read."""
-    column_of = {_header_text(name).lower(): key for key, names in columns.items()
+    column_of = {header_text(name).lower(): key for key, names in columns.items()
                  for name in names}
-    rows = _read_rows(data, filename)
+    rows = read_rows(data, filename)
     top = list(islice(rows, HEADER_SEARCH_ROWS))
     try:
         header_index, positions = _find_header(top, column_of, is_header)
