@@ -182,7 +182,7 @@ def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[Con
     if not failed_before:  # issued once: a failed rendering is made again, not re-issued
         report.status = ContentReportStatus.ISSUED
         report.issued_by_id, report.issued_at = actor.id, now or now_utc()
-    report.job_id = job.id
+    report.job = job  # the relationship, not only the id: the answer shows the new job
     return report, job
 
 

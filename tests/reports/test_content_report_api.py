@@ -140,6 +140,11 @@ def made_report(client, team, dataset, tmp_path, lessons, plan):  # noqa: F811
         answer = client.get(f"{URL}/{report['id']}.{fmt}", headers=team["reader"])
         assert answer.status_code == 200, (fmt, answer.get_json())
         files[fmt] = answer.data
+    pdf = client.get(f"{URL}/{report['id']}.pdf", headers=team["reader"])
+    # Only where LibreOffice can load Word documents (with Writer) is there a PDF: that it
+    # converts is the proof that LibreOffice opens the document.
+    assert (pdf.status_code == 200 and pdf.data.startswith(b"%PDF")) or (
+        pdf.status_code == 404 and "没有 PDF 版本" in pdf.get_json()["message"])
     (tmp_path / "r.docx").write_bytes(files["docx"])
     return report, Document(str(tmp_path / "r.docx")), load_workbook(io.BytesIO(files["xlsx"])), \
         json.loads(files["json"])
@@ -326,6 +331,8 @@ def test_a_report_is_made_once_and_never_issued_with_a_section_empty(client, tea
     sections(client, team["lead"], report["id"], lessons="写了", plan="计划")
     issued = client.post(f"{URL}/{report['id']}/issue", headers=team["lead"])
     assert issued.status_code == 202 and issued.get_json()["issued_by"] == "lead"
+    assert issued.get_json()["job"]["status"] == "queued"
+    assert issued.get_json()["job"]["kind_label"] == "新媒体运营数据分析报告"
     # No consumer runs here: the files are still being made.
     waiting = client.get(f"{URL}/{report['id']}.xlsx", headers=team["reader"])
     assert waiting.status_code == 409 and "正在生成" in waiting.get_json()["message"]
