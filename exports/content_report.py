@@ -32,6 +32,9 @@ CONVERSION_NOTE = ("转化率 = 本期新增关注 ÷ 本期阅读量（平台�
 SIMILAR_NOTE = ("同类内容：同一内容类型（文章、转发、一图读懂、海报、视频、互动产品）的发布。"
                 "阅读量为本期发布的各条内容截至期末最近一次统计的累计阅读量之和；上期同类内容"
                 "为上一{period}发布的同类内容截至上期末的累计阅读量，两者口径相同、可以比较。")
+OBLIGATIONS_NOTE = ("与本期有交集的各个考核周期（日、周、月、季度、年度、合同期）分别计数：达标、"
+                    "未达标、尚未结束；渠道为“—”的义务按其所指各渠道合计。逐期明细见合规统计"
+                    "（GET /api/v1/compliance）。")
 SOURCES_NOTE = ("新增关注的来源渠道：目前导入的平台统计数据不含关注来源，本报告暂不列出；"
                 "平台导出提供后补充。")
 USERS_NOTE = ("期初、期末累计关注为各渠道在期初前一日、期末当日（或之前最近一次）统计的关注人数；"
@@ -89,6 +92,20 @@ class KindContent:
 
 
 @dataclass(frozen=True)
+class ObligationLine:
+    """② An obligation of the contract (on one channel, for a per-channel one) over the
+    periods of it that overlap the report's, as GET /compliance summarizes it."""
+
+    name: str
+    channel: str  # the platform's name, or — for the obligation's channels together
+    periods: int
+    met: int
+    short: int
+    pending: int
+    short_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class WrittenSection:
     title: str
     text: str
@@ -108,6 +125,7 @@ class ContentReportData:
     users: list[ChannelUsers]
     channels: list[ChannelContent]
     kinds: list[KindContent]
+    obligations: list[ObligationLine]
     lessons: WrittenSection
     plan: WrittenSection
     written_by: str
@@ -135,6 +153,8 @@ USER_HEAD = ["渠道", "期初累计关注", "新增关注", "取消关注", "�
 CHANNEL_HEAD = ["渠道", "阅读量", "分享量", "新增关注", "转化率", "上期阅读量"]
 KIND_HEAD = ["内容类型", "本期发布", "本期阅读量", "本期分享量", "篇均阅读", "上期同类发布",
              "上期同类阅读量", "阅读量变化"]
+OBLIGATION_HEAD = ["发布义务", "渠道", "考核周期数", "达标", "未达标", "尚未结束",
+                   "未达标的周期"]
 TOTAL = "合计"
 
 
@@ -165,6 +185,12 @@ def kind_rows(report: ContentReportData) -> list[list[Cell]]:
     return [[(k.label, "text"), (k.publications, "int"), (k.reads, "int"), (k.shares, "int"),
              (k.reads_each, "decimal"), (k.previous_publications, "int"),
              (k.previous_reads, "int"), (k.change, "pct")] for k in report.kinds]
+
+
+def obligation_rows(report: ContentReportData) -> list[list[Cell]]:
+    return [[(o.name, "text"), (o.channel, "text"), (o.periods, "int"), (o.met, "int"),
+             (o.short, "int"), (o.pending, "int"), ("、".join(o.short_labels) or "—", "text")]
+            for o in report.obligations]
 
 
 def _previous_text(report: ContentReportData) -> str:
@@ -224,6 +250,9 @@ def render_content_report_docx(report: ContentReportData) -> bytes:
     document.add_heading("同类内容的阅读与比较", level=2)
     add_table(document, KIND_HEAD, kind_rows(report), empty="本期没有发布记录。")
     document.add_paragraph(SIMILAR_NOTE.format(period=report.period_word))
+    document.add_heading("发布义务完成情况", level=2)
+    add_table(document, OBLIGATION_HEAD, obligation_rows(report), empty="本期没有发布义务。")
+    document.add_paragraph(OBLIGATIONS_NOTE)
 
     for number, section in (("三", report.lessons), ("四", report.plan)):
         document.add_heading(f"{number}、{section.title}", level=1)
@@ -248,6 +277,8 @@ def render_content_report_xlsx(report: ContentReportData) -> bytes:
               channel_rows(report), [CONVERSION_NOTE, _previous_text(report)])
     add_sheet(workbook, "同类内容", f"同类内容的阅读与比较{caption}", KIND_HEAD,
               kind_rows(report), [SIMILAR_NOTE.format(period=report.period_word)])
+    add_sheet(workbook, "发布义务", f"发布义务完成情况{caption}", OBLIGATION_HEAD,
+              obligation_rows(report), [OBLIGATIONS_NOTE])
     add_sheet(workbook, "经验与计划", f"经验总结与下期计划{caption}", ["部分", "内容"],
               [[(s.title, "text"), (s.text, "text")] for s in (report.lessons, report.plan)])
     return workbook_bytes(workbook)

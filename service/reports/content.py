@@ -20,6 +20,7 @@ from exports.content_report import (
     ChannelUsers,
     ContentReportData,
     KindContent,
+    ObligationLine,
     WrittenSection,
     render_content_report_docx,
     render_content_report_xlsx,
@@ -41,6 +42,7 @@ from models import (
 )
 from service.clock import now_utc
 from service.content.compliance import Period, periods_overlapping
+from service.content.compliance_report import compliance_report
 from service.content.metrics import latest_publication_metrics, series_points
 from service.content.review import KINDS
 from service.district.contract_members import (
@@ -269,6 +271,17 @@ def _kinds(contract: Contract, period: Period, previous: Period | None) -> list[
     return rows
 
 
+def _obligations(report: ContentReport, period: Period,
+                 platforms: dict[str, str]) -> list[ObligationLine]:
+    """The compliance summary of the period, as GET /compliance answers it for the same days
+    to the report's issuer (a member, on whose behalf the report is made)."""
+    summary = compliance_report(report.issued_by, contract=report.contract.key,
+                                start=period.start, end=period.end).summary
+    return [ObligationLine(s.name, platforms.get(s.channel, s.channel) if s.channel
+                           else "—", s.periods, s.met, s.short, s.pending,
+                           s.short_labels) for s in summary]
+
+
 @reader
 def gather_content_report(report_id: int) -> ContentReportData:
     """Every figure of the report, read in one transaction."""
@@ -291,6 +304,7 @@ def gather_content_report(report_id: int) -> ContentReportData:
         contract.name, contract.client, contract.contractor or "", report.kind, period.label,
         period.start, period.end, previous.label if previous else None, now_utc(), users,
         content, _kinds(contract, period, previous),
+        _obligations(report, period, {c.key: c.platform for c in channels}),
         WrittenSection(SECTION_TITLES["lessons"], report.lessons),
         WrittenSection(SECTION_TITLES["plan"], report.plan), writer_name, report.sections_at)
 

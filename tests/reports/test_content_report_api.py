@@ -159,7 +159,7 @@ def test_every_number_of_a_monthly_report_is_the_api_s_and_an_independent_count(
     assert document.paragraphs[0].text == "新媒体运营月度数据分析报告（2023-10）"
     assert [f["name"] for f in manifest["files"]][:2] == [
         "新媒体运营月度数据分析报告_2023-10.docx", "新媒体运营月度数据分析报告_2023-10.xlsx"]
-    users_table, channels_table, kinds_table = document.tables
+    users_table, channels_table, kinds_table, obligations_table = document.tables
     users_doc, users_book = table_rows(users_table), sheet_rows(book, "用户情况")
     content_doc, content_book = table_rows(channels_table), sheet_rows(book, "各渠道内容")
     totals = {"new": 0, "gone": 0, "end": 0, "reads": 0, "shares": 0, "previous": 0}
@@ -232,6 +232,18 @@ def test_every_number_of_a_monthly_report_is_the_api_s_and_an_independent_count(
                       and "2023-10-01" <= i["published_on"] <= "2023-10-31"}
     assert sum(i["reads"] for i in october_latest.values()) == 430 + 5_100
     assert {i["kind"] for i in october_latest.values()} == {"article", "video"}
+
+    # The obligations of the month as GET /compliance summarizes the same days.
+    compliance = client.get(f"/api/v1/compliance?contract={CONTENT}&from=2023-10-01"
+                            "&to=2023-10-31", headers=team["reader"]).get_json()["summary"]
+    sheet = book["发布义务"]
+    values = [r for r in sheet.iter_rows(values_only=True)][3:]
+    assert values == [(s["name"], PLATFORMS[s["channel"]] if s["channel"] else "—",
+                       s["periods"], s["met"], s["short"], s["pending"],
+                       "、".join(s["short_periods"]) or "—") for s in compliance]
+    assert [[c.text for c in row.cells] for row in obligations_table.rows[1:]] == [
+        [v if isinstance(v, str) else as_text(v, "int") for v in row] for row in values]
+    assert sum(s["short"] for s in compliance) > 0  # a thin month: floors fall short
 
     # ③ and ④ as the team wrote them: text, never a field or a formula.
     body = [p.text for p in document.paragraphs]
