@@ -6,10 +6,10 @@ from flask import send_file
 from api.auth import contract_workers, current_user
 from api.blueprint import Blueprint
 from api.compliance import contract_readers
+from api.schemas.common import page_of
 from api.schemas.content_reports import (
     ContentReportArgs,
     ContentReportCreateSchema,
-    ContentReportListSchema,
     ContentReportSchema,
     SectionsSchema,
 )
@@ -34,10 +34,10 @@ def create_report(data):
 @blp.route("")
 @contract_readers
 @blp.arguments(ContentReportArgs, location="query")
-@blp.response(200, ContentReportListSchema)
+@blp.response(200, page_of(ContentReportSchema))
 def list_reports(args):
-    """A contract's reports (its members)."""
-    return {"items": content.list_reports(current_user(), **args)}
+    """A contract's reports, by period (its members)."""
+    return content.list_reports(current_user(), **args)
 
 
 @blp.route("/<id:report_id>")

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.schemas.common import Strict
+from api.schemas.common import PageArgs, Strict
 from api.schemas.contracts import CONTRACT_KEY
 from api.schemas.jobs import JobSchema
 from service.reports.content import PERIOD_KINDS
@@ -22,7 +22,7 @@ class ContentReportCreateSchema(Strict):
                        "(quarters are counted from the contract's start, as compliance does)"})
 
 
-class ContentReportArgs(Strict):
+class ContentReportArgs(PageArgs):
     contract = fields.String(required=True, validate=CONTRACT_KEY)
 
 
@@ -56,6 +56,3 @@ class ContentReportSchema(ma.Schema):
     job = fields.Nested(JobSchema, allow_none=True,
                         metadata={"description": "The job making the issued report's files"})
 
-
-class ContentReportListSchema(ma.Schema):
-    items = fields.List(fields.Nested(ContentReportSchema))

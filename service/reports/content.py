@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from exports.content_report import (
     ChannelContent,
@@ -54,6 +55,7 @@ from service.district.contracts import find_contract
 from service.errors import ConflictError, NotFoundError, field_error, named_in_body
 from service.jobs import records
 from service.jobs.queue import step
+from service.pagination import Page, paginate
 from service.reports.effect import FORMATS, enqueue
 from service.transaction import conflicts_as, reader, writer
 
@@ -136,13 +138,14 @@ def create_report(*, actor: User, contract: str, kind: str, period: str,
 
 
 @reader
-def list_reports(viewer: User, *, contract: str) -> list[ContentReport]:
+def list_reports(viewer: User, *, contract: str, page: int = 1, per_page: int = 50) -> Page:
     """A contract's reports, by period then kind."""
     held = find_contract(contract)
     require_member(viewer, held)
-    return list(db.session.scalars(
-        select(ContentReport).where(ContentReport.contract_id == held.id)
-        .order_by(ContentReport.period_start, ContentReport.kind, ContentReport.id)))
+    return paginate(select(ContentReport).where(ContentReport.contract_id == held.id)
+                    .options(selectinload(ContentReport.job))
+                    .order_by(ContentReport.period_start, ContentReport.kind,
+                              ContentReport.id), page, per_page)
 
 
 @reader
@@ -271,21 +274,23 @@ def _kinds(contract: Contract, period: Period, previous: Period | None) -> list[
     return rows
 
 
-def _obligations(report: ContentReport, period: Period,
-                 platforms: dict[str, str]) -> list[ObligationLine]:
+def _obligations(report: ContentReport, period: Period, platforms: dict[str, str],
+                 asker: User) -> list[ObligationLine]:
     """The compliance summary of the period, as GET /compliance answers it for the same days
-    to the report's issuer (a member, on whose behalf the report is made)."""
-    summary = compliance_report(report.issued_by, contract=report.contract.key,
-                                start=period.start, end=period.end).summary
+    to whoever asked for the files (a member when they asked)."""
+    summary = compliance_report(asker, contract=report.contract.key, start=period.start,
+                                end=period.end).summary
     return [ObligationLine(s.name, platforms.get(s.channel, s.channel) if s.channel
                            else "—", s.periods, s.met, s.short, s.pending,
                            s.short_labels) for s in summary]
 
 
 @reader
-def gather_content_report(report_id: int) -> ContentReportData:
-    """Every figure of the report, read in one transaction."""
+def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
+    """Every figure of the report, read in one transaction, for the member who asked for its
+    files (the one who issued it, or issued it again after a failed rendering)."""
     report = db.session.get(ContentReport, report_id)
+    asker = db.session.get(User, asker_id)
     contract = report.contract
     period, previous = report_period(contract, report.kind, report.period)
     channels = _channels(contract)
@@ -304,7 +309,7 @@ def gather_content_report(report_id: int) -> ContentReportData:
         contract.name, contract.client, contract.contractor or "", report.kind, period.label,
         period.start, period.end, previous.label if previous else None, now_utc(), users,
         content, _kinds(contract, period, previous),
-        _obligations(report, period, {c.key: c.platform for c in channels}),
+        _obligations(report, period, {c.key: c.platform for c in channels}, asker),
         WrittenSection(SECTION_TITLES["lessons"], report.lessons),
         WrittenSection(SECTION_TITLES["plan"], report.plan), writer_name, report.sections_at)
 
@@ -316,11 +321,11 @@ def file_stem(report: ContentReport | ContentReportData) -> str:
     return f"新媒体运营{kind}数据分析报告_{report.period.replace('/', '-')}"
 
 
-def write_content_report(report_id: int, out_dir: Path) -> list[Path]:
+def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
     """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
     them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
     outside any transaction."""
-    data = gather_content_report(report_id)
+    data = gather_content_report(report_id, asker_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / file_stem(data)
     document, workbook = stem.with_suffix(".docx"), stem.with_suffix(".xlsx")
@@ -342,7 +347,7 @@ def make_content_report(job_id: int) -> None:
     if job is None:
         return
     directory = Path(current_app.config["REPORTS_DIR"]) / "content" / f"job-{job_id}"
-    files = write_content_report(int(job.subject), directory)
+    files = write_content_report(int(job.subject), job.requested_by_id, directory)
     records.finish(job_id, {"directory": str(directory), "files": [f.name for f in files]})
 
 

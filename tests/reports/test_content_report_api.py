@@ -13,10 +13,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from exports.document import as_text
+from service.jobs import records
 from tests.api.test_channel_metrics import channel_id, csv_of, growing_rows, series, upload
 from tests.api.test_compliance_api import make_piece
 from tests.api.test_content_review import CONTENT, publish
 from tests.api.test_content_review import team as team  # noqa: F401 (the fixture)
+from tests.conftest import running_consumer
 from tests.jobs.test_queue import wait_for
 
 URL = "/api/v1/reports/content"
@@ -321,6 +323,7 @@ def test_who_may_create_write_issue_and_read(client, team, make_user, auth_heade
     assert client.get(f"{URL}/{report['id']}.docx", headers=liaison).status_code == 403
     listed = client.get(f"{URL}?contract={CONTENT}", headers=team["editor"])
     assert [r["period"] for r in listed.get_json()["items"]] == ["2023-10"]
+    assert (listed.get_json()["total"], listed.get_json()["per_page"]) == (1, 50)
     assert client.get(f"{URL}/{report['id']}", headers=team["approver"]).status_code == 200
 
 
@@ -354,6 +357,27 @@ def test_a_report_is_made_once_and_never_issued_with_a_section_empty(client, tea
     assert twice.status_code == 409
     kept = client.get(f"{URL}/{report['id']}", headers=team["lead"]).get_json()
     assert (kept["lessons"], kept["plan"], kept["status"]) == ("写了", "计划", "issued")
+
+
+def test_a_failed_rendering_is_made_again_by_issuing_again(app, client, team):  # noqa: F811
+    report = report_request(client, team["lead"]).get_json()
+    sections(client, team["lead"], report["id"])
+    first = client.post(f"{URL}/{report['id']}/issue", headers=team["lead"]).get_json()
+    with app.app_context():  # what a consumer records when the rendering gives up
+        records.fail(first["job"]["id"], "磁盘已满")
+    failed = client.get(f"{URL}/{report['id']}.docx", headers=team["reader"])
+    assert failed.status_code == 409 and "生成失败：磁盘已满" in failed.get_json()["message"]
+    with running_consumer(app):
+        again = client.post(f"{URL}/{report['id']}/issue", headers=team["admin"])
+        assert again.status_code == 202, again.get_json()
+        assert again.get_json()["job"]["id"] != first["job"]["id"]
+        done = wait_for(client, team["lead"], f"{URL}/{report['id']}",
+                        lambda body: body["job"]["status"] in ("done", "failed"))
+    assert done["job"]["status"] == "done", done["job"]
+    # Still the report the lead issued then, now with its files.
+    assert (done["issued_by"], done["issued_at"]) == ("lead", first["issued_at"])
+    assert client.get(f"{URL}/{report['id']}.xlsx", headers=team["reader"]).status_code == 200
+    assert client.post(f"{URL}/{report['id']}/issue", headers=team["lead"]).status_code == 409
 
 
 @pytest.mark.parametrize(("body", "field"), [
