@@ -57,7 +57,7 @@ from service.jobs import records
 from service.jobs.queue import step
 from service.pagination import Page, paginate
 from service.reports.effect import FORMATS, enqueue
-from service.transaction import conflicts_as, reader, writer
+from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 JOB_KIND = "content_report"
 STEP = "content_report.make"
@@ -113,6 +113,16 @@ def _report(report_id: int, viewer: User) -> ContentReport:
     return report
 
 
+def _report_to_change(report_id: int, actor: User) -> ContentReport:
+    """The report, read again under the write lock (SQLite) or its row lock (PostgreSQL) once
+    the actor's role is checked: two leads writing or issuing at once act one after the other, and
+    nothing is written to a report issued meanwhile."""
+    require_contract_role(actor, _report(report_id, actor).contract, *REPORT_WRITERS)
+    lock_for_writing()
+    return db.session.get(ContentReport, report_id, with_for_update=True,
+                          populate_existing=True)
+
+
 def _refuse_if_issued(report: ContentReport) -> None:
     if report.status == ContentReportStatus.ISSUED:
         raise ConflictError("该报告已签发，不能再修改")
@@ -158,8 +168,7 @@ def get_report(viewer: User, report_id: int) -> ContentReport:
 def write_sections(*, actor: User, report_id: int, lessons: str, plan: str,
                    now: datetime | None = None) -> ContentReport:
     """The team's sections ③ and ④ (admins, the editors' lead), until the report is issued."""
-    report = _report(report_id, actor)
-    require_contract_role(actor, report.contract, *REPORT_WRITERS)
+    report = _report_to_change(report_id, actor)
     _refuse_if_issued(report)
     report.lessons, report.plan = lessons, plan
     report.sections_by_id, report.sections_at = actor.id, now or now_utc()
@@ -172,8 +181,7 @@ def _empty_sections(report: ContentReport) -> list[str]:
 
 @writer
 def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[ContentReport, Job]:
-    report = _report(report_id, actor)
-    require_contract_role(actor, report.contract, *REPORT_WRITERS)
+    report = _report_to_change(report_id, actor)
     failed_before = report.job is not None and report.job.status == JobStatus.FAILED
     if not failed_before:
         _refuse_if_issued(report)
