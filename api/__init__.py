@@ -102,6 +102,7 @@ def _register_blueprints(api: JsonApi) -> None:
         community,
         compliance,
         content,
+        content_reports,
         contracts,
         district,
         effect,
@@ -123,7 +124,7 @@ def _register_blueprints(api: JsonApi) -> None:
                       targets.blp, contracts.blp, calendar.blp, channels.blp, themes.blp,
                       reports.blp, effect.blp, execution.blp, jobs.blp, community.blp,
                       content.blp, content.publications_blp, compliance.blp, metrics.blp,
-                      messages.blp, messages.templates_blp, messages.faqs_blp,
+                      messages.blp, messages.templates_blp, messages.faqs_blp, content_reports.blp,
                       *registry.blueprints()):
         api.register_blueprint(blueprint)
 

@@ -26,7 +26,7 @@ COMMUNITY_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT, "reports.community_w
 CONTENT_ENDPOINTS = {"auth.me", PASSWORD_CHANGE_ENDPOINT}
 CONTENT_BLUEPRINTS = {"contracts", "calendar", "channels", "themes", "content",
                       "publications", "compliance", "metrics", "messages", "reply_templates",
-                      "faqs"}
+                      "faqs", "content_reports"}
 
 
 def authenticate_request() -> None:

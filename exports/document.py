@@ -3,7 +3,9 @@ in Word and kept a number in the workbook, an A4 Chinese Word document with page
 table of contents, its tables, and a workbook sheet of a table. User text goes into a document
 as text runs and into a workbook through write_cell, never as a field or a formula."""
 
+import hashlib
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -164,3 +166,39 @@ def add_sheet(workbook, title: str, caption: str, head: list[str], rows: list[li
     for column in range(1, len(head) + 1):
         sheet.column_dimensions[sheet.cell(row=head_row, column=column).column_letter].width = 18
     sheet.freeze_panes = sheet.cell(row=head_row + 1, column=1)
+
+
+# ---------------------------------------------------------------- charts
+
+def pyplot():
+    """matplotlib's pyplot drawing off-screen, with the Chinese font where installed."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if CJK_FONT_FILE.exists() and CJK_FONT not in known:
+        font_manager.fontManager.addfont(str(CJK_FONT_FILE))
+    plt.rcParams["font.sans-serif"] = [CJK_FONT, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def chart_png(figure) -> bytes:
+    """A figure as PNG bytes for a document."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    figure.clf()
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the files' manifest
+
+def files_manifest(heading: dict, files: list[Path]) -> bytes:
+    """Every file of a report with its size and SHA-256, under what the report is (`heading`),
+    so the client can check later that what they accepted is what they hold."""
+    return json.dumps({
+        **heading,
+        "files": [{"name": f.name, "bytes": f.stat().st_size,
+                   "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files],
+    }, ensure_ascii=False, indent=2).encode("utf-8")

@@ -12,14 +12,14 @@ from openpyxl import Workbook
 
 from exports.cells import writable_text
 from exports.document import (
-    CJK_FONT,
-    CJK_FONT_FILE,
     Cell,
     add_sheet,
     add_table,
     as_text,
+    chart_png,
     document_bytes,
     new_document,
+    pyplot,
     target_value,
     workbook_bytes,
 )
@@ -177,28 +177,8 @@ CONTENT_HEAD = ["月份", "公众号文章", "专题", "平台互动量"]
 
 # ---------------------------------------------------------------- charts
 
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    if CJK_FONT_FILE.exists() and CJK_FONT not in known:
-        font_manager.fontManager.addfont(str(CJK_FONT_FILE))
-    plt.rcParams["font.sans-serif"] = [CJK_FONT, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    return plt
-
-
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    figure.clf()
-    return buffer.getvalue()
-
-
 def street_chart(report: EffectReport) -> bytes:
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(7, 3.6))
     names = [s.name.removesuffix("街道") for s in report.streets]
     axes.bar(names, [s.growth for s in report.streets], color="#2f5597", label="本期新增")
@@ -208,13 +188,13 @@ def street_chart(report: EffectReport) -> bytes:
     axes.set_title(f"各街道新增实名认证用户（{report.period.label}）")
     axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     axes.legend()
-    data = _png(figure)
+    data = chart_png(figure)
     plt.close(figure)
     return data
 
 
 def effect_chart(report: EffectReport) -> bytes:
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6, 3))
     kinds = [e.kind for e in report.effects]
     positions = range(len(kinds))
@@ -226,7 +206,7 @@ def effect_chart(report: EffectReport) -> bytes:
     axes.set_ylabel("平均增长（人）")
     axes.set_title("活动后实名认证用户增长与可比社区对比")
     axes.legend()
-    data = _png(figure)
+    data = chart_png(figure)
     plt.close(figure)
     return data
 

@@ -3,8 +3,6 @@ words beside what was achieved), the evidence workbook (one sheet per target, on
 record behind the figure, and the weekly-report delivery ledger) and the manifest of the files
 with their SHA-256. Plain data in, bytes out."""
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +17,7 @@ from exports.document import (
     add_table,
     document_bytes,
     figure,
+    files_manifest,
     new_document,
     target_value,
     workbook_bytes,
@@ -203,14 +202,8 @@ def render_evidence_xlsx(report: ExecutionReport) -> bytes:
 # ---------------------------------------------------------------- the manifest
 
 def manifest(report: ExecutionReport, files: list[Path]) -> bytes:
-    """Every file of the report with its size and SHA-256, so the client can check later that
-    what they accepted is what they hold."""
-    return json.dumps({
-        "report": report.title,
-        "contract": report.contract_key,
-        "as_of": report.as_of.isoformat(),
-        "generated_at": report.generated_at.isoformat(),
-        "files": [{"name": f.name, "bytes": f.stat().st_size,
-                   "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files],
-    }, ensure_ascii=False, indent=2).encode("utf-8")
+    """Every file of the report with its size and SHA-256."""
+    return files_manifest({"report": report.title, "contract": report.contract_key,
+                           "as_of": report.as_of.isoformat(),
+                           "generated_at": report.generated_at.isoformat()}, files)
 

@@ -4,6 +4,7 @@ from models.assignment import Assignment
 from models.audit import AuditEntry
 from models.base import db
 from models.content import Content, ContentReview, ContentVersion, Publication
+from models.content_report import ContentReport, ContentReportStatus
 from models.contract import (
     Contract,
     ContractChannel,
@@ -56,6 +57,8 @@ __all__ = [
     "AuditEntry",
     "Community",
     "Content",
+    "ContentReport",
+    "ContentReportStatus",
     "ContentReview",
     "ContentVersion",
     "Contract",

@@ -131,7 +131,7 @@ def init_app(app: Flask) -> JobQueue:
     # The modules that declare steps, imported here so that every instance knows them all.
     from service.jobs import schedule  # noqa: F401
     from service.operations import backup_jobs  # noqa: F401
-    from service.reports import effect, execution, mail, runs  # noqa: F401
+    from service.reports import content, effect, execution, mail, runs  # noqa: F401
 
     queue = JobQueue(app)
     app.extensions["jobs"] = queue

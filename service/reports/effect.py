@@ -414,6 +414,12 @@ def queue_report(kind: str, subject: str, step_name: str, *, actor: User,
     the caller told so (both reports ask for their files this one way)."""
     job = records.create_job(kind, subject, trigger="request", actor=actor,
                              period_end=period_end)
+    return enqueue(job, step_name)
+
+
+def enqueue(job: Job, step_name: str) -> Job:
+    """Hand a created (committed) job to the queue; when the queue cannot be reached the job
+    is marked failed and the caller told so."""
     try:
         the_queue().enqueue(step_name, job.id)
     except Exception as error:  # the queue cannot be reached: say so, keep nothing half

@@ -155,6 +155,15 @@ def valid_bodies(n: int) -> dict:
             "items": [{"question": "在哪里办理？", "answer": "政务服务中心。"}]},
         ("post", "/api/v1/faqs/{faq_id}/publish"): {"channels": ["wechat"],
                                                     "column": "不动产登记"},
+        # Operations reports of the 2023 contract, by an admin: a month of its term (one
+        # taken already is a 409), its written sections, and issuing it (a 409 while a
+        # section is empty; once issued, the sections are refused with a 409).
+        ("post", "/api/v1/reports/content"): {
+            "contract": "planning-media-2023", "kind": "monthly",
+            "period": f"{2023 + (n % 12 >= 6)}-{(n + 6) % 12 + 1:02d}"},
+        ("put", "/api/v1/reports/content/{report_id}/sections"): {
+            "lessons": f"经验{n}：早发稿。", "plan": "下月：城市更新专题。"},
+        ("post", "/api/v1/reports/content/{report_id}/issue"): None,
         ("post", "/api/v1/interactions/bulk"): {"days": [
             {"date": f"2022-{month:02d}-0{1 + n % 9}", "views": 1, "likes": 1,
              "comments": 1}]},
@@ -238,6 +247,7 @@ def resources(app, client, admin_headers, make_user):
     collections = ["/api/v1/assignments", "/api/v1/visits", "/api/v1/problems",
                    "/api/v1/channels", "/api/v1/themes",
                    "/api/v1/content", "/api/v1/messages", "/api/v1/faqs",
+                   "/api/v1/reports/content",
                    *(f"/api/v1/{url}" for url in RECORDS)]
     kept = {url: create(url) for url in collections}
     to_delete = {url: create(url) for url in collections}
@@ -245,6 +255,8 @@ def resources(app, client, admin_headers, make_user):
     def values(path: str, method: str) -> dict:
         if "{" not in path:
             return {}
+        if path.startswith("/api/v1/reports/content/"):
+            return {"report_id": kept["/api/v1/reports/content"]}
         if path.startswith(("/api/v1/users/", "/api/v1/communities/", "/api/v1/targets/",
                             "/api/v1/reports/")):
             return {"user_id": other.id, "code": FUYOUJIE, "key": "trainings", "week": WEEK}

@@ -1,0 +1,378 @@
+"""Monthly and quarterly operations reports of a content contract (按月度、季度定期总结运营数据、
+形成分析报告; issue #18 point 3). A report is created as a draft for one period; the team writes
+its sections ③ lessons learned and ④ next period's plan; issuing it (never with a written
+section empty) queues the job that computes ① users and ② content from the channel and
+publication metrics — by the same rules as /channels/<id>/metrics and /publication-metrics —
+and renders the Word document (a PDF where LibreOffice is installed), the workbook and the
+manifest. The key-content, mid-term and final reports can reuse the period lookup, the gathering
+of channel figures and the job machinery here."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from exports.content_report import (
+    ChannelContent,
+    ChannelUsers,
+    ContentReportData,
+    KindContent,
+    ObligationLine,
+    WrittenSection,
+    render_content_report_docx,
+    render_content_report_xlsx,
+)
+from exports.document import files_manifest
+from exports.pdf import to_pdf
+from models import (
+    ChannelMetric,
+    Content,
+    ContentReport,
+    ContentReportStatus,
+    Contract,
+    ContractChannel,
+    Job,
+    JobStatus,
+    Publication,
+    User,
+    db,
+)
+from service.clock import now_utc
+from service.content.compliance import Period, periods_overlapping
+from service.content.compliance_report import compliance_report
+from service.content.metrics import latest_publication_metrics, series_points
+from service.content.review import KINDS
+from service.district.contract_members import (
+    MemberRole,
+    require_contract_role,
+    require_member,
+)
+from service.district.contracts import find_contract
+from service.errors import ConflictError, NotFoundError, field_error, named_in_body
+from service.jobs import records
+from service.jobs.queue import step
+from service.pagination import Page, paginate
+from service.reports.effect import FORMATS, enqueue
+from service.transaction import conflicts_as, lock_for_writing, reader, writer
+
+JOB_KIND = "content_report"
+STEP = "content_report.make"
+# Report kinds and the contract's periods they cover: a calendar month, or the contract's own
+# quarter counted from its start (compliance labels them 2023-10 and 2023/24-Q2).
+PERIOD_KINDS = {"monthly": "month", "quarterly": "quarter"}
+# Who writes the team's sections and issues a report besides admins: the editors' lead, who
+# answers for the operations (编辑组长).
+REPORT_WRITERS = (MemberRole.EDITOR_LEAD,)
+SECTION_TITLES = {"lessons": "经验总结", "plan": "下期工作计划"}
+FILES = ("docx", "xlsx", "pdf", "json")
+
+
+# ---------------------------------------------------------------- periods
+
+def contract_periods(contract: Contract, kind: str) -> list[Period]:
+    """Every period of the kind in the contract's term, in order."""
+    return periods_overlapping(contract, PERIOD_KINDS[kind], contract.start_date,
+                               contract.end_date)
+
+
+def report_period(contract: Contract, kind: str, label: str) -> tuple[Period, Period | None]:
+    """The period of that label and the one before it (None for the term's first: the days
+    before the term are not the contractor's); an unknown label is a fault of `period`."""
+    periods = contract_periods(contract, kind)
+    for index, period in enumerate(periods):
+        if period.label == label:
+            return period, periods[index - 1] if index else None
+    example = f"{periods[0].label} 至 {periods[-1].label}" if periods else "—"
+    raise field_error("period", f"合同期内没有该{'月份' if kind == 'monthly' else '季度'}："
+                                f"{label}（可用：{example}）")
+
+
+# ---------------------------------------------------------------- the use cases
+
+def _held_contract(actor: User, key: str) -> Contract:
+    with named_in_body("contract"):
+        contract = find_contract(key)
+        require_member(actor, contract)
+    return contract
+
+
+def _report(report_id: int, viewer: User) -> ContentReport:
+    """The report, if the viewer belongs to its contract (else it does not exist for them)."""
+    report = db.session.get(ContentReport, report_id)
+    missing = f"运营数据分析报告不存在：{report_id}"
+    if report is None:
+        raise NotFoundError(missing)
+    try:
+        require_member(viewer, report.contract)
+    except NotFoundError:
+        raise NotFoundError(missing) from None
+    return report
+
+
+def _report_to_change(report_id: int, actor: User) -> ContentReport:
+    """The report, read again under the write lock (SQLite) or its row lock (PostgreSQL) once
+    the actor's role is checked: two leads writing or issuing at once act one after the other, and
+    nothing is written to a report issued meanwhile."""
+    require_contract_role(actor, _report(report_id, actor).contract, *REPORT_WRITERS)
+    lock_for_writing()
+    return db.session.get(ContentReport, report_id, with_for_update=True,
+                          populate_existing=True)
+
+
+def _refuse_if_issued(report: ContentReport) -> None:
+    if report.status == ContentReportStatus.ISSUED:
+        raise ConflictError("该报告已签发，不能再修改")
+
+
+@writer
+def create_report(*, actor: User, contract: str, kind: str, period: str,
+                  now: datetime | None = None) -> ContentReport:
+    """A draft report of a period (admins, the editors' lead); one of the same kind and
+    period already made is a conflict."""
+    held = _held_contract(actor, contract)
+    require_contract_role(actor, held, *REPORT_WRITERS)
+    first, _ = report_period(held, kind, period)
+    report = ContentReport(contract_id=held.id, kind=kind, period=first.label,
+                           period_start=first.start, period_end=first.end,
+                           status=ContentReportStatus.DRAFT, lessons="", plan="",
+                           created_by_id=actor.id, created_at=now or now_utc())
+    # The unique constraint decides (two leads asking at once make one report).
+    with conflicts_as(f"该期报告已存在：{first.label}", "period"):
+        db.session.add(report)
+        db.session.flush()
+    return report
+
+
+@reader
+def list_reports(viewer: User, *, contract: str, page: int = 1, per_page: int = 50) -> Page:
+    """A contract's reports, by period then kind."""
+    held = find_contract(contract)
+    require_member(viewer, held)
+    return paginate(select(ContentReport).where(ContentReport.contract_id == held.id)
+                    .options(selectinload(ContentReport.job))
+                    .order_by(ContentReport.period_start, ContentReport.kind,
+                              ContentReport.id), page, per_page)
+
+
+@reader
+def get_report(viewer: User, report_id: int) -> ContentReport:
+    """One report, with its written sections and the job of its files."""
+    return _report(report_id, viewer)
+
+
+@writer
+def write_sections(*, actor: User, report_id: int, lessons: str, plan: str,
+                   now: datetime | None = None) -> ContentReport:
+    """The team's sections ③ and ④ (admins, the editors' lead), until the report is issued."""
+    report = _report_to_change(report_id, actor)
+    _refuse_if_issued(report)
+    report.lessons, report.plan = lessons, plan
+    report.sections_by_id, report.sections_at = actor.id, now or now_utc()
+    return report
+
+
+def _empty_sections(report: ContentReport) -> list[str]:
+    return [name for name in SECTION_TITLES if not getattr(report, name).strip()]
+
+
+@writer
+def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[ContentReport, Job]:
+    report = _report_to_change(report_id, actor)
+    failed_before = report.job is not None and report.job.status == JobStatus.FAILED
+    if not failed_before:
+        _refuse_if_issued(report)
+    empty = _empty_sections(report)
+    if empty:
+        message = "、".join(SECTION_TITLES[name] for name in empty) + " 尚未填写，不能签发"
+        raise ConflictError(message, {name: [f"{SECTION_TITLES[name]}不能为空"]
+                                      for name in empty})
+    job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
+                             period_end=report.period_end)
+    if not failed_before:  # issued once: a failed rendering is made again, not re-issued
+        report.status = ContentReportStatus.ISSUED
+        report.issued_by_id, report.issued_at = actor.id, now or now_utc()
+    report.job = job  # the relationship, not only the id: the answer shows the new job
+    return report, job
+
+
+def issue_report(*, actor: User, report_id: int, now: datetime | None = None) -> ContentReport:
+    """Issue the report (admins, the editors' lead): refused while a written section is empty
+    or once issued; queues the job that renders its files. A report whose rendering failed is
+    rendered again by issuing it again. The job is queued only after the report and the job
+    are committed, so that a consumer never meets a job it cannot read."""
+    report, job = _mark_issued(actor, report_id, now)
+    enqueue(job, STEP)
+    return report
+
+
+# ---------------------------------------------------------------- gathering the figures
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    """A channel's figures over a stretch of days by the series' rule: followers at the end
+    of the day before it and at its last day (a stock), the flows added up."""
+
+    followers_before: int | None
+    followers_end: int | None
+    days_recorded: int
+    new_followers: int
+    unfollows: int
+    reads: int
+    shares: int
+
+
+def channel_figures(rows: list[ChannelMetric], first: date, last: date) -> ChannelFigures:
+    """From a channel's snapshots ordered by day (any before `first` included), the figures
+    of first → last as the channel's series counts them, month by month."""
+    points = series_points(rows, first, last, "month")
+    before = [r for r in rows if r.day < first]
+    return ChannelFigures(before[-1].followers if before else None, points[-1]["followers"],
+                          sum(p["days_recorded"] for p in points),
+                          *(sum(p[name] for p in points)
+                            for name in ("new_followers", "unfollows", "reads", "shares")))
+
+
+def _channels(contract: Contract) -> list[ContractChannel]:
+    return sorted(contract.channels, key=lambda c: (c.position, c.id))
+
+
+def _snapshots_by_channel(channels: list[ContractChannel],
+                          last: date) -> dict[int, list[ChannelMetric]]:
+    """Every channel's snapshots up to `last`, ordered by day, in one query."""
+    by_channel: dict[int, list[ChannelMetric]] = defaultdict(list)
+    for row in db.session.scalars(
+            select(ChannelMetric).where(ChannelMetric.channel_id.in_([c.id for c in channels]),
+                                        ChannelMetric.day <= last)
+            .order_by(ChannelMetric.channel_id, ChannelMetric.day)):
+        by_channel[row.channel_id].append(row)
+    return by_channel
+
+
+def kind_figures(contract: Contract, first: date, last: date) -> dict[str, tuple[int, int, int]]:
+    """By content kind, what was published first → last: (publications, reads, shares), the
+    reads and shares being each publication's latest snapshot on or before `last`."""
+    counted = dict(db.session.execute(
+        select(Content.kind, func.count(Publication.id))
+        .join(Content, Content.id == Publication.content_id)
+        .where(Publication.contract_id == contract.id, Publication.published_on >= first,
+               Publication.published_on <= last)
+        .group_by(Content.kind)).all())
+    latest = latest_publication_metrics(contract, last).where(
+        Publication.published_on >= first, Publication.published_on <= last).subquery()
+    read = {kind: (int(reads), int(shares)) for kind, reads, shares in db.session.execute(
+        select(latest.c.kind, func.sum(latest.c.reads), func.sum(latest.c.shares))
+        .group_by(latest.c.kind))}
+    return {kind: (count, *read.get(kind, (0, 0))) for kind, count in counted.items()}
+
+
+def _kinds(contract: Contract, period: Period, previous: Period | None) -> list[KindContent]:
+    now = kind_figures(contract, period.start, period.end)
+    before = kind_figures(contract, previous.start, previous.end) if previous else {}
+    rows = []
+    for kind, label in KINDS.items():
+        if kind not in now and kind not in before:
+            continue
+        count, reads, shares = now.get(kind, (0, 0, 0))
+        earlier = before.get(kind, (0, 0, 0)) if previous else (None, None, None)
+        rows.append(KindContent(label, count, reads, shares, earlier[0], earlier[1]))
+    return rows
+
+
+def _obligations(report: ContentReport, period: Period, platforms: dict[str, str],
+                 asker: User) -> list[ObligationLine]:
+    """The compliance summary of the period, as GET /compliance answers it for the same days
+    to whoever asked for the files (a member when they asked)."""
+    summary = compliance_report(asker, contract=report.contract.key, start=period.start,
+                                end=period.end).summary
+    return [ObligationLine(s.name, platforms.get(s.channel, s.channel) if s.channel
+                           else "—", s.periods, s.met, s.short, s.pending,
+                           s.short_labels) for s in summary]
+
+
+@reader
+def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
+    """Every figure of the report, read in one transaction, for the member who asked for its
+    files (the one who issued it, or issued it again after a failed rendering)."""
+    report = db.session.get(ContentReport, report_id)
+    asker = db.session.get(User, asker_id)
+    contract = report.contract
+    period, previous = report_period(contract, report.kind, report.period)
+    channels = _channels(contract)
+    snapshots = _snapshots_by_channel(channels, period.end)
+    users, content = [], []
+    for channel in channels:
+        rows = snapshots.get(channel.id, [])
+        now = channel_figures(rows, period.start, period.end)
+        earlier = channel_figures(rows, previous.start, previous.end) if previous else None
+        users.append(ChannelUsers(channel.platform, now.followers_before, now.new_followers,
+                                  now.unfollows, now.followers_end, now.days_recorded))
+        content.append(ChannelContent(channel.platform, now.reads, now.shares,
+                                      now.new_followers, earlier.reads if earlier else None))
+    writer_name = report.sections_by.display_name if report.sections_by else ""
+    return ContentReportData(
+        contract.name, contract.client, contract.contractor or "", report.kind, period.label,
+        period.start, period.end, previous.label if previous else None, now_utc(), users,
+        content, _kinds(contract, period, previous),
+        _obligations(report, period, {c.key: c.platform for c in channels}, asker),
+        WrittenSection(SECTION_TITLES["lessons"], report.lessons),
+        WrittenSection(SECTION_TITLES["plan"], report.plan), writer_name, report.sections_at)
+
+
+# ---------------------------------------------------------------- files, as a job
+
+def file_stem(report: ContentReport | ContentReportData) -> str:
+    kind = "月度" if report.kind == "monthly" else "季度"
+    return f"新媒体运营{kind}数据分析报告_{report.period.replace('/', '-')}"
+
+
+def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
+    """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
+    them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
+    outside any transaction."""
+    data = gather_content_report(report_id, asker_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = out_dir / file_stem(data)
+    document, workbook = stem.with_suffix(".docx"), stem.with_suffix(".xlsx")
+    document.write_bytes(render_content_report_docx(data))
+    workbook.write_bytes(render_content_report_xlsx(data))
+    pdf = to_pdf(document)
+    files = [document, workbook] + ([pdf] if pdf else [])
+    listing = out_dir / "manifest.json"
+    listing.write_bytes(files_manifest({
+        "report": data.title, "contract": data.contract, "period": data.period,
+        "from": data.start.isoformat(), "to": data.end.isoformat(),
+        "generated_at": data.generated_at.isoformat()}, files))
+    return files + [listing]
+
+
+@step(STEP, retries=1, retry_delay=30)
+def make_content_report(job_id: int) -> None:
+    job = records.start_attempt(job_id)
+    if job is None:
+        return
+    directory = Path(current_app.config["REPORTS_DIR"]) / "content" / f"job-{job_id}"
+    files = write_content_report(int(job.subject), job.requested_by_id, directory)
+    records.finish(job_id, {"directory": str(directory), "files": [f.name for f in files]})
+
+
+@reader
+def content_report_file(viewer: User, report_id: int, fmt: str) -> tuple[Path, str, str]:
+    """An issued report's file (members of its contract): (path, download name, media type);
+    409 while it is not issued or its files are being made."""
+    report = _report(report_id, viewer)
+    if report.status != ContentReportStatus.ISSUED or report.job is None:
+        raise ConflictError("该报告尚未签发，签发后生成文件")
+    job = report.job
+    if job.status == JobStatus.FAILED:
+        raise ConflictError(f"报告文件生成失败：{job.error or ''}（可再次签发以重新生成）")
+    if job.status != JobStatus.DONE:
+        raise ConflictError("报告文件正在生成，请稍后再下载")
+    name = "manifest.json" if fmt == "json" else f"{file_stem(report)}.{fmt}"
+    if name not in job.result.get("files", []):
+        raise NotFoundError("该报告没有 PDF 版本（服务器未安装带 Writer 的 LibreOffice）"
+                            if fmt == "pdf" else f"文件不存在：{name}")
+    return Path(job.result["directory"]) / name, name, FORMATS.get(fmt, "application/json")
