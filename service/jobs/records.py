@@ -19,8 +19,8 @@ from service.transaction import conflicts_as, reader, writer
 # abandoned (its consumer killed or its machine stopped) and is shown as failed.
 ABANDONED_AFTER = timedelta(minutes=30)
 KIND_LABELS = {"weekly_set": "周报全套", "backup": "数据库备份",
-               "effect_report": "推广效果数据分析报告",
-               "content_report": "新媒体运营数据分析报告"}
+               "effect_report": "推广效果数据分析报告", "execution_report": "执行（成果）报告",
+               "delivery_email": "周报邮件送达", "content_report": "新媒体运营数据分析报告"}
 STATUS_LABELS = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "进行中",
                  JobStatus.DONE: "已完成", JobStatus.FAILED: "失败"}
 

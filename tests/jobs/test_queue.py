@@ -267,3 +267,16 @@ def test_an_unreachable_queue_is_503_and_the_job_shows_why(database_url, tmp_pat
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_every_kind_of_job_has_a_chinese_name_and_can_be_filtered(client, admin_headers):
+    """Each kind the service creates is named for the jobs page and accepted by its filter."""
+    from service.jobs.records import KIND_LABELS
+    from service.operations import backup_jobs
+    from service.reports import content, effect, execution, mail, runs
+    kinds = {backup_jobs.KIND, effect.KIND, execution.KIND, mail.KIND, runs.KIND,
+             content.JOB_KIND}
+    assert kinds <= set(KIND_LABELS)
+    for kind in kinds:
+        answer = client.get(f"/api/v1/jobs?kind={kind}", headers=admin_headers)
+        assert answer.status_code == 200 and answer.get_json()["items"] == [], kind
