@@ -16,13 +16,11 @@ from models.delivery import Delivery, EmailSend
 from models.district import Community, Street
 from models.job import Job, JobStatus
 from models.registry import (
-    Article,
     Case,
     DemoCommunity,
     Event,
     InteractionDay,
     ServiceGroup,
-    Topic,
     Training,
 )
 from models.themes import Theme, ThemeStatus
@@ -31,7 +29,6 @@ from models.user_count import StreetCountChange, UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
-    "Article",
     "Case",
     "DemoCommunity",
     "Delivery",
@@ -41,7 +38,6 @@ __all__ = [
     "Job",
     "JobStatus",
     "ServiceGroup",
-    "Topic",
     "Training",
     "Assignment",
     "AuditEntry",
