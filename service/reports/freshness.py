@@ -47,15 +47,15 @@ def _changes(week: Week, since: datetime) -> list:
     ]
     for model, day in _REGISTRY_DAYS:
         conditions.append(exists().where(model.updated_at > since, day <= week.end))
-    # The district contract's articles (content on its WeChat channel, by the day published)
-    # and topics (its themes, whatever their month, as the workbook counts them all).
-    district = Content.contract_id.in_(select(Contract.id).where(Contract.active.is_(True)))
+    # The contract's articles (its content on its WeChat channel, by the day published) and
+    # topics (its themes, whatever their month, as before).
+    in_force = select(Contract.id).where(Contract.active.is_(True))
     conditions.append(exists().where(
-        Content.updated_at > since, district, Publication.content_id == Content.id,
-        Publication.channel == ARTICLES_CHANNEL, Publication.published_on <= week.end))
-    conditions.append(exists().where(
-        Theme.updated_at > since,
-        Theme.contract_id.in_(select(Contract.id).where(Contract.active.is_(True)))))
+        Content.updated_at > since, Content.contract_id.in_(in_force),
+        Publication.content_id == Content.id, Publication.channel == ARTICLES_CHANNEL,
+        Publication.published_on <= week.end))
+    conditions.append(exists().where(Theme.updated_at > since,
+                                     Theme.contract_id.in_(in_force)))
     return conditions
 
 

@@ -190,3 +190,32 @@ def test_compliance_refuses_a_contract_without_obligations(runner, client, admin
     errors = refused.get_json()["errors"]
     assert errors.get("query", errors.get("json"))["contract"] == [
         "该合同没有发布义务可统计：city-2023"]
+
+
+def test_an_article_or_topic_written_after_a_weeks_figures_makes_them_stale(
+        client, admin_headers, app):
+    """The weekly workbooks count the articles and topics: writing one after a week's set was
+    read marks the week's set stale (service/reports/freshness.py)."""
+    from datetime import UTC, datetime, timedelta
+
+    from service.reports.calendar import parse_week
+    from service.reports.freshness import changed_since
+
+    week = parse_week("2022-W20")  # 2022-05-16 → 2022-05-22
+
+    def stale_since(moment) -> bool:
+        with app.app_context():
+            return changed_since(week, moment)
+
+    before = datetime.now(UTC) - timedelta(minutes=5)
+    article = post(client, admin_headers, "articles", {"title": "x",
+                                                       "published_on": "2022-05-18"})
+    assert stale_since(before)
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert not stale_since(later)
+    # One published after the week does not change the week's figures.
+    post(client, admin_headers, "articles", {"title": "y", "published_on": "2022-05-30"})
+    client.delete(f"/api/v1/articles/{article['id']}", headers=admin_headers)
+    assert not stale_since(before)
+    post(client, admin_headers, "topics", {"month": "2022-09", "title": "九月"})
+    assert stale_since(before)
