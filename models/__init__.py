@@ -19,13 +19,11 @@ from models.job import Job, JobStatus
 from models.message import Faq, Message, MessageEvent, ReplyTemplate
 from models.metrics import ChannelMetric, MetricImport, PublicationMetric
 from models.registry import (
-    Article,
     Case,
     DemoCommunity,
     Event,
     InteractionDay,
     ServiceGroup,
-    Topic,
     Training,
 )
 from models.themes import Theme, ThemeStatus
@@ -34,7 +32,6 @@ from models.user_count import StreetCountChange, UserCount, UserCountImport
 from models.visit import Problem, Visit
 
 __all__ = [
-    "Article",
     "Case",
     "ChannelMetric",
     "MetricImport",
@@ -51,7 +48,6 @@ __all__ = [
     "Job",
     "JobStatus",
     "ServiceGroup",
-    "Topic",
     "Training",
     "Assignment",
     "AuditEntry",

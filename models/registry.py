@@ -1,5 +1,6 @@
 """The rest of the year's promotion work: trainings, offline events, online service groups,
-typical cases, monthly topics, articles, demo communities and daily interaction totals."""
+typical cases, demo communities and daily interaction totals. (The monthly topics and WeChat
+articles are themes and content of the contract: models/themes.py, models/content.py.)"""
 
 import datetime as dt
 
@@ -89,30 +90,6 @@ class Case(RecordMixin, db.Model):
     published_on: Mapped[dt.date] = mapped_column(index=True)
     url: Mapped[str] = mapped_column(String(500), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
-
-
-class Topic(RecordMixin, db.Model):
-    __tablename__ = "topics"
-    __table_args__ = (
-        # One topic a month: deleted topics free their month.
-        Index("uq_topics_month_live", "month", unique=True,
-              sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
-    title: Mapped[str] = mapped_column(String(200))
-
-
-class Article(RecordMixin, db.Model):
-    __tablename__ = "articles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    published_on: Mapped[dt.date] = mapped_column(index=True)
-    url: Mapped[str] = mapped_column(String(500), default="")
-    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
 
 
 class DemoCommunity(RecordMixin, db.Model):

@@ -114,8 +114,8 @@ def compliance_report(viewer: User, *, contract: str, start: date | None = None,
     publications and themes, as of `today` (Asia/Shanghai)."""
     found = find_contract(contract)
     require_member(viewer, found)
-    if not found.member_roles:
-        raise field_error("contract", f"该合同不是内容运营合同，没有发布义务可统计：{contract}")
+    if not found.obligations:
+        raise field_error("contract", f"该合同没有发布义务可统计：{contract}")
     today = today or local_today()
     start, end = _range(found, start, end)
     if period is not None and period not in PERIODS:

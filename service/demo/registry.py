@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from models import Community, Job, Street, Training, db
 from service.clock import SHANGHAI
+from service.progress.articles import create_article, create_topic
 from service.progress.registry import KINDS, create_record, post_interactions
 from service.reports.calendar import week_label
 from service.reports.runs import record_delivered_set
@@ -20,10 +21,13 @@ def _day(ctx, lo: float = 0.0, hi: float = 1.0):
     return ctx.start + timedelta(days=ctx.rng.randint(int(days * lo), int(days * hi)))
 
 
+def _made_on(day) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=SHANGHAI)
+
+
 def _record(ctx, kind: str, day, **data):
     """A record made as the admin makes one, on the day it was made."""
-    moment = datetime.combine(day, time(10), tzinfo=SHANGHAI)
-    return create_record(KINDS[kind], actor=ctx.admin, data=data, now=moment)
+    return create_record(KINDS[kind], actor=ctx.admin, data=data, now=_made_on(day))
 
 
 def create_demo_registry(ctx) -> None:
@@ -63,12 +67,13 @@ def create_demo_registry(ctx) -> None:
     topics = []
     for index in range(11):
         first = ctx.start.replace(day=1) + timedelta(days=31 * index)
-        topics.append(_record(ctx, "topic", max(first, ctx.start), month=first.strftime("%Y-%m"),
-                              title=TOPICS[index % len(TOPICS)]))
+        topics.append(create_topic(actor=ctx.admin, now=_made_on(max(first, ctx.start)), data={
+            "month": first.strftime("%Y-%m"), "title": TOPICS[index % len(TOPICS)]}))
     for _ in range(50):
         title, day = "西城家园" + rng.choice(TOPICS), _day(ctx)
-        _record(ctx, "article", day, title=title, published_on=day,
-                url="https://example.org/articles", topic_id=rng.choice(topics).id)
+        create_article(actor=ctx.admin, now=_made_on(day), data={
+            "title": title, "published_on": day, "url": "https://example.org/articles",
+            "topic_id": rng.choice(topics).id})
     for index, community in enumerate(rng.sample(communities, 15)):
         ended = _day(ctx, 0.7, 1) if index == 0 else None
         day = _day(ctx, 0.1, 0.6)

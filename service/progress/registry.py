@@ -1,5 +1,7 @@
 """The promotion work registry: one set of use cases (create, list, get, update, soft delete,
-all recorded and scoped) serving every kind of record, with each kind's own rules."""
+all recorded and scoped) serving every kind of record, with each kind's own rules. The monthly
+topics and WeChat articles are recorded through the content model instead
+(service/progress/articles.py), behind the same kind of endpoints."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +11,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from models import (
-    Article,
     Case,
     Community,
     DemoCommunity,
@@ -18,7 +19,6 @@ from models import (
     Role,
     ServiceGroup,
     Street,
-    Topic,
     Training,
     User,
     db,
@@ -123,28 +123,6 @@ class Kind:
             raise PermissionDeniedError(f"没有权限记录{self.label}")
 
 
-def _month_in_contract(data: dict, record) -> None:
-    if "month" not in data:
-        return
-    contract = current_contract()
-    first = contract.start_date.strftime("%Y-%m")
-    last = contract.end_date.strftime("%Y-%m")
-    if not first <= data["month"] <= last:
-        raise field_error("month", f"月份应在合同期内（{first} 至 {last}）")
-    taken = select(Topic.id).where(Topic.month == data["month"], Topic.deleted_at.is_(None))
-    if record is not None:
-        taken = taken.where(Topic.id != record.id)
-    if db.session.scalar(taken) is not None:
-        raise field_error("month", f"{data['month']} 已有专题")
-
-
-def _topic_exists(data: dict, record) -> None:
-    topic_id = data.get("topic_id")
-    if topic_id is not None and db.session.scalar(
-            select(Topic.id).where(Topic.id == topic_id, Topic.deleted_at.is_(None))) is None:
-        raise field_error("topic_id", f"专题不存在：{topic_id}")
-
-
 def _one_place(data: dict, record) -> None:
     require_one_place(data.get("street_code", getattr(record, "street_code", None)),
                       data.get("community_code", getattr(record, "community_code", None)))
@@ -188,11 +166,6 @@ KINDS = {
                           validate=_group_rules),
     "case": Kind("case", "典型案例", Case, "published_on",
                  ["title", "community_code", "published_on", "url", "summary"]),
-    "topic": Kind("topic", "专题", Topic, "month", ["month", "title"], admin_only=True,
-                  validate=_month_in_contract),
-    "article": Kind("article", "公众号文章", Article, "published_on",
-                    ["title", "published_on", "url", "topic_id"], admin_only=True,
-                    validate=_topic_exists),
     "demo_community": Kind("demo_community", "示范社区", DemoCommunity, "designated_on",
                            ["community_code", "designated_on", "undesignated_on", "note"],
                            admin_only=True, extra_dates=["undesignated_on"],
@@ -240,11 +213,8 @@ def _require_in_scope(kind: Kind, actor: User, streets, communities, day: date) 
 
 
 def _record_day(kind: Kind, record_or_data) -> date:
-    value = (record_or_data.get(kind.date_field) if isinstance(record_or_data, dict)
-             else getattr(record_or_data, kind.date_field))
-    if isinstance(value, str):  # a topic's month
-        return date.fromisoformat(value + "-01")
-    return value
+    return (record_or_data.get(kind.date_field) if isinstance(record_or_data, dict)
+            else getattr(record_or_data, kind.date_field))
 
 
 def _apply(kind: Kind, record, data: dict, streets, communities) -> None:
@@ -343,11 +313,10 @@ def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | N
     query = (select(model).where(model.deleted_at.is_(None))
              .order_by(column.desc(), model.id.desc()))
     query = query.options(*kind.places.loading())
-    as_value = (lambda d: d.strftime("%Y-%m")) if kind.date_field == "month" else (lambda d: d)
     if from_date:
-        query = query.where(column >= as_value(from_date))
+        query = query.where(column >= from_date)
     if to_date:
-        query = query.where(column <= as_value(to_date))
+        query = query.where(column <= to_date)
     if street_code and kind.places.filterable(model):
         query = query.where(kind.places.in_street(model, street_code))
     if community_code and kind.places.filterable(model):

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from models import (
-    Article,
     Case,
     Community,
     Contract,
@@ -18,7 +17,6 @@ from models import (
     InteractionDay,
     ServiceGroup,
     Street,
-    Topic,
     Training,
     User,
     db,
@@ -28,6 +26,7 @@ from service import audit
 from service.district.contracts import current_contract
 from service.errors import NotFoundError, field_error
 from service.fieldwork.visits import count_counted_visits
+from service.progress.articles import count_articles, count_topics
 from service.progress.pace import elapsed_fraction, expected_level
 from service.progress.pace import status as _status
 from service.progress.user_counts import district_totals_on
@@ -74,20 +73,16 @@ COUNTED_RECORDS = {
     "events": (Event, "date"),
     "service_groups": (ServiceGroup, "created_on"),
     "cases": (Case, "published_on"),
-    "articles": (Article, "published_on"),
-    "topics": (Topic, "month"),
 }
 
 
 def counted_records(source: str, start: date, end: date):
     """The one rule of what counts for a counted source between two days: live records dated
-    in the period (a topic by its month). The target counts these; the execution report's
-    evidence lists exactly these."""
+    in the period. The target counts these; the execution report's evidence lists exactly
+    these. (Articles and topics: service/progress/articles.py.)"""
     model, name = COUNTED_RECORDS[source]
     column = getattr(model, name)
-    low, high = (start.strftime("%Y-%m"), end.strftime("%Y-%m")) if name == "month" \
-        else (start, end)
-    return and_(model.deleted_at.is_(None), column >= low, column <= high)
+    return and_(model.deleted_at.is_(None), column >= start, column <= end)
 
 
 def _register_counted(source: str) -> None:
@@ -101,6 +96,11 @@ def _register_counted(source: str) -> None:
 
 for _source in COUNTED_RECORDS:
     _register_counted(_source)
+
+# The contract's WeChat articles (its publications on its `wechat` channel) and its monthly
+# topics (its themes, by month).
+register_source("articles")(count_articles)
+register_source("topics")(count_topics)
 
 
 def designated_by(end: date):

@@ -28,15 +28,15 @@ from exports.effect import (
 )
 from exports.pdf import to_pdf
 from models import (
-    Article,
     Community,
     Event,
     InteractionDay,
     Job,
     JobStatus,
     Problem,
+    Publication,
     Street,
-    Topic,
+    Theme,
     Training,
     User,
     Visit,
@@ -60,6 +60,7 @@ from service.fieldwork.visits import (
 )
 from service.jobs import records
 from service.jobs.queue import step, the_queue
+from service.progress.articles import articles_published
 from service.progress.pace import elapsed_fraction
 from service.progress.targets import (
     counted_records,
@@ -285,14 +286,16 @@ def _months(first: date, last: date) -> list[str]:
 
 def _content(period: Period) -> list[MonthlyContent]:
     """Articles, topics and platform interactions per month, from the contract's start."""
-    first = current_contract().start_date
+    contract = current_contract()
+    first = contract.start_date
     months = _months(first, period.end)
     articles, interactions = defaultdict(int), defaultdict(int)
-    for day in db.session.scalars(select(Article.published_on).where(
-            counted_records("articles", first, period.end))):
+    for day in db.session.scalars(articles_published(contract, first, period.end)
+                                  .with_only_columns(Publication.published_on)):
         articles[f"{day:%Y-%m}"] += 1
     topics = defaultdict(int)
-    for month in db.session.scalars(select(Topic.month).where(Topic.deleted_at.is_(None))):
+    for month in db.session.scalars(select(Theme.month)
+                                    .where(Theme.contract_id == contract.id)):
         topics[month] += 1
     for day, total in db.session.execute(
             select(InteractionDay.date, interaction_total())

@@ -22,9 +22,9 @@ from exports.execution import (
 )
 from exports.pdf import to_pdf
 from models import (
-    Article,
     Case,
     Community,
+    Content,
     Contract,
     Delivery,
     DemoCommunity,
@@ -32,9 +32,10 @@ from models import (
     InteractionDay,
     Job,
     JobStatus,
+    Publication,
     ServiceGroup,
     Street,
-    Topic,
+    Theme,
     Training,
     User,
     Visit,
@@ -46,6 +47,7 @@ from service.errors import NotFoundError, field_error
 from service.fieldwork.visits import LOCATION_CHECKS, PURPOSES, REVIEW_STATUSES, counted_visits
 from service.jobs import records
 from service.jobs.queue import step
+from service.progress.articles import ARTICLES_CHANNEL, articles_published, topics_in_months
 from service.progress.targets import (
     counted_records,
     designated_by,
@@ -170,21 +172,25 @@ def _case_rows(contract, start, end, places):
 
 @lists("articles")
 def _article_rows(contract, start, end, places):
-    topics = dict(db.session.execute(select(Topic.id, Topic.title)).all())
-    articles = db.session.scalars(select(Article).where(counted_records("articles", start, end))
-                                  .order_by(Article.published_on, Article.id))
+    topics = dict(db.session.execute(select(Theme.id, Theme.title)
+                                     .where(Theme.contract_id == contract.id)).all())
+    published = db.session.scalars(
+        articles_published(contract, start, end).options(selectinload(Publication.content))
+        .order_by(Publication.published_on, Publication.content_id))
     return Evidence(["发布日期", "文章标题", "链接", "所属专题"], [
-        [(a.published_on, "date"), _text(a.title), _text(a.url),
-         _text(topics.get(a.topic_id, ""))] for a in articles], "average")
+        [(p.published_on, "date"), _text(p.content.title), _text(p.url),
+         _text(topics.get(p.content.theme_id, ""))] for p in published], "average")
 
 
 @lists("topics")
 def _topic_rows(contract, start, end, places):
     articles = dict(db.session.execute(
-        select(Article.topic_id, func.count()).where(Article.deleted_at.is_(None))
-        .group_by(Article.topic_id)).all())
-    topics = db.session.scalars(select(Topic).where(counted_records("topics", start, end))
-                                .order_by(Topic.month, Topic.id))
+        select(Content.theme_id, func.count())
+        .join(Publication, Publication.content_id == Content.id)
+        .where(Publication.contract_id == contract.id, Publication.channel == ARTICLES_CHANNEL)
+        .group_by(Content.theme_id)).all())
+    topics = db.session.scalars(topics_in_months(contract, start, end)
+                                .order_by(Theme.month, Theme.id))
     return Evidence(["月份", "专题名称", "专题下的文章"], [
         [_text(t.month), _text(t.title), (articles.get(t.id, 0), "int")] for t in topics],
         "average")

@@ -7,20 +7,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select
 
 from models import (
-    Article,
     Assignment,
     Case,
+    Content,
+    Contract,
     DemoCommunity,
     Event,
     InteractionDay,
     Problem,
+    Publication,
     ServiceGroup,
-    Topic,
+    Theme,
     Training,
     UserCountImport,
     Visit,
     db,
 )
+from service.progress.articles import ARTICLES_CHANNEL
 from service.reports.calendar import Week
 
 # A write that was under way when the figures were read may carry a time just before the
@@ -30,8 +33,8 @@ IN_FLIGHT = timedelta(seconds=2)
 # Each record kind's day (what week it falls in) and when it was last written.
 _REGISTRY_DAYS = [(Training, Training.date), (Event, Event.date),
                   (ServiceGroup, ServiceGroup.created_on), (Case, Case.published_on),
-                  (Article, Article.published_on), (DemoCommunity, DemoCommunity.designated_on),
-                  (InteractionDay, InteractionDay.date), (Topic, None)]
+                  (DemoCommunity, DemoCommunity.designated_on),
+                  (InteractionDay, InteractionDay.date)]
 
 
 def _changes(week: Week, since: datetime) -> list:
@@ -43,9 +46,16 @@ def _changes(week: Week, since: datetime) -> list:
         exists().where(Assignment.created_at > since, Assignment.start_date <= week.end),
     ]
     for model, day in _REGISTRY_DAYS:
-        changed = model.updated_at > since
-        conditions.append(exists().where(changed, day <= week.end) if day is not None
-                          else exists().where(changed))
+        conditions.append(exists().where(model.updated_at > since, day <= week.end))
+    # The contract's articles (its content on its WeChat channel, by the day published) and
+    # topics (its themes, whatever their month, as before).
+    in_force = select(Contract.id).where(Contract.active.is_(True))
+    conditions.append(exists().where(
+        Content.updated_at > since, Content.contract_id.in_(in_force),
+        Publication.content_id == Content.id, Publication.channel == ARTICLES_CHANNEL,
+        Publication.published_on <= week.end))
+    conditions.append(exists().where(Theme.updated_at > since,
+                                     Theme.contract_id.in_(in_force)))
     return conditions
 
 

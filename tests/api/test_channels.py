@@ -57,8 +57,9 @@ FIVE = [(CONTENT, key) for key in ("wechat", "weibo", "toutiao", "beijing_hao", 
 
 def test_members_read_the_channels_of_their_contracts_and_others_do_not_see_them(
         client, admin_headers, member, liaison_headers, make_user, auth_headers):
-    assert channels(client, admin_headers) == FIVE
-    assert channels(client, admin_headers, f"?contract={DISTRICT}") == []
+    # The district contract runs one account: its WeChat one, where its articles go out.
+    assert channels(client, admin_headers) == [(DISTRICT, "wechat"), *FIVE]
+    assert channels(client, admin_headers, f"?contract={DISTRICT}") == [(DISTRICT, "wechat")]
     editor = member("editor")
     assert channels(client, editor) == FIVE
     wechat = client.get(f"/api/v1/channels?contract={CONTENT}&per_page=1",
@@ -71,13 +72,13 @@ def test_members_read_the_channels_of_their_contracts_and_others_do_not_see_them
     assert one.status_code == 200 and one.get_json()["key"] == "wechat"
     # A liaison belongs to the district contract only: the content contract's channels do
     # not exist for it.
-    assert channels(client, liaison_headers) == []
+    assert channels(client, liaison_headers) == [(DISTRICT, "wechat")]
     assert client.get(f"/api/v1/channels?contract={CONTENT}",
                       headers=liaison_headers).status_code == 404
     assert client.get(f"/api/v1/channels/{wechat['items'][0]['id']}",
                       headers=liaison_headers).status_code == 404
     stranger = auth_headers(make_user("content", "wairen"))
-    assert channels(client, stranger) == []
+    assert channels(client, stranger) == []  # a content account belongs to no district one
     assert client.get(f"/api/v1/channels?contract={CONTENT}",
                       headers=stranger).status_code == 404
     community = auth_headers(make_user("community", "shequ", community_code="110102001004"))
@@ -166,7 +167,7 @@ def test_who_may_not_add_or_change_a_channel_is_refused_before_the_body_is_read(
                         json={"account": "新名"}).status_code == 404
     assert client.get(f"/api/v1/channels/{wechat}/history",
                       headers=stranger).status_code == 404
-    assert channels(client, admin_headers) == FIVE
+    assert channels(client, admin_headers, f"?contract={CONTENT}") == FIVE
 
 
 def test_the_editors_lead_changes_a_channel_but_never_its_key(client, admin_headers, member):

@@ -8,17 +8,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from models import (
-    Article,
     Case,
     Community,
+    Content,
+    ContentVersion,
+    Contract,
     DemoCommunity,
     Event,
     InteractionDay,
+    Publication,
     ServiceGroup,
     Street,
-    Topic,
+    Theme,
     Training,
     User,
     UserCount,
@@ -33,6 +37,19 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def some_day(rng, margin=20):
     """Mostly inside the contract period, sometimes just outside it."""
     return START + timedelta(days=rng.randint(-margin, (END - START).days + margin))
+
+
+def add_article(contract, user, day) -> None:
+    """An article as /articles stores it: content, a version and a publication on the
+    contract's WeChat channel."""
+    content = Content(contract_id=contract.id, title="a", kind="article", channels=["wechat"],
+                      author_id=user.id, status="published")
+    version = ContentVersion(content=content, number=1, sha256="a" * 64, title="a", body="",
+                             author_id=user.id, findings=[])
+    db.session.add(Publication(
+        contract_id=contract.id, content=content, version=version, channel="wechat",
+        published_at=datetime.combine(day, time(12), tzinfo=SHANGHAI), published_on=day,
+        url="", recorded_by_id=user.id))
 
 
 @pytest.fixture
@@ -79,15 +96,18 @@ def year(app, make_user):
             db.session.add(Case(title="c", community_code=rng.choice(codes), published_on=day,
                                 deleted_at=datetime.now(UTC) if deleted else None))
             data["cases"].append((day, deleted))
+        contract = db.session.scalar(select(Contract).where(Contract.key == "xicheng-2022"))
+        user = db.session.get(User, liaison.id)
         for _ in range(45):
             day, deleted = some_day(rng), rng.random() < 0.1
-            db.session.add(Article(title="a", published_on=day,
-                                   deleted_at=datetime.now(UTC) if deleted else None))
+            if not deleted:  # a deleted article's rows are gone
+                add_article(contract, user, day)
             data["articles"].append((day, deleted))
         for month in range(3, 15):
             if rng.random() < 0.75:
                 label = f"{2022 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
-                db.session.add(Topic(month=label, title="m"))
+                db.session.add(Theme(contract_id=contract.id, month=label, title="m",
+                                     departments=[], status="delivered"))
                 data["topics"].append(label)
         for code in rng.sample(codes, 18):
             designated = START + timedelta(days=rng.randint(0, 330))
@@ -102,7 +122,6 @@ def year(app, make_user):
             db.session.add(InteractionDay(date=day, views=figures[0], likes=figures[1],
                                           comments=figures[2]))
             data["interactions"].append((day, sum(figures)))
-        user = db.session.get(User, liaison.id)
         for _ in range(400):
             day = some_day(rng, margin=5)
             moment = datetime.combine(day, time(hour=rng.choice([0, 9, 23]), minute=30),

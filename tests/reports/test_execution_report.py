@@ -133,10 +133,13 @@ def test_each_evidence_sheet_is_its_targets_figure(made, client, boss, app):
     assert len(rows["events"]) == live("events", "date")
     assert len(rows["service_groups"]) == live("service_groups", "created_on")
     assert len(rows["cases"]) == live("cases", "published_on")
-    assert len(rows["articles_monthly_avg"]) == live("articles", "published_on")
+    # Articles: publications on the contract's WeChat channel; topics: its themes.
+    assert len(rows["articles_monthly_avg"]) == sql(
+        app, "select count(*) from publications where channel = 'wechat' "
+             "and published_on between :start and :end", start=START, end=END)
     assert len(rows["topics_monthly_avg"]) == sql(
-        app, "select count(*) from topics where deleted_at is null and month between "
-             ":start and :end", start="2022-03", end="2023-03")
+        app, "select count(*) from themes where month between :start and :end",
+        start="2022-03", end="2023-03")
     assert sum(r[4] for r in rows["interactions"]) == sql(
         app, "select sum(views + likes + comments) from interaction_days where deleted_at is "
              "null and date between :start and :end", start=START, end=END)
