@@ -1,4 +1,4 @@
-"""Migration 0018 moves the 2022 contract's articles and topics into the content model (content,
+"""Migration 0022 moves the 2022 contract's articles and topics into the content model (content,
 a version and a publication on its `wechat` channel; themes), their history following them,
 and moves them back on downgrade."""
 
@@ -13,7 +13,7 @@ from models import AuditEntry, Content, ContentVersion, Contract, Publication, T
 from service.district import accounts
 from service.progress import articles
 
-BEFORE = "0017_content_planned_on"
+BEFORE = "0021_content_reports"
 MADE = datetime(2022, 5, 20, 2, 0, tzinfo=UTC)
 
 meta = sa.MetaData()

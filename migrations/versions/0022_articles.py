@@ -2,8 +2,8 @@
 model (content + version + publication on its `wechat` channel; themes), and their own
 tables go
 
-Revision ID: 0018_articles
-Revises: 0017_content_planned_on
+Revision ID: 0022_articles
+Revises: 0021_content_reports
 Create Date: 2026-11-26 06:00:00
 
 Upgrade: the contract the articles were recorded under (the one in force when it is a
@@ -23,8 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018_articles'
-down_revision = '0017_content_planned_on'
+revision = '0022_articles'
+down_revision = '0021_content_reports'
 branch_labels = None
 depends_on = None
 
