@@ -10,12 +10,13 @@ from service import audit
 from service.district.contract_content import checked_posting_windows
 from service.district.contract_members import (
     MemberRole,
+    member_record,
     require_contract_role,
     require_member,
     visible_contracts,
 )
 from service.district.contracts import find_contract
-from service.errors import NotFoundError, field_error, named_in_body
+from service.errors import field_error, named_in_body
 from service.pagination import Page, paginate
 from service.transaction import conflicts_as, reader, writer
 
@@ -50,14 +51,7 @@ def list_channels(viewer: User, contract_key: str | None = None, *, page: int = 
 
 
 def member_channel(channel_id: int, viewer: User) -> ContractChannel:
-    channel = db.session.get(ContractChannel, channel_id)
-    if channel is None:
-        raise NotFoundError(f"渠道不存在：{channel_id}")
-    try:
-        require_member(viewer, channel.contract)
-    except NotFoundError:
-        raise NotFoundError(f"渠道不存在：{channel_id}") from None
-    return channel
+    return member_record(ContractChannel, channel_id, viewer, f"渠道不存在：{channel_id}")
 
 
 @reader

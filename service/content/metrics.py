@@ -42,11 +42,12 @@ from service.clock import local_today
 from service.content.channels import member_channel
 from service.district.contract_members import (
     MemberRole,
+    member_record,
     require_contract_role,
     require_member,
 )
 from service.district.contracts import find_contract
-from service.errors import NotFoundError, RuleViolationError, field_error, named_in_body
+from service.errors import RuleViolationError, field_error, named_in_body
 from service.pagination import Page, paginate
 from service.progress.user_counts import (
     MAX_LISTED_ERRORS,
@@ -232,15 +233,8 @@ def enter_publication_metrics(*, actor: User, publication_id: int, day: date, fi
 
 
 def _publication(publication_id: int, viewer: User) -> Publication:
-    publication = db.session.get(Publication, publication_id)
-    missing = f"发布记录不存在：{publication_id}"
-    if publication is None:
-        raise NotFoundError(missing)
-    try:
-        require_member(viewer, publication.content.contract)
-    except NotFoundError:
-        raise NotFoundError(missing) from None
-    return publication
+    return member_record(Publication, publication_id, viewer,
+                         f"发布记录不存在：{publication_id}", lambda p: p.content.contract)
 
 
 # ---------------------------------------------------------------- importing files

@@ -35,7 +35,11 @@ from models import (
 from service import audit
 from service.clock import now_utc
 from service.content import checks
-from service.district.contract_members import MEMBER_ROLE_LABELS, MemberRole, require_member
+from service.district.contract_members import (
+    MEMBER_ROLE_LABELS,
+    MemberRole,
+    member_role,
+)
 from service.district.contracts import find_contract
 from service.errors import (
     ConflictError,
@@ -78,14 +82,6 @@ def _checked_attachment(attachment: Attachment | None) -> None:
 
 
 # --- finding what the caller may see -------------------------------------------------------
-
-def member_role(actor: User, contract: Contract, missing: str) -> str:
-    """The actor's role in the contract; to a non-member the thing does not exist."""
-    try:
-        return require_member(actor, contract)
-    except NotFoundError:
-        raise NotFoundError(missing) from None
-
 
 def find_content(content_id: int, actor: User, *,
                  for_update: bool = False) -> tuple[Content, str]:

@@ -14,11 +14,12 @@ from service.clock import local_today, now_utc
 from service.content.channels import member_contract_ids
 from service.district.contract_members import (
     MemberRole,
+    member_record,
     require_contract_role,
     require_member,
 )
 from service.district.contracts import find_contract
-from service.errors import ConflictError, NotFoundError, field_error, named_in_body
+from service.errors import ConflictError, field_error, named_in_body
 from service.pagination import Page, paginate
 from service.transaction import conflicts_as, reader, writer
 
@@ -116,14 +117,7 @@ def list_themes(viewer: User, contract_key: str | None = None, *, from_month: st
 
 
 def _theme(theme_id: int, viewer: User) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
-        raise NotFoundError(f"主题不存在：{theme_id}")
-    try:
-        require_member(viewer, theme.contract)
-    except NotFoundError:
-        raise NotFoundError(f"主题不存在：{theme_id}") from None
-    return theme
+    return member_record(Theme, theme_id, viewer, f"主题不存在：{theme_id}")
 
 
 @reader

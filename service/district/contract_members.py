@@ -65,6 +65,24 @@ def require_member(user: User, contract: Contract) -> str:
     return role
 
 
+def member_role(actor: User, contract: Contract, missing: str) -> str:
+    """The actor's role in the contract; to a non-member the thing does not exist (404 with
+    the thing's own message, so neither it nor the contract is revealed)."""
+    try:
+        return require_member(actor, contract)
+    except NotFoundError:
+        raise NotFoundError(missing) from None
+
+
+def member_record(model, record_id: int, viewer: User, missing: str, contract_of=None):
+    """The record of a contract the viewer belongs to; else, like a missing one, 404."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(missing)
+    member_role(viewer, (contract_of or (lambda r: r.contract))(record), missing)
+    return record
+
+
 def require_contract_role(user: User, contract: Contract, *roles: str) -> str:
     """Refuse (403) unless the user holds one of `roles` in the contract (admins always may)."""
     role = require_member(user, contract)

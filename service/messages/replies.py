@@ -10,11 +10,10 @@ from models import Faq, Message, ReplyTemplate, User, db
 from service.clock import now_utc
 from service.content import review
 from service.content.channels import member_contract_ids
-from service.district.contract_members import require_member
+from service.district.contract_members import member_record, require_member
 from service.district.contracts import find_contract
 from service.errors import (
     ConflictError,
-    NotFoundError,
     PermissionDeniedError,
     field_error,
     named_in_body,
@@ -99,14 +98,7 @@ def create_faq(*, actor: User, contract: str, title: str, items: list[dict],
 
 
 def _faq(faq_id: int, actor: User) -> Faq:
-    faq = db.session.get(Faq, faq_id)
-    if faq is None:
-        raise NotFoundError(f"问题集锦不存在：{faq_id}")
-    try:
-        require_member(actor, faq.contract)
-    except NotFoundError:
-        raise NotFoundError(f"问题集锦不存在：{faq_id}") from None
-    return faq
+    return member_record(Faq, faq_id, actor, f"问题集锦不存在：{faq_id}")
 
 
 @reader

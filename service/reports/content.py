@@ -48,6 +48,7 @@ from service.content.metrics import latest_publication_metrics, series_points
 from service.content.review import KINDS
 from service.district.contract_members import (
     MemberRole,
+    member_record,
     require_contract_role,
     require_member,
 )
@@ -102,15 +103,8 @@ def _held_contract(actor: User, key: str) -> Contract:
 
 def _report(report_id: int, viewer: User) -> ContentReport:
     """The report, if the viewer belongs to its contract (else it does not exist for them)."""
-    report = db.session.get(ContentReport, report_id)
-    missing = f"运营数据分析报告不存在：{report_id}"
-    if report is None:
-        raise NotFoundError(missing)
-    try:
-        require_member(viewer, report.contract)
-    except NotFoundError:
-        raise NotFoundError(missing) from None
-    return report
+    return member_record(ContentReport, report_id, viewer,
+                         f"运营数据分析报告不存在：{report_id}")
 
 
 def _report_to_change(report_id: int, actor: User) -> ContentReport:
