@@ -8,6 +8,7 @@ from flask import Flask
 
 from models import Role, db
 from service import demo
+from service.demo.content_reports import waiting_report_jobs
 from service.district import accounts, places
 from service.district.contracts import (
     ensure_default_contract,
@@ -19,6 +20,15 @@ from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
 from service.reports import calendar, effect, execution, runs
+from service.reports import content as content_reports
+from service.reports.effect import enqueue
+
+
+def _queue_demo_reports() -> None:
+    """Hand the demo reports' jobs to the queue now that the year is committed."""
+    for job in waiting_report_jobs():
+        enqueue(job, content_reports.STEP)
+        click.echo(f"queued the files of a content report (job {job.id})")
 
 
 def _fail(error: ServiceError) -> None:
@@ -76,6 +86,7 @@ def register_commands(app: Flask) -> None:
             click.echo(f"queued the weekly set of {label} (job {job.id})")
         except ServiceError as error:
             click.echo(f"the weekly set of {label} was not queued: {error.message}", err=True)
+        _queue_demo_reports()
         content = ("; 2023 content contract: bianji1..bianji3, zuzhang, zhixing, zhuguan"
                    if summary.get("content_team") else "")
         click.echo(f"demo accounts: admin, official, liaison01..liaison15{content}; "
@@ -190,6 +201,21 @@ def register_commands(app: Flask) -> None:
                                       end=end and end.date())
             for path in effect.write_effect_report(period, Path(out_dir)):
                 click.echo(str(path))
+        except ServiceError as error:
+            _fail(error)
+
+    @app.cli.command("content-report")
+    @click.argument("report_ids", nargs=-1, type=int)
+    @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                  help="Folder the files are written to, one sub-folder per report.")
+    def content_report_command(report_ids, out_dir):
+        """运营数据分析报告 of the content contract: the files of these issued reports (of every
+        issued one when none is named), as the one who issued each would download them."""
+        try:
+            for report_id, issuer_id in content_reports.issued_reports(list(report_ids)):
+                folder = Path(out_dir) / f"report-{report_id}"
+                for path in content_reports.write_content_report(report_id, issuer_id, folder):
+                    click.echo(str(path))
         except ServiceError as error:
             _fail(error)
 

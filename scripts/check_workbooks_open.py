@@ -2,7 +2,8 @@
 a demo week on a scratch database, converts one community workbook and the district workbook
 to PDF with headless LibreOffice (as an old PC's office suite would open them) and checks that
 the PDFs have pages; then makes a month's effect report and the execution report, whose PDFs
-LibreOffice (Writer) writes beside their .docx."""
+LibreOffice (Writer) writes beside their .docx; and the content contract's reports the demo
+issued."""
 
 import os
 import re
@@ -66,6 +67,15 @@ def main() -> int:
         print(f"execution report: {count} PDF pages")
         # A title page, the summary table, a section per target and the weekly ledger.
         failed += count < 4
+        # The content contract's reports that demo-data issued, each a title page, the users'
+        # and the content's tables, the obligations and the team's sections.
+        made = flask(env, "content-report", "--out", f"{tmp}/content")
+        documents = [Path(line) for line in made.split() if line.endswith(".pdf")]
+        for pdf in documents:
+            count = pages(pdf)
+            print(f"{pdf.name}: {count} PDF pages")
+            failed += count < 2
+        failed += not documents
         return 1 if failed else 0
 
 

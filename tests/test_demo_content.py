@@ -5,6 +5,7 @@ the few planted on purpose (issue #17 point 9)."""
 from collections import Counter, defaultdict
 from datetime import date
 
+from docx import Document
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,7 @@ from models import (
     AuditEntry,
     ChannelMetric,
     Content,
+    ContentReport,
     ContentReview,
     ContentVersion,
     Contract,
@@ -34,6 +36,7 @@ from service.content.growth import growth_report
 from service.content.metrics import channel_series
 from service.content.review import version_sha256
 from service.content.themes import theme_status
+from service.demo.content_reports import WRITTEN
 from service.messages import deadlines
 from service.messages.rules import message_rules
 
@@ -170,11 +173,12 @@ def _check_themes(contract: Contract) -> None:
     assert all(t.title and t.format and t.departments for t in held)
 
 
-def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
+def test_demo_data_builds_a_year_of_the_content_contract(app, runner, tmp_path):
     assert runner.invoke(args=["seed-district"]).exit_code == 0
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "content_team: 7" in first.output and "content_themes: 12" in first.output
+    assert first.output.count("queued the files of a content report") == 2
     with app.app_context():
         made = _counts()
         made_metrics = _metric_counts()
@@ -196,6 +200,8 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
         _check_themes(contract)
         _check_metrics(contract)
         _check_messages(contract)
+        _check_reports(contract)
+    _check_report_files(runner, tmp_path)
 
 
 # --- channel metrics (issue #18 point 5) ------------------------------------------------------
@@ -282,3 +288,34 @@ def _check_messages(contract: Contract) -> None:
     assert len(templates) == 5 and all(t.use_count > 0 for t in templates)
     [faq] = db.session.scalars(select(Faq).where(Faq.contract_id == contract.id)).all()
     assert faq.items and faq.content_id is None
+
+
+# --- reports (#18 point 5; service/demo/content_reports.py) -----------------------------------
+
+def _check_reports(contract: Contract) -> None:
+    """The term's last month's and last quarter's reports, written and issued by the editors'
+    lead after their periods, their jobs waiting for the consumer."""
+    held = db.session.scalars(select(ContentReport).where(ContentReport.contract_id ==
+                                                          contract.id)
+                              .order_by(ContentReport.id)).all()
+    assert [(r.kind, r.period, r.status) for r in held] == [
+        ("monthly", "2024-06", "issued"), ("quarterly", "2023/24-Q4", "issued")]
+    for report in held:
+        assert report.lessons.strip() and report.plan.strip()
+        assert report.issued_by.username == "zuzhang"
+        assert report.issued_at.date() > report.period_end == contract.end_date
+        assert report.job.kind == "content_report" and report.job.status == "queued"
+
+
+def _check_report_files(runner, out) -> None:
+    """`flask content-report` makes every issued report's files, its team's words in them."""
+    made = runner.invoke(args=["content-report", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    documents = sorted(out.glob("report-*/*.docx"))
+    assert [d.stem for d in documents] == ["新媒体运营月度数据分析报告_2024-06",
+                                           "新媒体运营季度数据分析报告_2023-24-Q4"]
+    for document, kind in zip(documents, ("monthly", "quarterly"), strict=True):
+        text = "\n".join(p.text for p in Document(document).paragraphs)
+        assert WRITTEN[kind][0] in text and WRITTEN[kind][1] in text
+    refused = runner.invoke(args=["content-report", "999", "--out", str(out)])
+    assert refused.exit_code != 0 and "运营数据分析报告不存在：999" in refused.output

@@ -174,7 +174,10 @@ def _empty_sections(report: ContentReport) -> list[str]:
 
 
 @writer
-def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[ContentReport, Job]:
+def mark_issued(actor: User, report_id: int, now: datetime | None = None
+                ) -> tuple[ContentReport, Job]:
+    """Issue the report and create the job of its files; the caller hands the job to the
+    queue once this is committed (issue_report, and demo-data after its whole year)."""
     report = _report_to_change(report_id, actor)
     failed_before = report.job is not None and report.job.status == JobStatus.FAILED
     if not failed_before:
@@ -198,7 +201,7 @@ def issue_report(*, actor: User, report_id: int, now: datetime | None = None) ->
     or once issued; queues the job that renders its files. A report whose rendering failed is
     rendered again by issuing it again. The job is queued only after the report and the job
     are committed, so that a consumer never meets a job it cannot read."""
-    report, job = _mark_issued(actor, report_id, now)
+    report, job = mark_issued(actor, report_id, now)
     enqueue(job, STEP)
     return report
 
@@ -317,6 +320,24 @@ def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
 
 
 # ---------------------------------------------------------------- files, as a job
+
+@reader
+def issued_reports(report_ids: list[int] | None = None) -> list[tuple[int, int]]:
+    """(report id, the id of who issued it) of these reports, or of every issued one, for
+    making their files outside the queue (`flask content-report`); an unknown or unissued id
+    is refused."""
+    query = select(ContentReport).order_by(ContentReport.id)
+    if report_ids:
+        query = query.where(ContentReport.id.in_(report_ids))
+    found = {r.id: r for r in db.session.scalars(query)}
+    for report_id in report_ids or []:
+        if report_id not in found:
+            raise NotFoundError(f"运营数据分析报告不存在：{report_id}")
+        if found[report_id].status != ContentReportStatus.ISSUED:
+            raise ConflictError(f"报告 {report_id} 尚未签发，签发后生成文件")
+    return [(r.id, r.issued_by_id) for r in found.values()
+            if r.status == ContentReportStatus.ISSUED]
+
 
 def file_stem(report: ContentReport | ContentReportData) -> str:
     kind = "月度" if report.kind == "monthly" else "季度"
