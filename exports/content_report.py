@@ -35,8 +35,11 @@ SIMILAR_NOTE = ("同类内容：同一内容类型（文章、转发、一图读
 OBLIGATIONS_NOTE = ("与本期有交集的各个考核周期（日、周、月、季度、年度、合同期）分别计数：达标、"
                     "未达标、尚未结束；渠道为“—”的义务按其所指各渠道合计。逐期明细见合规统计"
                     "（GET /api/v1/compliance）。")
-SOURCES_NOTE = ("新增关注的来源渠道：目前导入的平台统计数据不含关注来源，本报告暂不列出；"
-                "平台导出提供后补充。")
+SOURCES_NOTE = ("新增关注的来源取自平台“用户增长”统计中按来源拆分的每日人数，本期各日之和；"
+                "某日的统计未按来源拆分时，该日的新增关注计入“未注明来源”。")
+NO_SOURCES_NOTE = ("新增关注的来源：本期导入的平台统计数据不含关注来源，本报告不列出；平台导出"
+                   "按来源拆分的数据后，报告列出各来源的人数。")
+UNKNOWN_SOURCE = "未注明来源"
 USERS_NOTE = ("期初、期末累计关注为各渠道在期初前一日、期末当日（或之前最近一次）统计的关注人数；"
               "新增关注、取消关注为本期各日之和。")
 
@@ -51,6 +54,7 @@ class ChannelUsers:
     unfollows: int
     followers_end: int | None  # at the period's last day (None: no snapshot yet)
     days_recorded: int
+    sources: dict[str, int]  # of new_followers, by source (its label), where the days said
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class ContentReportData:
     previous: str | None  # the previous period's label, None before the term
     generated_at: datetime
     users: list[ChannelUsers]
+    source_labels: tuple[str, ...]  # the sources any channel's users came from, in order
     channels: list[ChannelContent]
     kinds: list[KindContent]
     obligations: list[ObligationLine]
@@ -169,6 +174,23 @@ def user_rows(report: ContentReportData) -> list[list[Cell]]:
                  (_sum(u.followers_end for u in users), "int"),
                  (sum(u.days_recorded for u in users), "int")])
     return rows
+
+
+def source_head(report: ContentReportData) -> list[str]:
+    return ["渠道", *report.source_labels, UNKNOWN_SOURCE, "新增关注"]
+
+
+def source_rows(report: ContentReportData) -> list[list[Cell]]:
+    """① Where each channel's new followers came from; the rest is 未注明来源."""
+    def row(name: str, sources: dict[str, int], new: int) -> list[Cell]:
+        return [(name, "text"), *((sources.get(label, 0), "int")
+                                  for label in report.source_labels),
+                (new - sum(sources.values()), "int"), (new, "int")]
+    users = report.users
+    total = {label: sum(u.sources.get(label, 0) for u in users)
+             for label in report.source_labels}
+    return [row(u.name, u.sources, u.new_followers) for u in users] + [
+        row(TOTAL, total, sum(u.new_followers for u in users))]
 
 
 def channel_rows(report: ContentReportData) -> list[list[Cell]]:
@@ -238,7 +260,12 @@ def render_content_report_docx(report: ContentReportData) -> bytes:
         f"{as_text(users[5][0], 'int')} 人。")
     add_table(document, USER_HEAD, user_rows(report))
     document.add_paragraph(USERS_NOTE)
-    document.add_paragraph(SOURCES_NOTE)
+    if report.source_labels:
+        document.add_heading("新增关注的来源", level=2)
+        add_table(document, source_head(report), source_rows(report))
+        document.add_paragraph(SOURCES_NOTE)
+    else:
+        document.add_paragraph(NO_SOURCES_NOTE)
 
     document.add_heading("二、内容情况", level=1)
     document.add_heading("各渠道阅读、分享与转化", level=2)
@@ -272,7 +299,10 @@ def render_content_report_xlsx(report: ContentReportData) -> bytes:
     workbook.remove(workbook.active)
     caption = f"（{report.period}，{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}）"
     add_sheet(workbook, "用户情况", f"用户情况{caption}", USER_HEAD, user_rows(report),
-              [USERS_NOTE, SOURCES_NOTE])
+              [USERS_NOTE] if report.source_labels else [USERS_NOTE, NO_SOURCES_NOTE])
+    if report.source_labels:
+        add_sheet(workbook, "关注来源", f"新增关注的来源{caption}", source_head(report),
+                  source_rows(report), [SOURCES_NOTE])
     add_sheet(workbook, "各渠道内容", f"各渠道阅读、分享与转化{caption}", CHANNEL_HEAD,
               channel_rows(report), [CONVERSION_NOTE, _previous_text(report)])
     add_sheet(workbook, "同类内容", f"同类内容的阅读与比较{caption}", KIND_HEAD,

@@ -29,6 +29,9 @@ class MetricFileKind:
     figures: tuple[str, ...]
     header_needs: tuple[tuple[str, ...], ...]  # each: one of these keys must be there
     header_message: str
+    # Optional figures kept together under one name, e.g. the new followers' sources: those a
+    # row gives (None when it gives none).
+    parts: tuple[str, dict[str, str]] | None = None
 
 
 CHANNEL_FILE = MetricFileKind(
@@ -41,15 +44,25 @@ CHANNEL_FILE = MetricFileKind(
         "reads": ["阅读量", "阅读次数", "阅读数", "阅读人次"],
         "shares": ["分享量", "分享次数", "分享数", "转发数"],
         "interactions": ["互动量", "互动数", "互动次数"],
+        # WeChat's 用户增长 export splits the new followers by where they came from.
+        "search": ["搜一搜", "搜索", "公众号搜索", "搜一搜关注"],
+        "qr_code": ["扫描二维码", "扫码", "扫码关注"],
+        "article": ["图文页", "图文页内公众号名称", "图文页右上角菜单", "文章页"],
+        "card": ["名片分享", "公众号名片"],
+        "video": ["视频号"],
+        "other": ["其他", "其他合计", "其他来源"],
     },
     labels={"day": "日期", "channel": "渠道", "followers": "粉丝数", "new_followers": "新增关注",
             "unfollows": "取消关注", "reads": "阅读量", "shares": "分享量",
-            "interactions": "互动量"},
+            "interactions": "互动量", "search": "搜一搜", "qr_code": "扫描二维码",
+            "article": "图文页", "card": "名片分享", "video": "视频号", "other": "其他"},
     texts=("channel",),
     figures=("followers", "new_followers", "unfollows", "reads", "shares", "interactions"),
     header_needs=(("day",), ("followers",), ("reads",)),
     header_message="找不到表头：需要包含“日期”“粉丝数”“新增关注”“取消关注”“阅读量”“分享量”"
                    "“互动量”列（多个渠道时加“渠道”列）",
+    parts=("follower_sources", {"search": "搜一搜", "qr_code": "扫描二维码", "article": "图文页",
+                                "card": "名片分享", "video": "视频号", "other": "其他"}),
 )
 PUBLICATION_FILE = MetricFileKind(
     columns={
@@ -94,6 +107,21 @@ def _day(value, row: int, errors: list[RowError]) -> date | None:
     return found
 
 
+def _parts(line, kind: MetricFileKind, errors: list[RowError]) -> dict[str, int] | None:
+    """The optional figures of a row that it gives (a blank cell gives none)."""
+    found = {}
+    for key in kind.parts[1]:
+        value = line.cells.get(key)
+        if clean_text(value) == "":
+            continue
+        count, reason = parse_count(value)
+        if reason:
+            errors.append(RowError(line.row, kind.labels[key], reason))
+        else:
+            found[key] = count
+    return found or None
+
+
 def parse_metric_file(data: bytes, filename: str, kind: MetricFileKind) -> ParsedMetrics:
     """The rows of a statistics export, cleaned. Every figure the kind names must be there
     in every row (a missing column is a missing value): a snapshot is whole or not stored."""
@@ -112,6 +140,8 @@ def parse_metric_file(data: bytes, filename: str, kind: MetricFileKind) -> Parse
             figures[key], reason = parse_count(cell(key))
             if reason:
                 errors.append(RowError(line.row, kind.labels[key], reason))
+        if kind.parts:
+            figures[kind.parts[0]] = _parts(line, kind, errors)
         texts = {key: clean_text(cell(key)) or None for key in kind.texts}
         parsed.append(MetricRow(line.row, day, texts, figures))
     if not parsed:

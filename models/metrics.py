@@ -6,13 +6,16 @@ replaced figures."""
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
 from models.user import User
 
 CHANNEL_FIGURES = ("followers", "new_followers", "unfollows", "reads", "shares", "interactions")
+# Where the day's new followers came from, as WeChat's 用户增长 export splits them (None: the
+# export did not say).
+FOLLOWER_SOURCES = ("search", "qr_code", "article", "card", "video", "other")
 PUBLICATION_FIGURES = ("reads", "shares", "likes")
 
 
@@ -61,6 +64,8 @@ class ChannelMetric(db.Model):
     reads: Mapped[int]
     shares: Mapped[int]
     interactions: Mapped[int]
+    # Of new_followers, how many came from each of FOLLOWER_SOURCES (those the export gave).
+    follower_sources: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     import_id: Mapped[int] = mapped_column(ForeignKey("metric_imports.id"), index=True)
 
 

@@ -36,6 +36,7 @@ from service.content.growth import growth_report
 from service.content.metrics import channel_series
 from service.content.review import version_sha256
 from service.content.themes import theme_status
+from service.demo.content_metrics import SOURCES_FROM
 from service.demo.content_reports import WRITTEN
 from service.messages import deadlines
 from service.messages.rules import message_rules
@@ -218,7 +219,7 @@ def _check_metrics(contract: Contract) -> None:
     channels = contract.channels
     rows = db.session.execute(select(ChannelMetric.channel_id, ChannelMetric.day,
                                      ChannelMetric.followers, ChannelMetric.new_followers,
-                                     ChannelMetric.unfollows)
+                                     ChannelMetric.unfollows, ChannelMetric.follower_sources)
                               .order_by(ChannelMetric.channel_id, ChannelMetric.day)).all()
     by_channel = defaultdict(list)
     for row in rows:
@@ -232,6 +233,15 @@ def _check_metrics(contract: Contract) -> None:
         for before, after in zip(snapshots, snapshots[1:], strict=False):
             assert after.followers == before.followers + after.new_followers - after.unfollows
         assert snapshots[-1].followers >= snapshots[0].followers * 1.1
+    # WeChat's export splits its new followers by source (all of them) from mid-July.
+    wechat_id = next(c.id for c in channels if c.key == "wechat")
+    for channel, snapshots in by_channel.items():
+        split = [r for r in snapshots if r.follower_sources is not None]
+        if channel != wechat_id:
+            assert split == []
+            continue
+        assert split[0].day == SOURCES_FROM and len(split) == len(snapshots) - 14
+        assert all(sum(r.follower_sources.values()) == r.new_followers for r in split)
     viewer = db.session.scalar(select(User).where(User.username == "official"))
     report = growth_report(viewer, contract=KEY, today=AFTER_TERM)
     followers, reads, premium = report["kpis"]
@@ -315,7 +325,12 @@ def _check_report_files(runner, out) -> None:
     assert [d.stem for d in documents] == ["新媒体运营月度数据分析报告_2024-06",
                                            "新媒体运营季度数据分析报告_2023-24-Q4"]
     for document, kind in zip(documents, ("monthly", "quarterly"), strict=True):
-        text = "\n".join(p.text for p in Document(document).paragraphs)
+        opened = Document(document)
+        text = "\n".join(p.text for p in opened.paragraphs)
         assert WRITTEN[kind][0] in text and WRITTEN[kind][1] in text
+        # WeChat's new followers by source, beside the channels whose exports have none.
+        sources = opened.tables[1]
+        assert [c.text for c in sources.rows[0].cells][:3] == ["渠道", "搜一搜", "扫描二维码"]
+        assert [row.cells[0].text for row in sources.rows[1:]][:2] == ["微信公众号", "微博"]
     refused = runner.invoke(args=["content-report", "999", "--out", str(out)])
     assert refused.exit_code != 0 and "运营数据分析报告不存在：999" in refused.output

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from api.schemas.common import PageArgs, Strict
 from api.schemas.contracts import CONTRACT_KEY
 from api.schemas.user_counts import COUNT_RANGE
-from service.content.metrics import FLOW_FIGURES, STEPS, STOCK_FIGURES
+from service.content.metrics import FLOW_FIGURES, SOURCE_LABELS, STEPS, STOCK_FIGURES
 
 
 def _count(description: str) -> fields.Integer:
@@ -21,6 +21,14 @@ class ChannelFiguresSchema(Strict):
     reads = _count("the day's reads")
     shares = _count("the day's shares")
     interactions = _count("the day's interactions (comments, likes, messages …)")
+    follower_sources = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SOURCE_LABELS)),
+        values=fields.Integer(required=True, validate=COUNT_RANGE), allow_none=True,
+        load_default=None, metadata={
+            "description": "of the new followers, how many came from each source the platform "
+                           "names (" + "、".join(f"{k} {v}" for k, v in SOURCE_LABELS.items())
+                           + "); their sum may not exceed new_followers",
+            "example": {"search": 12, "qr_code": 5}})
 
 
 class PublicationFiguresSchema(Strict):
@@ -38,6 +46,8 @@ class ChannelMetricSchema(ma.Schema):
     reads = fields.Integer()
     shares = fields.Integer()
     interactions = fields.Integer()
+    follower_sources = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                   allow_none=True)
     import_id = fields.Integer()
     replaced = fields.Boolean(metadata={"description": "an older snapshot of the day was "
                                                       "replaced (its figures are in the audit)"})
@@ -76,6 +86,9 @@ class ChannelSeriesPointSchema(ma.Schema):
     reads = fields.Integer()
     shares = fields.Integer()
     interactions = fields.Integer()
+    follower_sources = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "of the period's new followers, those whose source the snapshots "
+                       "gave, by source (days without sources add nothing here)"})
 
 
 class BaselineSchema(ma.Schema):

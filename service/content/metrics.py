@@ -36,7 +36,7 @@ from models import (
     User,
     db,
 )
-from models.metrics import CHANNEL_FIGURES, PUBLICATION_FIGURES
+from models.metrics import CHANNEL_FIGURES, FOLLOWER_SOURCES, PUBLICATION_FIGURES
 from service import audit
 from service.clock import local_today
 from service.content.channels import member_channel
@@ -65,6 +65,9 @@ METRIC_WRITERS = (MemberRole.EDITOR_LEAD,)
 STOCK_FIGURES = ("followers",)
 FLOW_FIGURES = ("new_followers", "unfollows", "reads", "shares", "interactions")
 STEPS = ("day", "week", "month")
+# The sources of new followers (FOLLOWER_SOURCES), as people read them.
+SOURCE_LABELS = {"search": "搜一搜", "qr_code": "扫描二维码", "article": "图文页",
+                 "card": "名片分享", "video": "视频号", "other": "其他"}
 # A series answers at most this many days (the term is a year).
 MAX_SERIES_DAYS = 800
 
@@ -105,8 +108,14 @@ class _Store:
     figures: tuple[str, ...]
     entity: str
 
+    def whole(self, snapshot: Snapshot) -> dict:
+        """The snapshot's figures, those it need not give (the follower sources) as None."""
+        return {**dict.fromkeys(self.figures), **snapshot.figures}
 
-CHANNEL_STORE = _Store("channel", ChannelMetric, "channel_id", CHANNEL_FIGURES, "channel_metric")
+
+# The follower sources are kept with a channel's figures (and replaced with them).
+CHANNEL_STORE = _Store("channel", ChannelMetric, "channel_id",
+                       (*CHANNEL_FIGURES, "follower_sources"), "channel_metric")
 PUBLICATION_STORE = _Store("publication", PublicationMetric, "publication_id",
                            PUBLICATION_FIGURES, "publication_metric")
 
@@ -133,7 +142,7 @@ def _replacements(store: _Store, snapshots: list[Snapshot], held: dict) -> list[
             listed.append({"owner_id": snapshot.owner_id, "day": snapshot.day,
                            "row": snapshot.row,
                            "before": {name: getattr(before, name) for name in store.figures},
-                           "after": dict(snapshot.figures)})
+                           "after": store.whole(snapshot)})
     return listed
 
 
@@ -167,8 +176,8 @@ def store_snapshots(store: _Store, *, contract: Contract, actor: User | None,
                 store.model.id.in_([row.id for row in held.values()])))
         if snapshots:
             db.session.execute(insert(store.model), [
-                {store.owner: s.owner_id, "day": s.day, "import_id": record.id, **s.figures}
-                for s in snapshots])
+                {store.owner: s.owner_id, "day": s.day, "import_id": record.id,
+                 **store.whole(s)} for s in snapshots])
     for replaced in replacements:
         changes = audit.diff(replaced["before"], replaced["after"])
         audit.record(store.entity, f"{replaced['owner_id']}/{replaced['day'].isoformat()}",
@@ -205,10 +214,14 @@ def enter_channel_metrics(*, actor: User, channel_id: int, day: date, figures: d
     channel = member_channel(channel_id, actor)
     _writable_contract(actor, channel.contract)
     _check_day(channel.contract, day, today or local_today())
+    excess = sources_excess(figures)
+    if excess:
+        raise field_error("follower_sources", excess)
     write = store_snapshots(CHANNEL_STORE, contract=channel.contract, actor=actor,
                             snapshots=[Snapshot(channel.id, day, figures)], source="api",
                             now=now)
-    return {"channel_id": channel.id, "day": day, **figures, "import_id": write.import_id,
+    return {"channel_id": channel.id, "day": day, **CHANNEL_STORE.whole(
+        Snapshot(channel.id, day, figures)), "import_id": write.import_id,
             "replaced": bool(write.replaced)}
 
 
@@ -305,9 +318,29 @@ def _snapshots_of(rows: Iterable[MetricRow], errors: list[RowError], owner_of,
     return snapshots
 
 
+def sources_excess(figures: dict) -> str | None:
+    """Why the follower sources of a day cannot be its new followers' (their sum is more)."""
+    sources = figures.get("follower_sources") or {}
+    total = sum(sources.values())
+    if total > figures["new_followers"]:
+        return f"关注来源合计 {total:,} 超过当日新增关注 {figures['new_followers']:,}"
+    return None
+
+
 def _refuse_bad_rows(errors: list[RowError]) -> None:
     if errors:
         raise RowsRejectedError(sorted(errors, key=lambda e: (e.row or 0, e.column or "")))
+
+
+def _channel_row(contract: Contract, today: date):
+    """A channel row's day within the term, and its follower sources within its new
+    followers."""
+    in_term = _day_in_term(contract, today)
+
+    def check(row: MetricRow, owner) -> RowError | None:
+        excess = None if row.figures["new_followers"] is None else sources_excess(row.figures)
+        return in_term(row, owner) or (RowError(row.row, "关注来源", excess) if excess else None)
+    return check
 
 
 def _day_in_term(contract: Contract, today: date):
@@ -341,7 +374,7 @@ def import_channel_metrics(*, actor: User, contract: str, data: bytes, filename:
     parsed = _parsed(data, filename, CHANNEL_FILE)
     errors = list(parsed.errors)
     snapshots = _snapshots_of(parsed.rows, errors, channels.find,
-                              _day_in_term(held, today or local_today()))
+                              _channel_row(held, today or local_today()))
     _refuse_bad_rows(errors)
     return store_snapshots(CHANNEL_STORE, contract=held, actor=actor, snapshots=snapshots,
                            source="file", filename=filename,
@@ -466,7 +499,7 @@ def series_points(rows: list[ChannelMetric], start: date, end: date, step: str) 
     points, index, latest = [], 0, None
     for period in periods(start, end, step):
         flows = dict.fromkeys(FLOW_FIGURES, 0)
-        recorded = 0
+        recorded, sources = 0, {}
         while index < len(rows) and rows[index].day <= period.last:
             row = rows[index]
             latest = row
@@ -474,12 +507,19 @@ def series_points(rows: list[ChannelMetric], start: date, end: date, step: str) 
                 recorded += 1
                 for name in FLOW_FIGURES:
                     flows[name] += getattr(row, name)
+                for source, count in (row.follower_sources or {}).items():
+                    sources[source] = sources.get(source, 0) + count
             index += 1
         stock = {name: getattr(latest, name) if latest else None for name in STOCK_FIGURES}
         points.append({"period": period.label, "from": period.first, "to": period.last,
                        "days_recorded": recorded, **stock,
-                       "followers_on": latest.day if latest else None, **flows})
+                       "followers_on": latest.day if latest else None, **flows,
+                       "follower_sources": _in_order(sources)})
     return points
+
+
+def _in_order(sources: dict[str, int]) -> dict[str, int]:
+    return {key: sources[key] for key in FOLLOWER_SOURCES if key in sources}
 
 
 @reader

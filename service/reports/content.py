@@ -44,7 +44,7 @@ from models import (
 from service.clock import now_utc
 from service.content.compliance import Period, periods_overlapping
 from service.content.compliance_report import compliance_report
-from service.content.metrics import latest_publication_metrics, series_points
+from service.content.metrics import SOURCE_LABELS, latest_publication_metrics, series_points
 from service.content.review import KINDS
 from service.district.contract_members import (
     MemberRole,
@@ -220,6 +220,7 @@ class ChannelFigures:
     unfollows: int
     reads: int
     shares: int
+    sources: dict[str, int]  # of new_followers, by source key, where the days said
 
 
 def channel_figures(rows: list[ChannelMetric], first: date, last: date) -> ChannelFigures:
@@ -227,10 +228,15 @@ def channel_figures(rows: list[ChannelMetric], first: date, last: date) -> Chann
     of first → last as the channel's series counts them, month by month."""
     points = series_points(rows, first, last, "month")
     before = [r for r in rows if r.day < first]
+    sources: dict[str, int] = {}
+    for point in points:
+        for key, count in point["follower_sources"].items():
+            sources[key] = sources.get(key, 0) + count
     return ChannelFigures(before[-1].followers if before else None, points[-1]["followers"],
                           sum(p["days_recorded"] for p in points),
                           *(sum(p[name] for p in points)
-                            for name in ("new_followers", "unfollows", "reads", "shares")))
+                            for name in ("new_followers", "unfollows", "reads", "shares")),
+                          sources)
 
 
 def _channels(contract: Contract) -> list[ContractChannel]:
@@ -306,13 +312,16 @@ def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
         now = channel_figures(rows, period.start, period.end)
         earlier = channel_figures(rows, previous.start, previous.end) if previous else None
         users.append(ChannelUsers(channel.platform, now.followers_before, now.new_followers,
-                                  now.unfollows, now.followers_end, now.days_recorded))
+                                  now.unfollows, now.followers_end, now.days_recorded,
+                                  {SOURCE_LABELS[k]: n for k, n in now.sources.items()}))
         content.append(ChannelContent(channel.platform, now.reads, now.shares,
                                       now.new_followers, earlier.reads if earlier else None))
     writer_name = report.sections_by.display_name if report.sections_by else ""
     return ContentReportData(
         contract.name, contract.client, contract.contractor or "", report.kind, period.label,
         period.start, period.end, previous.label if previous else None, now_utc(), users,
+        tuple(label for label in SOURCE_LABELS.values()
+              if any(label in u.sources for u in users)),
         content, _kinds(contract, period, previous),
         _obligations(report, period, {c.key: c.platform for c in channels}, asker),
         WrittenSection(SECTION_TITLES["lessons"], report.lessons),

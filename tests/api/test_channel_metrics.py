@@ -387,3 +387,91 @@ def test_bad_text_in_the_import_form_is_refused_naming_the_field(client, team): 
     assert unknown.status_code == 422 and "channel" in unknown.get_json()["errors"]["form"]
     not_a_sheet = upload(client, team["lead"], b"PK\x03\x04 broken")
     assert not_a_sheet.status_code in (400, 422) and not_a_sheet.is_json
+
+
+# --- where new followers came from ("their sources where the export has them") ---------------
+
+SOURCE_HEADER = ["日期", "粉丝数", "新增关注", "取消关注", "阅读量", "分享量", "互动量", "搜一搜",
+                 "扫描二维码", "图文页内公众号名称", "名片分享", "其他合计"]
+SOURCE_KEYS = ["search", "qr_code", "article", "card", "other"]
+
+
+def source_rows(first: date, last: date, seed=11) -> list[dict]:
+    """WeChat's 用户增长 export: new followers split by source, a few days with no split."""
+    rng = random.Random(seed)
+    rows = growing_rows("wechat", first, last, seed=seed)
+    for row in rows:
+        if rng.random() < 0.2:
+            row["sources"] = None
+            continue
+        left, split = row["new_followers"], {}
+        for key in SOURCE_KEYS:
+            split[key] = rng.randint(0, left)
+            left -= split[key]
+        row["sources"] = split
+    return rows
+
+
+def source_csv(rows: list[dict]) -> bytes:
+    lines = [",".join(SOURCE_HEADER)]
+    for row in rows:
+        split = row["sources"] or {}
+        lines.append(",".join([row["day"].isoformat(), *(str(row[f]) for f in FIGURES),
+                               *(str(split[k]) if k in split else "" for k in SOURCE_KEYS)]))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_follower_sources_import_with_the_figures_and_add_up_in_the_series(
+        client, team):  # noqa: F811
+    rows = source_rows(date(2023, 7, 1), date(2023, 8, 20))
+    stored = upload(client, team["lead"], source_csv(rows), channel="wechat")
+    assert stored.status_code == 201, stored.get_json()
+    wechat = channel_id(client, team["lead"])
+    answer = series(client, team["lead"], wechat, step="month", to="2023-08-31")
+    for point in answer["items"]:
+        month = [r for r in rows if r["day"].strftime("%Y-%m") == point["period"]
+                 and r["sources"]]
+        expected = {k: sum(r["sources"][k] for r in month) for k in SOURCE_KEYS}
+        assert point["follower_sources"] == {k: v for k, v in expected.items()}
+        assert sum(point["follower_sources"].values()) <= point["new_followers"]
+    daily = series(client, team["lead"], wechat, **{"from": "2023-07-01", "to": "2023-07-31"})
+    assert [p["follower_sources"] for p in daily["items"]] == [
+        r["sources"] or {} for r in rows if r["day"].month == 7]
+    # An entry by hand may give them too, and a day without them stores none.
+    entered = client.put(f"/api/v1/channels/{wechat}/metrics/2023-08-21", headers=team["lead"],
+                         json={**dict.fromkeys(FIGURES, 5),
+                               "follower_sources": {"search": 3, "video": 2}})
+    assert entered.status_code == 200, entered.get_json()
+    assert entered.get_json()["follower_sources"] == {"search": 3, "video": 2}
+    plain = client.put(f"/api/v1/channels/{wechat}/metrics/2023-08-22", headers=team["lead"],
+                       json=dict.fromkeys(FIGURES, 5))
+    assert plain.status_code == 200 and plain.get_json()["follower_sources"] is None
+    with client.application.app_context():
+        assert db.session.query(ChannelMetric).filter(
+            ChannelMetric.follower_sources.is_(None)).count() == 1 + sum(
+                1 for r in rows if not r["sources"])
+
+
+def test_follower_sources_beyond_the_new_followers_are_refused(client, team):  # noqa: F811
+    rows = source_rows(date(2023, 7, 1), date(2023, 7, 10))
+    rows[3]["sources"] = {"search": rows[3]["new_followers"] + 1}
+    rows[5]["sources"] = {"qr_code": "许多"}
+    refused = upload(client, team["lead"], source_csv(rows), channel="wechat")
+    assert refused.status_code == 422, refused.get_json()
+    listed = {(r["row"], r["column"]): r["reason"]
+              for r in refused.get_json()["errors"]["files"]["rows"]}
+    assert "超过当日新增关注" in listed[(5, "关注来源")]
+    assert "不是有效的数字" in listed[(7, "扫描二维码")]
+    with client.application.app_context():
+        assert db.session.query(ChannelMetric).count() == 0  # nothing of the file stored
+    wechat = channel_id(client, team["lead"])
+    too_many = client.put(f"/api/v1/channels/{wechat}/metrics/2023-07-03",
+                          headers=team["lead"], json={**dict.fromkeys(FIGURES, 4),
+                                                      "follower_sources": {"search": 5}})
+    assert too_many.status_code == 422
+    assert "follower_sources" in too_many.get_json()["errors"]["json"]
+    unknown = client.put(f"/api/v1/channels/{wechat}/metrics/2023-07-03",
+                         headers=team["lead"], json={**dict.fromkeys(FIGURES, 4),
+                                                     "follower_sources": {"tv": 1}})
+    assert unknown.status_code == 422
+    assert "follower_sources" in unknown.get_json()["errors"]["json"]

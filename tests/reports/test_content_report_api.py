@@ -14,7 +14,16 @@ from openpyxl import load_workbook
 
 from exports.document import as_text
 from service.jobs import records
-from tests.api.test_channel_metrics import channel_id, csv_of, growing_rows, series, upload
+from tests.api.test_channel_metrics import (
+    SOURCE_KEYS,
+    channel_id,
+    csv_of,
+    growing_rows,
+    series,
+    source_csv,
+    source_rows,
+    upload,
+)
 from tests.api.test_compliance_api import make_piece
 from tests.api.test_content_review import CONTENT, publish
 from tests.api.test_content_review import team as team  # noqa: F401 (the fixture)
@@ -257,6 +266,38 @@ def test_every_number_of_a_monthly_report_is_the_api_s_and_an_independent_count(
     written = sheet_rows(book, "经验与计划")
     assert written["经验总结"] == (lessons,) and written["下期工作计划"] == (plan,)
     assert all(c.data_type != "f" for s in book for r in s.iter_rows() for c in r)
+
+
+def test_the_new_followers_sources_are_the_days_sources_added_up(
+        consumer, client, team, tmp_path):  # noqa: F811
+    """WeChat's export splits new followers by source (some days not); weibo's never does:
+    ① lists each source's October sum, the rest 未注明来源, as the series and the rows say."""
+    wechat = source_rows(date(2023, 9, 1), date(2023, 10, 31))
+    weibo = growing_rows("weibo", date(2023, 9, 1), date(2023, 10, 31), seed=9)
+    assert upload(client, team["lead"], source_csv(wechat), channel="wechat").status_code == 201
+    assert upload(client, team["lead"], csv_of(weibo, with_channel=False),
+                  channel="weibo").status_code == 201
+    _, document, book, _ = made_report(client, team, None, tmp_path, "经验", "计划")
+    labels = ["搜一搜", "扫描二维码", "图文页", "名片分享", "其他"]
+    head = ["渠道", *labels, "未注明来源", "新增关注"]
+    october = [r for r in wechat if r["day"].month == 10]
+    split = {k: sum(r["sources"][k] for r in october if r["sources"]) for k in SOURCE_KEYS}
+    new = sum(r["new_followers"] for r in october)
+    weibo_new = sum(r["new_followers"] for r in weibo if r["day"].month == 10)
+    expected = {"微信公众号": [*split.values(), new - sum(split.values()), new],
+                "微博": [0] * len(labels) + [weibo_new, weibo_new]}
+    month = series(client, team["reader"], channel_id(client, team["reader"]), step="month",
+                   **{"from": "2023-10-01"}, to="2023-10-31")["items"][0]
+    assert list(month["follower_sources"].values()) == list(split.values())
+    sources_table = document.tables[1]
+    assert [c.text for c in sources_table.rows[0].cells] == head
+    shown = table_rows(sources_table)
+    book_rows = sheet_rows(book, "关注来源")
+    for name, figures in expected.items():
+        assert shown[name] == [as_text(v, "int") for v in figures], name
+        assert book_rows[name] == tuple(figures), name
+    assert book_rows["合计"] == tuple(a + b for a, b in zip(*expected.values(), strict=True))
+    assert "本期各日之和" in "".join(p.text for p in document.paragraphs)
 
 
 def test_a_quarterly_report_counts_the_contract_s_quarter(
