@@ -8,6 +8,7 @@ from flask import Flask
 
 from models import Role, db
 from service import demo
+from service.demo.content_reports import issue_demo_term_reports
 from service.district import accounts, places
 from service.district.contracts import (
     ensure_default_contract,
@@ -76,6 +77,13 @@ def register_commands(app: Flask) -> None:
             click.echo(f"queued the weekly set of {label} (job {job.id})")
         except ServiceError as error:
             click.echo(f"the weekly set of {label} was not queued: {error.message}", err=True)
+        # The content contract's mid-term and final reports, issued: their files wait too.
+        try:
+            for report in issue_demo_term_reports():
+                click.echo(f"issued the {report.kind} report of {report.contract.key} "
+                           f"(job {report.job.id})")
+        except ServiceError as error:
+            click.echo(f"the term reports were not issued: {error.message}", err=True)
         content = ("; 2023 content contract: bianji1..bianji3, zuzhang, zhixing, zhuguan"
                    if summary.get("content_team") else "")
         click.echo(f"demo accounts: admin, official, liaison01..liaison15{content}; "

@@ -29,7 +29,9 @@ from exports.document import (
 )
 
 TERM_TITLES = {"midterm": "新媒体运营项目中期报告", "final": "新媒体运营项目总结报告"}
-KPI_STATES = {None: "尚不能判断", False: "达标", True: "未达标"}
+# A KPI's state by whether its figure at the term's end (projected before it) falls short.
+KPI_STATES = {None: "尚不能判断", False: "预计达标", True: "有风险"}
+KPI_STATES_AT_END = {None: "尚不能判断", False: "达标", True: "未达标"}
 KPI_NOTE = ("增长指标按合同约定计算（GET /api/v1/compliance/growth，截至统计期末）："
             "基线、截至期末的数值与增长、目标、按近期速度推算的合同期末数值；任一指标推算未达目标，合同总价的"
             "约定比例（{share}）有扣除风险。")
@@ -97,6 +99,7 @@ class TermReportData:
     kpis: list[KpiLine]
     withheld_share: float
     price_at_risk: float
+    days_left: int  # from the span's end to the term's: 0 for the final summary
     obligations: list[ObligationLine]
     lessons: WrittenSection
     plan: WrittenSection
@@ -121,9 +124,10 @@ def local_time(moment: datetime) -> str:
 # ---------------------------------------------------------------- tables
 
 def kpi_rows(report: TermReportData) -> list[list[Cell]]:
+    states = KPI_STATES if report.days_left else KPI_STATES_AT_END
     return [[(k.name, "text"), (k.baseline, "int"), (k.current, "int"), (k.growth, "pct"),
              (k.growth_required, "pct"), (k.target, "int"), (k.projected, "int"),
-             (KPI_STATES[k.behind], "text")] for k in report.kpis]
+             (states[k.behind], "text")] for k in report.kpis]
 
 
 def publication_rows(channel: ChannelPublications) -> list[list[Cell]]:

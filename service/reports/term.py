@@ -158,6 +158,7 @@ def gather_term_report(report_id: int, asker_id: int) -> TermReportData:
     return TermReportData(
         contract.name, contract.client, contract.contractor or "", report.kind, report.period,
         start, end, now_utc(), kpis, growth["withheld_share"], growth["price_at_risk"],
+        growth["days_left"],
         obligation_lines(contract, start, end, asker),
         WrittenSection(titles["lessons"], report.lessons),
         WrittenSection(titles["plan"], report.plan),

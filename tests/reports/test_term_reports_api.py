@@ -36,7 +36,8 @@ MIDTERM, TERM = (date(2023, 7, 1), date(2023, 12, 31)), (date(2023, 7, 1), date(
 # Published after the mid-term span: only in the final summary. A title that looks like a
 # formula stays text.
 LATE = ("article", "weibo", "2024-02-01", "=HYPERLINK(\"http://evil.example\",\"点我\")")
-KPI_STATES = {None: "尚不能判断", False: "达标", True: "未达标"}
+KPI_STATES = {None: "尚不能判断", False: "预计达标", True: "有风险"}
+KPI_STATES_AT_END = {None: "尚不能判断", False: "达标", True: "未达标"}
 
 
 def term_request(client, headers, kind):
@@ -112,11 +113,32 @@ def as_cells(row: tuple) -> list[str]:
     return [v if isinstance(v, str) else as_text(v, "int") for v in row]
 
 
-def check_kpis(client, team, document, book, end: date):  # noqa: F811
+def counted_growth(rows: dict[str, list[dict]], growth: dict, end: date) -> dict:
+    """The followers' and the reads' KPIs counted from the channels' stored rows: followers
+    on the first recorded day of the term (each channel's) and on `end` (each one's latest),
+    reads of the first and of the latest `window_days`."""
+    stock = next(k for k in growth["kpis"] if k["compare"] == "stock")
+    window = next(k for k in growth["kpis"] if k["compare"] == "window")
+    first = date.fromisoformat(window["baseline_from"])
+    width = date.fromisoformat(window["baseline_to"]) - first
+    upto = [[r for r in channel if r["day"] <= end] for channel in rows.values()]
+    return {stock["key"]: (sum(c[0]["followers"] for c in rows.values() if c),
+                           sum(c[-1]["followers"] for c in upto if c)),
+            window["key"]: (sum(r["reads"] for c in rows.values() for r in c
+                                if first <= r["day"] <= first + width),
+                            sum(r["reads"] for c in rows.values() for r in c
+                                if max(first, end - width) <= r["day"] <= end))}
+
+
+def check_kpis(client, team, document, book, end: date, rows):  # noqa: F811
     growth = client.get(f"/api/v1/compliance/growth?contract={CONTENT}&as_of={end}",
                         headers=team["reader"]).get_json()
+    for key, (baseline, current) in counted_growth(rows, growth, end).items():
+        kpi = next(k for k in growth["kpis"] if k["key"] == key)
+        assert (kpi["baseline"], kpi["current"]) == (baseline, current), key
+    states = KPI_STATES if growth["days_left"] else KPI_STATES_AT_END
     expected = [(k["name"], k["baseline"], k["current"], k["growth"], k["growth_required"],
-                 k["target"], k["projected"], KPI_STATES[k["behind"]]) for k in growth["kpis"]]
+                 k["target"], k["projected"], states[k["behind"]]) for k in growth["kpis"]]
     assert sheet_table(book, "增长指标", "增长指标") == expected
     kinds = ("text", "int", "int", "pct", "pct", "int", "int", "text")
     assert doc_tables(document, "增长指标") == [[
@@ -195,14 +217,14 @@ def check_manifest(files, report_kind: str):
 
 
 def test_the_midterm_report_holds_every_number_publication_and_signature(
-        consumer, client, team, published, tmp_path):  # noqa: F811
+        consumer, client, team, dataset, published, tmp_path):  # noqa: F811
     lessons = "上半年微信公众号阅读稳定增长。\n=1+1"
     report, files, document, book, appendix = made(client, team, "midterm", tmp_path,
                                                    lessons, "下半年：加强短视频。")
     assert (report["kind"], report["period"], report["from"], report["to"]) == (
         "midterm", "中期", "2023-07-01", "2023-12-31")
     assert document.paragraphs[0].text == "新媒体运营项目中期报告（2023-07-01 至 2023-12-31）"
-    check_kpis(client, team, document, book, MIDTERM[1])
+    check_kpis(client, team, document, book, MIDTERM[1], dataset["rows"])
     check_obligations(client, team, document, book, *MIDTERM)
     check_publications(document, book, published, *MIDTERM)
     signatures = check_signatures(client, team, appendix, published, *MIDTERM)
@@ -219,11 +241,11 @@ def test_the_midterm_report_holds_every_number_publication_and_signature(
 
 
 def test_the_final_summary_covers_the_whole_term(
-        consumer, client, team, published, tmp_path):  # noqa: F811
+        consumer, client, team, dataset, published, tmp_path):  # noqa: F811
     report, files, document, book, appendix = made(client, team, "final", tmp_path)
     assert (report["period"], report["from"], report["to"]) == ("全期", "2023-07-01",
                                                                 "2024-06-30")
-    growth = check_kpis(client, team, document, book, TERM[1])
+    growth = check_kpis(client, team, document, book, TERM[1], dataset["rows"])
     assert growth["days_left"] == 0
     check_obligations(client, team, document, book, *TERM)
     check_publications(document, book, published, *TERM)
