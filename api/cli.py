@@ -19,7 +19,7 @@ from service.district.contracts import (
 from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
-from service.reports import calendar, effect, execution, runs
+from service.reports import calendar, effect, execution, runs, term
 
 
 def _fail(error: ServiceError) -> None:
@@ -197,6 +197,22 @@ def register_commands(app: Flask) -> None:
             period = effect.period_of(month=month, start=start and start.date(),
                                       end=end and end.date())
             for path in effect.write_effect_report(period, Path(out_dir)):
+                click.echo(str(path))
+        except ServiceError as error:
+            _fail(error)
+
+    @app.cli.command("term-report")
+    @click.option("--contract", required=True, help="The content contract's key.")
+    @click.option("--kind", required=True, type=click.Choice(list(term.TERM_KINDS)))
+    @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                  help="Folder the files are written to.")
+    def term_report(contract, kind, out_dir):
+        """中期报告 / 项目总结报告 of a content contract, issued: its files made here (the
+        document, the workbook, the appendix of the editing log, a PDF where LibreOffice is
+        installed, the manifest), as the member who issued it."""
+        try:
+            report_id, issuer = term.issued_term_report(contract, kind)
+            for path in term.write_term_report(report_id, issuer, Path(out_dir)):
                 click.echo(str(path))
         except ServiceError as error:
             _fail(error)

@@ -2,7 +2,8 @@
 a demo week on a scratch database, converts one community workbook and the district workbook
 to PDF with headless LibreOffice (as an old PC's office suite would open them) and checks that
 the PDFs have pages; then makes a month's effect report and the execution report, whose PDFs
-LibreOffice (Writer) writes beside their .docx."""
+LibreOffice (Writer) writes beside their .docx, and the content contract's final summary
+(项目总结报告) with its workbook and the appendix of the editing log."""
 
 import os
 import re
@@ -66,6 +67,25 @@ def main() -> int:
         print(f"execution report: {count} PDF pages")
         # A title page, the summary table, a section per target and the weekly ledger.
         failed += count < 4
+        # The content contract's final summary (demo-data issued it): its document's PDF
+        # beside it, and its two workbooks (figures and publications, the editing log).
+        made = flask(env, "term-report", "--contract", "planning-media-2023", "--kind", "final",
+                     "--out", f"{tmp}/term")
+        paths = [Path(line) for line in made.split()]
+        pdf = next((p for p in paths if p.suffix == ".pdf"), None)
+        count = pages(pdf) if pdf else 0
+        print(f"final summary: {count} PDF pages")
+        # The title page, KPIs, obligations, sections and a year of publications per channel.
+        failed += count < 10
+        books = [p for p in paths if p.suffix == ".xlsx"]
+        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", f"{tmp}/books",
+                        *map(str, books)], check=True, capture_output=True, timeout=600)
+        for book in books:
+            load_workbook(book)
+            converted = Path(tmp) / "books" / (book.stem + ".pdf")
+            count = pages(converted) if converted.exists() else 0
+            print(f"{book.name}: {count} PDF pages")
+            failed += count == 0
         return 1 if failed else 0
 
 

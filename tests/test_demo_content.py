@@ -12,6 +12,7 @@ from models import (
     AuditEntry,
     ChannelMetric,
     Content,
+    ContentReport,
     ContentReview,
     ContentVersion,
     Contract,
@@ -53,6 +54,22 @@ def _counts() -> tuple:
 
 def _contract() -> Contract:
     return db.session.scalar(select(Contract).where(Contract.key == KEY))
+
+
+def _term_reports() -> list[tuple]:
+    """The mid-term report and the final summary: issued by the lead, with their sections
+    written and their files' job queued for the consumer."""
+    reports = db.session.scalars(select(ContentReport).order_by(ContentReport.id)).all()
+    rows = [(r.kind, r.period, r.period_start, r.period_end, r.status, r.issued_by.username,
+             bool(r.lessons.strip() and r.plan.strip()), r.job_id, r.job.kind)
+            for r in reports]
+    assert [row[:7] for row in rows] == [
+        ("midterm", "中期", date(2023, 7, 1), date(2023, 12, 31), "issued", "zuzhang", True),
+        ("final", "全期", date(2023, 7, 1), date(2024, 6, 30), "issued", "zuzhang", True)]
+    assert {row[8] for row in rows} == {"content_report"}
+    # Issued after the span and before the report was due (the mid-term by 2024-01-15).
+    assert reports[0].issued_at.date() <= date(2024, 1, 15) < reports[1].issued_at.date()
+    return rows
 
 
 def _check_team(contract: Contract) -> dict[int, str]:
@@ -175,8 +192,11 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "content_team: 7" in first.output and "content_themes: 12" in first.output
+    assert "issued the midterm report of planning-media-2023" in first.output
+    assert "issued the final report of planning-media-2023" in first.output
     with app.app_context():
         made = _counts()
+        term_reports = _term_reports()
         made_metrics = _metric_counts()
         made_messages = _message_counts()
     # Run twice, it adds nothing (as the 2022 year).
@@ -185,6 +205,7 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner):
         assert _counts() == made
         assert _metric_counts() == made_metrics
         assert _message_counts() == made_messages
+        assert _term_reports() == term_reports  # neither made nor issued again
         contract = _contract()
         roles = _check_team(contract)
         _check_published_versions(contract, roles)

@@ -54,7 +54,7 @@ def _drafts() -> list[tuple[int, int, datetime]]:
         select(ContentReport.id, ContentReport.created_by_id, ContentReport.sections_at)
         .where(ContentReport.kind.in_(list(TERM_KINDS)),
                ContentReport.status == ContentReportStatus.DRAFT)
-        .order_by(ContentReport.period_end)).tuples())
+        .order_by(ContentReport.period_end)))
 
 
 def issue_demo_term_reports() -> list[ContentReport]:

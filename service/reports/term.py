@@ -38,6 +38,7 @@ from exports.term_report import (
 from models import (
     Content,
     ContentReport,
+    ContentReportStatus,
     ContentReview,
     ContentVersion,
     Contract,
@@ -49,6 +50,7 @@ from service.clock import now_utc
 from service.content.growth import growth_report
 from service.content.review import DECISIONS, KINDS
 from service.district.contract_members import MEMBER_ROLE_LABELS, MemberRole
+from service.errors import NotFoundError
 from service.transaction import reader
 
 # The kinds, and the label of their span (the report's `period`).
@@ -188,3 +190,16 @@ def write_term_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path
         "generated_at": data.generated_at.isoformat()}, files))
     return files + [listing]
 
+
+
+@reader
+def issued_term_report(contract_key: str, kind: str) -> tuple[int, int]:
+    """The contract's issued report of that kind and who issued it (the command line makes
+    its files as that member)."""
+    found = db.session.execute(
+        select(ContentReport.id, ContentReport.issued_by_id).join(Contract)
+        .where(Contract.key == contract_key, ContentReport.kind == kind,
+               ContentReport.status == ContentReportStatus.ISSUED)).first()
+    if found is None:
+        raise NotFoundError(f"该合同没有已签发的{TERM_TITLES[kind]}：{contract_key}")
+    return found.id, found.issued_by_id
