@@ -209,12 +209,13 @@ def register_commands(app: Flask) -> None:
     @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
                   help="Folder the files are written to, one sub-folder per report.")
     def content_report_command(report_ids, out_dir):
-        """运营数据分析报告 of the content contract: the files of these issued reports (of every
-        issued one when none is named), as the one who issued each would download them."""
+        """Reports of the content contract (monthly, quarterly, mid-term, final): the files of
+        these issued reports (of every issued one when none is named), as the one who issued
+        each would download them."""
         try:
             for report_id, issuer_id in content_reports.issued_reports(list(report_ids)):
                 folder = Path(out_dir) / f"report-{report_id}"
-                for path in content_reports.write_content_report(report_id, issuer_id, folder):
+                for path in content_reports.write_report_files(report_id, issuer_id, folder):
                     click.echo(str(path))
         except ServiceError as error:
             _fail(error)

@@ -14,9 +14,11 @@ from api.schemas.content_reports import (
     SectionsSchema,
 )
 from service.reports import content
+from service.reports.term import APPENDIX
 
 blp = Blueprint("content_reports", __name__, url_prefix="/api/v1/reports/content",
-                description="运营数据分析报告 of a content contract, monthly or quarterly: ① users "
+                description="运营数据分析报告 of a content contract, monthly or quarterly (and the "
+                            "mid-term and final reports, service/reports/term.py): ① users "
                             "and ② content computed from the channel and publication metrics, "
                             "③ lessons and ④ plan written by the team; a Word document (a PDF "
                             "where LibreOffice is installed) and its figures as a workbook")
@@ -73,6 +75,20 @@ def issue_report(report_id):
 def download(report_id, fmt):
     """An issued report's document, workbook, PDF or manifest (members of its contract); 409
     while not issued or its files are being made."""
-    path, name, mimetype = content.content_report_file(current_user(), report_id, fmt)
+    return _sent(content.content_report_file(current_user(), report_id, fmt))
+
+
+@blp.route("/<id:report_id>/appendix.xlsx")
+@contract_readers
+@blp.response(200, {"format": "binary", "type": "string"})
+def download_appendix(report_id):
+    """The appendix workbook of an issued mid-term or final report: the editing log, every
+    signature of the review chain on each version published in its span (members of its
+    contract); 404 for the other kinds."""
+    return _sent(content.content_report_file(current_user(), report_id, APPENDIX))
+
+
+def _sent(found):
+    path, name, mimetype = found
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
                      conditional=True, max_age=0)

@@ -26,8 +26,9 @@ class ContentReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # monthly, quarterly
-    # The period's label as compliance names it: 2023-10, or the contract's quarter 2023/24-Q2.
+    kind: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, midterm, final
+    # The period's label as compliance names it: 2023-10, or the contract's quarter 2023/24-Q2;
+    # 中期 / 全期 for the mid-term and final reports (one each: the span is the contract's).
     period: Mapped[str] = mapped_column(String(16))
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]

@@ -3,7 +3,7 @@ a demo week on a scratch database, converts one community workbook and the distr
 to PDF with headless LibreOffice (as an old PC's office suite would open them) and checks that
 the PDFs have pages; then makes a month's effect report and the execution report, whose PDFs
 LibreOffice (Writer) writes beside their .docx; and the content contract's reports the demo
-issued."""
+issued, with the final summary's workbook and the appendix of its editing log."""
 
 import os
 import re
@@ -67,15 +67,29 @@ def main() -> int:
         print(f"execution report: {count} PDF pages")
         # A title page, the summary table, a section per target and the weekly ledger.
         failed += count < 4
-        # The content contract's reports that demo-data issued, each a title page, the users'
-        # and the content's tables, the obligations and the team's sections.
+        # The content contract's reports that demo-data issued: the monthly and quarterly ones
+        # (a title page, the users' and the content's tables, the obligations, the sections),
+        # the mid-term report and the final summary (with a year of publications per channel).
         made = flask(env, "content-report", "--out", f"{tmp}/content")
-        documents = [Path(line) for line in made.split() if line.endswith(".pdf")]
+        paths = [Path(line) for line in made.split()]
+        documents = [p for p in paths if p.suffix == ".pdf"]
+        final = "新媒体运营项目总结报告"
         for pdf in documents:
             count = pages(pdf)
             print(f"{pdf.name}: {count} PDF pages")
-            failed += count < 2
-        failed += not documents
+            failed += count < (10 if pdf.name.startswith(final) else 2)
+        failed += len(documents) < 4
+        # The final summary's workbooks: its figures and publications, the editing log.
+        books = [p for p in paths if p.suffix == ".xlsx" and p.name.startswith(final)]
+        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", f"{tmp}/books",
+                        *map(str, books)], check=True, capture_output=True, timeout=600)
+        for book in books:
+            load_workbook(book)
+            converted = Path(tmp) / "books" / (book.stem + ".pdf")
+            count = pages(converted) if converted.exists() else 0
+            print(f"{book.name}: {count} PDF pages")
+            failed += count == 0
+        failed += len(books) < 2
         return 1 if failed else 0
 
 

@@ -179,7 +179,7 @@ def test_demo_data_builds_a_year_of_the_content_contract(app, runner, tmp_path):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "content_team: 7" in first.output and "content_themes: 12" in first.output
-    assert first.output.count("queued the files of a content report") == 2
+    assert first.output.count("queued the files of a content report") == 4
     with app.app_context():
         made = _counts()
         made_metrics = _metric_counts()
@@ -303,34 +303,43 @@ def _check_messages(contract: Contract) -> None:
 # --- reports (#18 point 5; service/demo/content_reports.py) -----------------------------------
 
 def _check_reports(contract: Contract) -> None:
-    """The term's last month's and last quarter's reports, written and issued by the editors'
-    lead after their periods, their jobs waiting for the consumer."""
+    """The term's last month's and last quarter's reports, the mid-term report and the final
+    summary, written and issued by the editors' lead after their periods (the mid-term one
+    before it was due), their jobs waiting for the consumer."""
     held = db.session.scalars(select(ContentReport).where(ContentReport.contract_id ==
                                                           contract.id)
                               .order_by(ContentReport.id)).all()
-    assert [(r.kind, r.period, r.status) for r in held] == [
-        ("monthly", "2024-06", "issued"), ("quarterly", "2023/24-Q4", "issued")]
+    assert [(r.kind, r.period, r.period_start, r.period_end, r.status) for r in held] == [
+        ("monthly", "2024-06", date(2024, 6, 1), date(2024, 6, 30), "issued"),
+        ("quarterly", "2023/24-Q4", date(2024, 4, 1), date(2024, 6, 30), "issued"),
+        ("midterm", "中期", date(2023, 7, 1), date(2023, 12, 31), "issued"),
+        ("final", "全期", date(2023, 7, 1), date(2024, 6, 30), "issued")]
     for report in held:
         assert report.lessons.strip() and report.plan.strip()
         assert report.issued_by.username == "zuzhang"
-        assert report.issued_at.date() > report.period_end == contract.end_date
+        assert report.issued_at.date() > report.period_end
         assert report.job.kind == "content_report" and report.job.status == "queued"
+    assert held[2].issued_at.date() <= date(2024, 1, 15)
 
 
 def _check_report_files(runner, out) -> None:
     """`flask content-report` makes every issued report's files, its team's words in them."""
     made = runner.invoke(args=["content-report", "--out", str(out)])
     assert made.exit_code == 0, made.output
-    documents = sorted(out.glob("report-*/*.docx"))
-    assert [d.stem for d in documents] == ["新媒体运营月度数据分析报告_2024-06",
-                                           "新媒体运营季度数据分析报告_2023-24-Q4"]
-    for document, kind in zip(documents, ("monthly", "quarterly"), strict=True):
+    documents = sorted(out.glob("report-*/*.docx"), key=lambda d: d.parent.name)
+    assert [d.name for d in documents] == [
+        "新媒体运营月度数据分析报告_2024-06.docx", "新媒体运营季度数据分析报告_2023-24-Q4.docx",
+        "新媒体运营项目中期报告_20230701-20231231.docx",
+        "新媒体运营项目总结报告_20230701-20240630.docx"]
+    for document, kind in zip(documents, WRITTEN, strict=True):
         opened = Document(document)
         text = "\n".join(p.text for p in opened.paragraphs)
-        assert WRITTEN[kind][0] in text and WRITTEN[kind][1] in text
-        # WeChat's new followers by source, beside the channels whose exports have none.
-        sources = opened.tables[1]
-        assert [c.text for c in sources.rows[0].cells][:3] == ["渠道", "搜一搜", "扫描二维码"]
-        assert [row.cells[0].text for row in sources.rows[1:]][:2] == ["微信公众号", "微博"]
+        assert all(line in text for line in [*WRITTEN[kind][0].splitlines(),
+                                             *WRITTEN[kind][1].splitlines()]), kind
+    # WeChat's new followers by source, beside the channels whose exports have none.
+    sources = Document(documents[0]).tables[1]
+    assert [c.text for c in sources.rows[0].cells][:3] == ["渠道", "搜一搜", "扫描二维码"]
+    assert [row.cells[0].text for row in sources.rows[1:]][:2] == ["微信公众号", "微博"]
+    assert len(list(out.glob("report-*/*_附件_编辑审校记录.xlsx"))) == 2
     refused = runner.invoke(args=["content-report", "999", "--out", str(out)])
     assert refused.exit_code != 0 and "运营数据分析报告不存在：999" in refused.output

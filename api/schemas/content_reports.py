@@ -1,25 +1,35 @@
 """Schemas of a content contract's monthly and quarterly operations reports."""
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.schemas.common import PageArgs, Strict
 from api.schemas.contracts import CONTRACT_KEY
 from api.schemas.jobs import JobSchema
-from service.reports.content import PERIOD_KINDS
+from service.reports.content import PERIOD_KINDS, REPORT_KINDS
 
 # A written section is a few pages at most; beyond that it is not a report's section.
 MAX_SECTION = 20_000
-KIND_DESCRIPTION = "monthly (a calendar month) or quarterly (the contract's quarter)"
+KIND_DESCRIPTION = ("monthly (a calendar month), quarterly (the contract's quarter), midterm "
+                    "(中期报告: the term's start to the end of its middle day's month) or final "
+                    "(项目总结报告: the whole term)")
 
 
 class ContentReportCreateSchema(Strict):
     contract = fields.String(required=True, validate=CONTRACT_KEY)
-    kind = fields.String(required=True, validate=validate.OneOf(list(PERIOD_KINDS)),
+    kind = fields.String(required=True, validate=validate.OneOf(list(REPORT_KINDS)),
                          metadata={"description": KIND_DESCRIPTION})
-    period = fields.String(required=True, validate=validate.Length(min=1, max=16), metadata={
+    period = fields.String(validate=validate.Length(min=1, max=16), metadata={
         "description": "2023-10 for a month; 2023/24-Q2 for the contract's second quarter "
-                       "(quarters are counted from the contract's start, as compliance does)"})
+                       "(quarters are counted from the contract's start, as compliance does); "
+                       "none for midterm and final, whose span the contract fixes"})
+
+    @validates_schema
+    def _period_for_its_kind(self, data, **_kwargs):
+        if data.get("kind") in PERIOD_KINDS and "period" not in data:
+            raise ValidationError("请指定月份或季度", "period")
+        if data.get("kind") not in PERIOD_KINDS and "period" in data:
+            raise ValidationError("中期报告和总结报告的统计期间由合同确定，不能指定", "period")
 
 
 class ContentReportArgs(PageArgs):

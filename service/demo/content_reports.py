@@ -1,7 +1,8 @@
 """Demo reports of the 2023 content contract (a step of `demo-data`, after its metrics; issue
-#18 point 5): the editors' lead drafts, writes and issues the operations report of the term's
-last month and of its last quarter, through the use cases, a few days after each period
-ends. Their files are made by the job queue: `demo-data` hands the jobs to it once the year is
+#18 point 5): the editors' lead drafts, writes and issues, through the use cases, the
+operations report of the term's last month and of its last quarter a few days after each
+period, the mid-term report before its 2024-01-15 due date and the final summary after the
+term. Their files are made by the job queue: `demo-data` hands the jobs to it once the year is
 committed, and `make run`'s consumer renders them."""
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from models import ContentReport, Contract, Job, JobStatus, User, db
 from service.clock import SHANGHAI
 from service.reports import content as reports
+from service.reports.term import TERM_KINDS, term_span
 from service.transaction import reader
 
 CONTRACT_KEY = "planning-media-2023"
@@ -27,6 +29,18 @@ WRITTEN = {
         "全部在一个工作日内完成，个别微信私信超过平台 48 小时窗口，已调整值班安排。",
         "下季度按合同要求完成项目总结报告，完善发布清单和审校记录；继续提升视频和互动产品"
         "比例，争取精品内容浏览量保持在合同要求以上。"),
+    "midterm": (
+        "上半年按合同完成微信公众号、微博及各媒体号的日常发布，每月一题按期推出。\n"
+        "城市更新、不动产登记等政策解读类内容阅读量较高，短视频转发效果好于图文。\n"
+        "个别月份主题因部门审核延迟未能按月交付，已与宣传中心约定提前一周送审。",
+        "下半年继续落实三审三校，重点内容提前排期；\n"
+        "增加短视频和一图读懂的比重，带动关注人数增长；\n"
+        "每月初复核增长指标进度，对有风险的指标及时调整发布计划。"),
+    "final": (
+        "合同期内各渠道按约定频次发布，发布清单及网络链接见第五部分，编辑审校记录见附件。\n"
+        "政策解读与城市更新专题是全年阅读量最高的内容。",
+        "建议下一合同期延续每月一题，并在年初与各部门确定全年选题；\n"
+        "建议各平台统计数据都按来源拆分新增关注，便于评估各类内容的转化效果。"),
 }
 
 
@@ -34,9 +48,18 @@ def _local(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI).astimezone(UTC)
 
 
+def _period(contract: Contract, kind: str) -> tuple[str | None, date]:
+    """The period to ask for (the term's last month or quarter; a term report has its own,
+    so none) and its last day."""
+    if kind in TERM_KINDS:
+        return None, term_span(contract, kind)[2]
+    last = reports.contract_periods(contract, kind)[-1]
+    return last.label, last.end
+
+
 def create_demo_content_reports(ctx) -> None:
-    """The last month's and the last quarter's reports, issued (skipped when the 2023
-    contract is not loaded, has no team, or already has reports)."""
+    """The reports of WRITTEN, issued (skipped when the 2023 contract is not loaded, has no
+    team, or already has reports)."""
     contract = db.session.scalar(select(Contract).where(Contract.key == CONTRACT_KEY))
     lead = db.session.scalar(select(User).where(User.username == LEAD))
     if contract is None or lead is None or db.session.scalar(
@@ -44,10 +67,12 @@ def create_demo_content_reports(ctx) -> None:
             .where(ContentReport.contract_id == contract.id)):
         return
     for kind, (lessons, plan) in WRITTEN.items():
-        period = reports.contract_periods(contract, kind)[-1]
-        drafted = _local(period.end + timedelta(days=1), 10)
+        # Drafted after the period (a mid-term report on 2024-01-03), written the next day,
+        # issued the day after.
+        period, last = _period(contract, kind)
+        drafted = _local(last + timedelta(days=3 if kind == "midterm" else 1), 10)
         report = reports.create_report(actor=lead, contract=CONTRACT_KEY, kind=kind,
-                                       period=period.label, now=drafted)
+                                       period=period, now=drafted)
         reports.write_sections(actor=lead, report_id=report.id, lessons=lessons, plan=plan,
                                now=drafted + timedelta(days=1))
         reports.mark_issued(lead, report.id, drafted + timedelta(days=2))

@@ -57,6 +57,7 @@ from service.errors import ConflictError, NotFoundError, field_error, named_in_b
 from service.jobs import records
 from service.jobs.queue import step
 from service.pagination import Page, paginate
+from service.reports import term
 from service.reports.effect import FORMATS, enqueue
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
@@ -69,6 +70,9 @@ PERIOD_KINDS = {"monthly": "month", "quarterly": "quarter"}
 # answers for the operations (编辑组长).
 REPORT_WRITERS = (MemberRole.EDITOR_LEAD,)
 SECTION_TITLES = {"lessons": "经验总结", "plan": "下期工作计划"}
+# The mid-term report and the final summary (service/reports/term.py): the span is the
+# contract's, the rest is this module's machinery.
+REPORT_KINDS = (*PERIOD_KINDS, *term.TERM_KINDS)
 FILES = ("docx", "xlsx", "pdf", "json")
 
 
@@ -122,20 +126,37 @@ def _refuse_if_issued(report: ContentReport) -> None:
         raise ConflictError("该报告已签发，不能再修改")
 
 
+def _span(contract: Contract, kind: str, period: str | None) -> tuple[str, date, date]:
+    """The report's label and days: the period asked for, or the term report's own span (a
+    period named for it is refused)."""
+    if kind in term.TERM_KINDS:
+        if period is not None:
+            raise field_error("period", "中期报告和总结报告的统计期间由合同确定，不能指定")
+        return term.term_span(contract, kind)
+    if period is None:
+        raise field_error("period", "请指定月份或季度")
+    first, _ = report_period(contract, kind, period)
+    return first.label, first.start, first.end
+
+
+def section_titles(kind: str) -> dict[str, str]:
+    return term.SECTION_TITLES.get(kind, SECTION_TITLES)
+
+
 @writer
-def create_report(*, actor: User, contract: str, kind: str, period: str,
+def create_report(*, actor: User, contract: str, kind: str, period: str | None = None,
                   now: datetime | None = None) -> ContentReport:
-    """A draft report of a period (admins, the editors' lead); one of the same kind and
-    period already made is a conflict."""
+    """A draft report of a period, or the mid-term or final one of the contract (admins, the
+    editors' lead); one of the same kind and period already made is a conflict."""
     held = _held_contract(actor, contract)
     require_contract_role(actor, held, *REPORT_WRITERS)
-    first, _ = report_period(held, kind, period)
-    report = ContentReport(contract_id=held.id, kind=kind, period=first.label,
-                           period_start=first.start, period_end=first.end,
+    label, start, end = _span(held, kind, period)
+    report = ContentReport(contract_id=held.id, kind=kind, period=label,
+                           period_start=start, period_end=end,
                            status=ContentReportStatus.DRAFT, lessons="", plan="",
                            created_by_id=actor.id, created_at=now or now_utc())
     # The unique constraint decides (two leads asking at once make one report).
-    with conflicts_as(f"该期报告已存在：{first.label}", "period"):
+    with conflicts_as(f"该期报告已存在：{label}", "kind" if period is None else "period"):
         db.session.add(report)
         db.session.flush()
     return report
@@ -184,9 +205,9 @@ def mark_issued(actor: User, report_id: int, now: datetime | None = None
         _refuse_if_issued(report)
     empty = _empty_sections(report)
     if empty:
-        message = "、".join(SECTION_TITLES[name] for name in empty) + " 尚未填写，不能签发"
-        raise ConflictError(message, {name: [f"{SECTION_TITLES[name]}不能为空"]
-                                      for name in empty})
+        titles = section_titles(report.kind)
+        message = "、".join(titles[name] for name in empty) + " 尚未填写，不能签发"
+        raise ConflictError(message, {name: [f"{titles[name]}不能为空"] for name in empty})
     job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
                              period_end=report.period_end)
     if not failed_before:  # issued once: a failed rendering is made again, not re-issued
@@ -285,12 +306,12 @@ def _kinds(contract: Contract, period: Period, previous: Period | None) -> list[
     return rows
 
 
-def _obligations(report: ContentReport, period: Period, platforms: dict[str, str],
-                 asker: User) -> list[ObligationLine]:
-    """The compliance summary of the period, as GET /compliance answers it for the same days
+def obligation_lines(contract: Contract, start: date, end: date,
+                     asker: User) -> list[ObligationLine]:
+    """The compliance summary of start → end, as GET /compliance answers it for the same days
     to whoever asked for the files (a member when they asked)."""
-    summary = compliance_report(asker, contract=report.contract.key, start=period.start,
-                                end=period.end).summary
+    platforms = {c.key: c.platform for c in contract.channels}
+    summary = compliance_report(asker, contract=contract.key, start=start, end=end).summary
     return [ObligationLine(s.name, platforms.get(s.channel, s.channel) if s.channel
                            else "—", s.periods, s.met, s.short, s.pending,
                            s.short_labels) for s in summary]
@@ -323,7 +344,7 @@ def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
         tuple(label for label in SOURCE_LABELS.values()
               if any(label in u.sources for u in users)),
         content, _kinds(contract, period, previous),
-        _obligations(report, period, {c.key: c.platform for c in channels}, asker),
+        obligation_lines(contract, period.start, period.end, asker),
         WrittenSection(SECTION_TITLES["lessons"], report.lessons),
         WrittenSection(SECTION_TITLES["plan"], report.plan), writer_name, report.sections_at)
 
@@ -353,6 +374,26 @@ def file_stem(report: ContentReport | ContentReportData) -> str:
     return f"新媒体运营{kind}数据分析报告_{report.period.replace('/', '-')}"
 
 
+def file_names(report: ContentReport) -> dict[str, str]:
+    """A report's files by download format."""
+    if report.kind in term.TERM_KINDS:
+        return term.file_names(report.kind, report.period_start, report.period_end)
+    stem = file_stem(report)
+    return {fmt: f"{stem}.{fmt}" for fmt in ("docx", "xlsx", "pdf")} | {"json": "manifest.json"}
+
+
+@reader
+def _kind_of(report_id: int) -> str:
+    return db.session.get(ContentReport, report_id).kind
+
+
+def write_report_files(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
+    """The report's files in out_dir, by its kind."""
+    if _kind_of(report_id) in term.TERM_KINDS:
+        return term.write_term_report(report_id, asker_id, out_dir)
+    return write_content_report(report_id, asker_id, out_dir)
+
+
 def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
     """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
     them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
@@ -379,7 +420,7 @@ def make_content_report(job_id: int) -> None:
     if job is None:
         return
     directory = Path(current_app.config["REPORTS_DIR"]) / "content" / f"job-{job_id}"
-    files = write_content_report(int(job.subject), job.requested_by_id, directory)
+    files = write_report_files(int(job.subject), job.requested_by_id, directory)
     records.finish(job_id, {"directory": str(directory), "files": [f.name for f in files]})
 
 
@@ -395,8 +436,11 @@ def content_report_file(viewer: User, report_id: int, fmt: str) -> tuple[Path, s
         raise ConflictError(f"报告文件生成失败：{job.error or ''}（可再次签发以重新生成）")
     if job.status != JobStatus.DONE:
         raise ConflictError("报告文件正在生成，请稍后再下载")
-    name = "manifest.json" if fmt == "json" else f"{file_stem(report)}.{fmt}"
+    name = file_names(report).get(fmt)
+    if name is None:
+        raise NotFoundError("该报告没有附件（编辑审校记录只随中期报告和总结报告生成）")
     if name not in job.result.get("files", []):
         raise NotFoundError("该报告没有 PDF 版本（服务器未安装带 Writer 的 LibreOffice）"
                             if fmt == "pdf" else f"文件不存在：{name}")
-    return Path(job.result["directory"]) / name, name, FORMATS.get(fmt, "application/json")
+    media = FORMATS["xlsx"] if fmt == term.APPENDIX else FORMATS.get(fmt, "application/json")
+    return Path(job.result["directory"]) / name, name, media
