@@ -6,20 +6,25 @@ from marshmallow import fields, validate
 from api.schemas.common import PageArgs, Strict
 from api.schemas.contracts import CONTRACT_KEY
 from api.schemas.jobs import JobSchema
-from service.reports.content import PERIOD_KINDS
+from service.reports.content import REPORT_KINDS
 
 # A written section is a few pages at most; beyond that it is not a report's section.
 MAX_SECTION = 20_000
-KIND_DESCRIPTION = "monthly (a calendar month) or quarterly (the contract's quarter)"
+KIND_DESCRIPTION = ("monthly (a calendar month), quarterly (the contract's quarter) or "
+                    "key_content (重点内容传播分析报告 of one piece of content: `content`)")
 
 
 class ContentReportCreateSchema(Strict):
     contract = fields.String(required=True, validate=CONTRACT_KEY)
-    kind = fields.String(required=True, validate=validate.OneOf(list(PERIOD_KINDS)),
+    kind = fields.String(required=True, validate=validate.OneOf(list(REPORT_KINDS)),
                          metadata={"description": KIND_DESCRIPTION})
-    period = fields.String(required=True, validate=validate.Length(min=1, max=16), metadata={
+    period = fields.String(validate=validate.Length(min=1, max=16), metadata={
         "description": "2023-10 for a month; 2023/24-Q2 for the contract's second quarter "
-                       "(quarters are counted from the contract's start, as compliance does)"})
+                       "(quarters are counted from the contract's start, as compliance does); "
+                       "required for monthly and quarterly reports"})
+    content = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "key_content: the published content "
+                                                      "the report is about"})
 
 
 class ContentReportArgs(PageArgs):
@@ -42,6 +47,10 @@ class ContentReportSchema(ma.Schema):
     contract = fields.Function(lambda r: r.contract.key)
     kind = fields.String(metadata={"description": KIND_DESCRIPTION})
     period = fields.String()
+    content = fields.Integer(attribute="content_id", allow_none=True, metadata={
+        "description": "key_content: the content the report is about"})
+    content_title = fields.Function(lambda r: r.content.title if r.content else None,
+                                    allow_none=True)
     start = fields.Date(attribute="period_start", data_key="from")
     end = fields.Date(attribute="period_end", data_key="to")
     status = fields.String(metadata={"description": "draft, issued"})

@@ -27,6 +27,11 @@ from exports.content_report import (
     render_content_report_xlsx,
 )
 from exports.document import files_manifest
+from exports.key_content_report import (
+    KeyContentReportData,
+    render_key_content_docx,
+    render_key_content_xlsx,
+)
 from exports.pdf import to_pdf
 from models import (
     ChannelMetric,
@@ -41,7 +46,7 @@ from models import (
     User,
     db,
 )
-from service.clock import now_utc
+from service.clock import local_date, now_utc
 from service.content.compliance import Period, periods_overlapping
 from service.content.compliance_report import compliance_report
 from service.content.metrics import latest_publication_metrics, series_points
@@ -57,6 +62,7 @@ from service.errors import ConflictError, NotFoundError, field_error, named_in_b
 from service.jobs import records
 from service.jobs.queue import step
 from service.pagination import Page, paginate
+from service.reports import key_content
 from service.reports.effect import FORMATS, enqueue
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
@@ -69,6 +75,8 @@ PERIOD_KINDS = {"monthly": "month", "quarterly": "quarter"}
 # answers for the operations (编辑组长).
 REPORT_WRITERS = (MemberRole.EDITOR_LEAD,)
 SECTION_TITLES = {"lessons": "经验总结", "plan": "下期工作计划"}
+# The kinds of report: of a period, or (key_content) about a piece of content.
+REPORT_KINDS = (*PERIOD_KINDS, key_content.KIND)
 FILES = ("docx", "xlsx", "pdf", "json")
 
 
@@ -122,20 +130,36 @@ def _refuse_if_issued(report: ContentReport) -> None:
         raise ConflictError("该报告已签发，不能再修改")
 
 
+def _subject(held: Contract, kind: str, period: str | None, content: int | None,
+             now: datetime) -> dict:
+    """What a new report is about: its period, or for a key-content report its content and
+    its days (first publication → the day it is drafted, moved to the issue day on issue)."""
+    if kind == key_content.KIND:
+        chosen, first_day = key_content.chosen_content(held, content)
+        return {"content_id": chosen.id, "period": key_content.period_label(chosen.id),
+                "period_start": first_day, "period_end": max(first_day, local_date(now))}
+    if period is None:
+        raise field_error("period", "请指定报告期间（period）")
+    first, _ = report_period(held, kind, period)
+    return {"period": first.label, "period_start": first.start, "period_end": first.end}
+
+
 @writer
-def create_report(*, actor: User, contract: str, kind: str, period: str,
-                  now: datetime | None = None) -> ContentReport:
-    """A draft report of a period (admins, the editors' lead); one of the same kind and
-    period already made is a conflict."""
+def create_report(*, actor: User, contract: str, kind: str, period: str | None = None,
+                  content: int | None = None, now: datetime | None = None) -> ContentReport:
+    """A draft report of a period, or of a piece of content for a key-content report
+    (admins, the editors' lead); one of the same kind and period (content) already made is
+    a conflict."""
     held = _held_contract(actor, contract)
     require_contract_role(actor, held, *REPORT_WRITERS)
-    first, _ = report_period(held, kind, period)
-    report = ContentReport(contract_id=held.id, kind=kind, period=first.label,
-                           period_start=first.start, period_end=first.end,
+    now = now or now_utc()
+    subject = _subject(held, kind, period, content, now)
+    report = ContentReport(contract_id=held.id, kind=kind, **subject,
                            status=ContentReportStatus.DRAFT, lessons="", plan="",
-                           created_by_id=actor.id, created_at=now or now_utc())
+                           created_by_id=actor.id, created_at=now)
     # The unique constraint decides (two leads asking at once make one report).
-    with conflicts_as(f"该期报告已存在：{first.label}", "period"):
+    with conflicts_as(*(("该内容的传播分析报告已存在", "content") if kind == key_content.KIND
+                        else (f"该期报告已存在：{subject['period']}", "period"))):
         db.session.add(report)
         db.session.flush()
     return report
@@ -169,6 +193,11 @@ def write_sections(*, actor: User, report_id: int, lessons: str, plan: str,
     return report
 
 
+def section_titles(kind: str) -> dict[str, str]:
+    """The titles of the written sections ③ ④ for a kind of report."""
+    return key_content.SECTION_TITLES if kind == key_content.KIND else SECTION_TITLES
+
+
 def _empty_sections(report: ContentReport) -> list[str]:
     return [name for name in SECTION_TITLES if not getattr(report, name).strip()]
 
@@ -179,16 +208,17 @@ def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[Con
     failed_before = report.job is not None and report.job.status == JobStatus.FAILED
     if not failed_before:
         _refuse_if_issued(report)
-    empty = _empty_sections(report)
+    empty, titles = _empty_sections(report), section_titles(report.kind)
     if empty:
-        message = "、".join(SECTION_TITLES[name] for name in empty) + " 尚未填写，不能签发"
-        raise ConflictError(message, {name: [f"{SECTION_TITLES[name]}不能为空"]
-                                      for name in empty})
+        message = "、".join(titles[name] for name in empty) + " 尚未填写，不能签发"
+        raise ConflictError(message, {name: [f"{titles[name]}不能为空"] for name in empty})
     job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
                              period_end=report.period_end)
     if not failed_before:  # issued once: a failed rendering is made again, not re-issued
         report.status = ContentReportStatus.ISSUED
         report.issued_by_id, report.issued_at = actor.id, now or now_utc()
+        if report.kind == key_content.KIND:  # its figures are as of the day it is issued
+            report.period_end = max(report.period_start, local_date(report.issued_at))
     report.job = job  # the relationship, not only the id: the answer shows the new job
     return report, job
 
@@ -288,10 +318,13 @@ def _obligations(report: ContentReport, period: Period, platforms: dict[str, str
 
 
 @reader
-def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
+def gather_content_report(report_id: int, asker_id: int):
     """Every figure of the report, read in one transaction, for the member who asked for its
-    files (the one who issued it, or issued it again after a failed rendering)."""
+    files (the one who issued it, or issued it again after a failed rendering): a
+    ContentReportData, or a key-content report's KeyContentReportData."""
     report = db.session.get(ContentReport, report_id)
+    if report.kind == key_content.KIND:
+        return key_content.gather(report, now_utc())
     asker = db.session.get(User, asker_id)
     contract = report.contract
     period, previous = report_period(contract, report.kind, report.period)
@@ -318,28 +351,40 @@ def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
 
 # ---------------------------------------------------------------- files, as a job
 
-def file_stem(report: ContentReport | ContentReportData) -> str:
+def file_stem(report: ContentReportData) -> str:
     kind = "月度" if report.kind == "monthly" else "季度"
     return f"新媒体运营{kind}数据分析报告_{report.period.replace('/', '-')}"
+
+
+# How each kind's gathered data becomes files: (file stem, document, workbook, manifest's
+# heading). The one place that dispatches the rendering by kind.
+def _renderers(data) -> tuple[str, bytes, bytes, dict]:
+    if isinstance(data, KeyContentReportData):
+        return (key_content.file_stem(data.title), render_key_content_docx(data),
+                render_key_content_xlsx(data),
+                {"report": data.report_title, "contract": data.contract,
+                 "content": data.title, "from": data.start.isoformat(),
+                 "to": data.end.isoformat(), "generated_at": data.generated_at.isoformat()})
+    return (file_stem(data), render_content_report_docx(data),
+            render_content_report_xlsx(data),
+            {"report": data.title, "contract": data.contract, "period": data.period,
+             "from": data.start.isoformat(), "to": data.end.isoformat(),
+             "generated_at": data.generated_at.isoformat()})
 
 
 def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
     """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
     them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
     outside any transaction."""
-    data = gather_content_report(report_id, asker_id)
+    stem, docx, xlsx, heading = _renderers(gather_content_report(report_id, asker_id))
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / file_stem(data)
-    document, workbook = stem.with_suffix(".docx"), stem.with_suffix(".xlsx")
-    document.write_bytes(render_content_report_docx(data))
-    workbook.write_bytes(render_content_report_xlsx(data))
+    document, workbook = out_dir / f"{stem}.docx", out_dir / f"{stem}.xlsx"
+    document.write_bytes(docx)
+    workbook.write_bytes(xlsx)
     pdf = to_pdf(document)
     files = [document, workbook] + ([pdf] if pdf else [])
     listing = out_dir / "manifest.json"
-    listing.write_bytes(files_manifest({
-        "report": data.title, "contract": data.contract, "period": data.period,
-        "from": data.start.isoformat(), "to": data.end.isoformat(),
-        "generated_at": data.generated_at.isoformat()}, files))
+    listing.write_bytes(files_manifest(heading, files))
     return files + [listing]
 
 
@@ -365,7 +410,10 @@ def content_report_file(viewer: User, report_id: int, fmt: str) -> tuple[Path, s
         raise ConflictError(f"报告文件生成失败：{job.error or ''}（可再次签发以重新生成）")
     if job.status != JobStatus.DONE:
         raise ConflictError("报告文件正在生成，请稍后再下载")
-    name = "manifest.json" if fmt == "json" else f"{file_stem(report)}.{fmt}"
+    # The file the job made with that suffix (a key-content report's stem is its content's
+    # title when rendered, which may change later).
+    made = [f for f in job.result.get("files", []) if f.endswith(f".{fmt}")]
+    name = "manifest.json" if fmt == "json" else (made[0] if made else f"{fmt}")
     if name not in job.result.get("files", []):
         raise NotFoundError("该报告没有 PDF 版本（服务器未安装带 Writer 的 LibreOffice）"
                             if fmt == "pdf" else f"文件不存在：{name}")
