@@ -19,6 +19,7 @@ from service.errors import ServiceError
 from service.operations import backups
 from service.progress import user_counts
 from service.reports import calendar, effect, execution, runs
+from service.reports import content as content_reports
 
 
 def _fail(error: ServiceError) -> None:
@@ -68,7 +69,15 @@ def register_commands(app: Flask) -> None:
         the 2023 content contract is loaded, its year of content, review and publications."""
         ensure_default_contract()
         summary = demo.build_demo_data(seed)
+        report_job = summary.pop("key_content_report_job", None)
         click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()))
+        if report_job is not None:  # the key-content report's files, for the consumer
+            try:
+                content_reports.queue_files(report_job)
+                click.echo(f"queued the key-content report's files (job {report_job})")
+            except ServiceError as error:
+                click.echo(f"the key-content report's files were not queued: {error.message}",
+                           err=True)
         # The set of the contract's last week waits in the queue for `make run`'s consumer.
         label = demo.last_contract_week()
         try:

@@ -72,13 +72,14 @@ def _steps() -> list[Callable[[DemoContext], None]]:
     from service.demo.content import create_demo_content
     from service.demo.content_messages import create_demo_messages
     from service.demo.content_metrics import create_demo_metrics
+    from service.demo.content_reports import create_demo_key_content_report
     from service.demo.counts import create_demo_counts
     from service.demo.registry import create_demo_registry, create_demo_report_runs
     from service.demo.visits import create_demo_visits
     return [create_demo_people, create_demo_community_accounts, create_demo_visits,
             create_demo_counts, create_demo_registry, create_demo_report_runs,
             create_demo_openings, create_demo_content, create_demo_metrics,
-            create_demo_messages]
+            create_demo_key_content_report, create_demo_messages]
 
 
 @writer

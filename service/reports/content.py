@@ -203,7 +203,9 @@ def _empty_sections(report: ContentReport) -> list[str]:
 
 
 @writer
-def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[ContentReport, Job]:
+def mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[ContentReport, Job]:
+    """Issue the report and create the job of its files, not yet queued (issue_report queues
+    it; demo-data once the whole demo is committed)."""
     report = _report_to_change(report_id, actor)
     failed_before = report.job is not None and report.job.status == JobStatus.FAILED
     if not failed_before:
@@ -223,12 +225,18 @@ def _mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[Con
     return report, job
 
 
+def queue_files(job_id: int) -> None:
+    """Hand the committed job of an issued report's files to the queue (demo-data issues
+    its report inside the demo's one transaction, and queues it after)."""
+    enqueue(records.get_job(job_id), STEP)
+
+
 def issue_report(*, actor: User, report_id: int, now: datetime | None = None) -> ContentReport:
     """Issue the report (admins, the editors' lead): refused while a written section is empty
     or once issued; queues the job that renders its files. A report whose rendering failed is
     rendered again by issuing it again. The job is queued only after the report and the job
     are committed, so that a consumer never meets a job it cannot read."""
-    report, job = _mark_issued(actor, report_id, now)
+    report, job = mark_issued(actor, report_id, now)
     enqueue(job, STEP)
     return report
 
