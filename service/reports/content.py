@@ -135,9 +135,13 @@ def _subject(held: Contract, kind: str, period: str | None, content: int | None,
     """What a new report is about: its period, or for a key-content report its content and
     its days (first publication → the day it is drafted, moved to the issue day on issue)."""
     if kind == key_content.KIND:
+        if period is not None:
+            raise field_error("period", "重点内容传播分析报告的期间由内容的发布日决定，不能指定")
         chosen, first_day = key_content.chosen_content(held, content)
         return {"content_id": chosen.id, "period": key_content.period_label(chosen.id),
                 "period_start": first_day, "period_end": max(first_day, local_date(now))}
+    if content is not None:
+        raise field_error("content", "只有重点内容传播分析报告（key_content）指定内容")
     if period is None:
         raise field_error("period", "请指定报告期间（period）")
     first, _ = report_period(held, kind, period)
@@ -171,7 +175,8 @@ def list_reports(viewer: User, *, contract: str, page: int = 1, per_page: int = 
     held = find_contract(contract)
     require_member(viewer, held)
     return paginate(select(ContentReport).where(ContentReport.contract_id == held.id)
-                    .options(selectinload(ContentReport.job))
+                    .options(selectinload(ContentReport.job),
+                             selectinload(ContentReport.content))
                     .order_by(ContentReport.period_start, ContentReport.kind,
                               ContentReport.id), page, per_page)
 

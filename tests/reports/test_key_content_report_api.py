@@ -275,6 +275,11 @@ def test_one_report_per_published_content_and_never_issued_with_a_section_empty(
     monthly = client.post(URL, headers=team["lead"], json={"contract": CONTENT,
                                                            "kind": "monthly"})
     assert monthly.status_code == 422 and "period" in monthly.get_json()["errors"]["json"]
+    for body, field in (({"kind": "monthly", "period": "2023-10", "content": 1}, "content"),
+                        ({"kind": "key_content", "period": "2023-10",
+                          "content": dataset["pieces"]["b"]["id"]}, "period")):
+        mixed = client.post(URL, headers=team["lead"], json={"contract": CONTENT, **body})
+        assert mixed.status_code == 422 and field in mixed.get_json()["errors"]["json"], body
 
 
 # ---------------------------------------------------------------- compliance
