@@ -219,13 +219,13 @@ def mark_issued(actor: User, report_id: int, now: datetime | None) -> tuple[Cont
     if empty:
         message = "、".join(titles[name] for name in empty) + " 尚未填写，不能签发"
         raise ConflictError(message, {name: [f"{titles[name]}不能为空"] for name in empty})
-    job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
-                             period_end=report.period_end)
     if not failed_before:  # issued once: a failed rendering is made again, not re-issued
         report.status = ContentReportStatus.ISSUED
         report.issued_by_id, report.issued_at = actor.id, now or now_utc()
         if report.kind == key_content.KIND:  # its figures are as of the day it is issued
             report.period_end = max(report.period_start, local_date(report.issued_at))
+    job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
+                             period_end=report.period_end)
     report.job = job  # the relationship, not only the id: the answer shows the new job
     return report, job
 
