@@ -26,9 +26,10 @@ class ContentReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, midterm, final
+    kind: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, midterm, final, key_content
     # The period's label as compliance names it: 2023-10, or the contract's quarter 2023/24-Q2;
-    # 中期 / 全期 for the mid-term and final reports (one each: the span is the contract's).
+    # 中期 / 全期 for the mid-term and final reports (one each: the span is the contract's);
+    # for a key-content report `content-<id>` (one report per piece of content).
     period: Mapped[str] = mapped_column(String(16))
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]
@@ -41,6 +42,8 @@ class ContentReport(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The piece of content a key-content report (重点内容传播分析报告) is about; None otherwise.
+    content_id: Mapped[int | None] = mapped_column(ForeignKey("content.id"), index=True)
     # The job that renders the issued report's files (its result names them).
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
 
@@ -49,3 +52,4 @@ class ContentReport(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     job: Mapped[Job | None] = relationship()
+    content: Mapped["Content | None"] = relationship()  # noqa: F821 (models.content)

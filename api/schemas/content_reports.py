@@ -1,18 +1,20 @@
-"""Schemas of a content contract's monthly and quarterly operations reports."""
+"""Schemas of a content contract's reports: monthly and quarterly operations reports, the
+mid-term report and the final summary, key-content propagation reports."""
 
 import marshmallow as ma
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from api.schemas.common import PageArgs, Strict
 from api.schemas.contracts import CONTRACT_KEY
 from api.schemas.jobs import JobSchema
-from service.reports.content import PERIOD_KINDS, REPORT_KINDS
+from service.reports.content import REPORT_KINDS
 
 # A written section is a few pages at most; beyond that it is not a report's section.
 MAX_SECTION = 20_000
 KIND_DESCRIPTION = ("monthly (a calendar month), quarterly (the contract's quarter), midterm "
-                    "(中期报告: the term's start to the end of its middle day's month) or final "
-                    "(项目总结报告: the whole term)")
+                    "(中期报告: the term's start to the end of its middle day's month), final "
+                    "(项目总结报告: the whole term) or key_content (重点内容传播分析报告 of one "
+                    "piece of content: `content`)")
 
 
 class ContentReportCreateSchema(Strict):
@@ -22,14 +24,10 @@ class ContentReportCreateSchema(Strict):
     period = fields.String(validate=validate.Length(min=1, max=16), metadata={
         "description": "2023-10 for a month; 2023/24-Q2 for the contract's second quarter "
                        "(quarters are counted from the contract's start, as compliance does); "
-                       "none for midterm and final, whose span the contract fixes"})
-
-    @validates_schema
-    def _period_for_its_kind(self, data, **_kwargs):
-        if data.get("kind") in PERIOD_KINDS and "period" not in data:
-            raise ValidationError("请指定月份或季度", "period")
-        if data.get("kind") not in PERIOD_KINDS and "period" in data:
-            raise ValidationError("中期报告和总结报告的统计期间由合同确定，不能指定", "period")
+                       "required for monthly and quarterly reports, none for the others"})
+    content = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "key_content: the published content "
+                                                      "the report is about"})
 
 
 class ContentReportArgs(PageArgs):
@@ -52,6 +50,10 @@ class ContentReportSchema(ma.Schema):
     contract = fields.Function(lambda r: r.contract.key)
     kind = fields.String(metadata={"description": KIND_DESCRIPTION})
     period = fields.String()
+    content = fields.Integer(attribute="content_id", allow_none=True, metadata={
+        "description": "key_content: the content the report is about"})
+    content_title = fields.Function(lambda r: r.content.title if r.content else None,
+                                    allow_none=True)
     start = fields.Date(attribute="period_start", data_key="from")
     end = fields.Date(attribute="period_end", data_key="to")
     status = fields.String(metadata={"description": "draft, issued"})

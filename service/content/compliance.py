@@ -84,6 +84,27 @@ class ThemeFact:
         return self.delivered or bool(self.publication_ids)
 
 
+@dataclass(frozen=True)
+class ReportFact:
+    """An issued report as compliance counts it (`counts`: data_reports, key_content_reports).
+    A data report counts in the contract's period it covers, for the obligations of its own
+    period kind only (`period`: month or quarter — a monthly report is not a quarterly one); a
+    key-content report (`period` None) counts in every period holding its issue day (`start`
+    = `end` = that day, Asia/Shanghai)."""
+
+    id: int | str
+    counts: str
+    label: str
+    start: date
+    end: date
+    period: str | None = None
+
+    def counted_in(self, counts: str, period: "Period") -> bool:
+        if self.counts != counts or self.period not in (None, period.kind):
+            return False
+        return period.start <= self.start and self.end <= period.end
+
+
 def _article(fact: PublicationFact) -> bool:
     # 公众号编发文章 ("articles edited and published by the account") covers what the account
     # writes and what it reprints (转载, kind `repost`): the 780 holds "of which ≥ 100
@@ -94,7 +115,8 @@ def _article(fact: PublicationFact) -> bool:
 
 # What each `counts` value of an obligation counts among the publications on its channels
 # (any channel when it names none). None: not measured by publications (accounts run,
-# activities, reports) — answered `not_tracked`, never a false figure.
+# activities) — answered `not_tracked`, never a false figure. Reports are counted over the
+# issued reports (ReportFact), not publications.
 COUNTED = {
     "items": lambda fact: True,  # 发布信息（含转发）: every publication, reposts included
     "articles": _article,
@@ -105,8 +127,8 @@ COUNTED = {
     "interactive_products": lambda fact: fact.kind == "interactive",
     "accounts": None,
     "activities": None,
-    "data_reports": None,
-    "key_content_reports": None,
+    "data_reports": "reports",  # 运营数据分析报告: the issued monthly / quarterly reports
+    "key_content_reports": "reports",  # 重点内容传播分析报告: the issued key-content reports
     "themes": "themes",  # 每月一题: counted over the themes (ThemeFact), not publications
 }
 # The products the contract asks for per year (一图读懂 ≥ 8, 海报 ≥ 6, …) over every account:
@@ -115,8 +137,6 @@ PRODUCTS = {"infographics", "posters", "videos", "interactive_products"}
 NOT_TRACKED_NOTES = {
     "accounts": "运营的账号数不由发布记录统计，需另行核对",
     "activities": "线上或线下活动不由发布记录统计，需另行登记",
-    "data_reports": "运营数据分析报告不由发布记录统计，需另行登记",
-    "key_content_reports": "重点内容传播分析报告不由发布记录统计，需另行登记",
 }
 
 
@@ -394,8 +414,20 @@ def _themes_result(common: dict, period: Period, themes: Sequence[ThemeFact],
                             publication_ids=ids, note=note)
 
 
+def _reports_result(common: dict, period: Period, reports: Sequence[ReportFact],
+                    today: date) -> ComplianceResult:
+    """The issued reports the period counts; the note names them."""
+    counted = [r for r in reports if r.counted_in(common["counts"], period)]
+    note = ("计入的报告：" + "、".join(f"#{r.id}（{r.label}）" for r in counted)
+            if counted else "本期没有已签发的报告")
+    return ComplianceResult(**common, actual=len(counted),
+                            status=_status(len(counted), common["minimum"], common["maximum"],
+                                           period, today), note=note)
+
+
 def _result(obligation, period, group, owed, facts, kinds, today,
-            themes: Sequence[ThemeFact] = ()) -> ComplianceResult:
+            themes: Sequence[ThemeFact] = (),
+            reports: Sequence[ReportFact] = ()) -> ComplianceResult:
     channel, channels = group
     minimum, maximum, note = owed
     counts = COUNTED[obligation.counts]
@@ -410,6 +442,8 @@ def _result(obligation, period, group, owed, facts, kinds, today,
                                 note=NOT_TRACKED_NOTES.get(obligation.counts, "不由发布记录统计"))
     if counts == "themes":
         return _themes_result(common, period, themes, today)
+    if counts == "reports":
+        return _reports_result(common, period, reports, today)
     counted = facts.counted(period, channels, counts)
     actual = _figure(obligation.counts, counted)
     if period.kind == "week" and common["working_days"] < 5 and not note:
@@ -426,13 +460,14 @@ def _result(obligation, period, group, owed, facts, kinds, today,
 def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
              facts: Iterable[PublicationFact], *, start: date, end: date, today: date,
              period: str | None = None, channel: str | None = None,
-             themes: Iterable[ThemeFact] = ()) -> list[ComplianceResult]:
+             themes: Iterable[ThemeFact] = (),
+             reports: Iterable[ReportFact] = ()) -> list[ComplianceResult]:
     """Each obligation in each of its periods overlapping start → end (a range within the
     term), in the obligations' order then the periods': required, actual, status and the
     publications behind the figure. `today` decides which periods still run (`pending` until
     they end, unless already met); `period` and `channel` keep only the obligations of that
-    period or naming that channel; `themes` feed the obligations that count `themes`. Read in
-    the caller's transaction."""
+    period or naming that channel; `themes` feed the obligations that count `themes`, `reports`
+    (the issued reports) those that count reports. Read in the caller's transaction."""
     _check_filters(contract, start, end, period, channel)
     wanted = [o for o in obligations if _wanted(o, period, channel)]
     rule = partial_weeks_rule(contract)
@@ -441,7 +476,7 @@ def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
              for kind in {o.period for o in wanted}}
     kinds = _calendar(contract, start, end, [p for ps in spans.values() for p in ps])
     held = _Facts.of(facts)
-    themes = tuple(themes)
+    themes, reports = tuple(themes), tuple(reports)
     results = []
     for obligation in wanted:
         for each in spans[obligation.period]:
@@ -452,7 +487,7 @@ def evaluate(contract: Contract, obligations: Iterable[ContractObligation],
                 if channel is not None and group[0] not in (None, channel):
                     continue
                 results.append(_result(obligation, each, group, owed, held, kinds, today,
-                                       themes))
+                                       themes, reports))
     return results
 
 

@@ -8,12 +8,23 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Content, Contract, Publication, Theme, ThemeStatus, User, db
-from service.clock import local_today
+from models import (
+    Content,
+    ContentReport,
+    ContentReportStatus,
+    Contract,
+    Publication,
+    Theme,
+    ThemeStatus,
+    User,
+    db,
+)
+from service.clock import local_date, local_today
 from service.content.compliance import (
     ComplianceResult,
     ComplianceSummary,
     PublicationFact,
+    ReportFact,
     ThemeFact,
     evaluate,
     periods_overlapping,
@@ -103,6 +114,31 @@ def _theme_facts(contract: Contract, by_theme: dict) -> list[ThemeFact]:
             for t in themes]
 
 
+# How each kind of issued content report counts (service/reports/content.py): what it counts
+# and the period kind it is counted for (None: by its issue day, in any period).
+REPORT_COUNTS = {"monthly": ("data_reports", "month"), "quarterly": ("data_reports", "quarter"),
+                 "key_content": ("key_content_reports", None)}
+
+
+def _report_facts(contract: Contract) -> list[ReportFact]:
+    """The contract's issued reports: a data report over the period it covers, a key-content
+    report on its issue day (Asia/Shanghai)."""
+    facts = []
+    for report in db.session.scalars(
+            select(ContentReport).where(ContentReport.contract_id == contract.id,
+                                        ContentReport.status == ContentReportStatus.ISSUED,
+                                        ContentReport.kind.in_(REPORT_COUNTS))
+            .order_by(ContentReport.id)):
+        counts, period = REPORT_COUNTS[report.kind]
+        if period is None:
+            day = local_date(report.issued_at)
+            facts.append(ReportFact(report.id, counts, f"{day:%Y-%m-%d} 签发", day, day))
+        else:
+            facts.append(ReportFact(report.id, counts, report.period, report.period_start,
+                                    report.period_end, period))
+    return facts
+
+
 @reader
 def compliance_report(viewer: User, *, contract: str, start: date | None = None,
                       end: date | None = None, period: str | None = None,
@@ -123,5 +159,6 @@ def compliance_report(viewer: User, *, contract: str, start: date | None = None,
     first, last = _span(found, start, end, period)
     facts, by_theme = _publication_facts(found, first, last)
     items = evaluate(found, found.obligations, facts, start=start, end=end, today=today,
-                     period=period, channel=channel, themes=_theme_facts(found, by_theme))
+                     period=period, channel=channel, themes=_theme_facts(found, by_theme),
+                     reports=_report_facts(found))
     return ComplianceReport(found, start, end, today, items, summarize(items))

@@ -27,6 +27,11 @@ from exports.content_report import (
     render_content_report_xlsx,
 )
 from exports.document import files_manifest
+from exports.key_content_report import (
+    KeyContentReportData,
+    render_key_content_docx,
+    render_key_content_xlsx,
+)
 from exports.pdf import to_pdf
 from models import (
     ChannelMetric,
@@ -41,7 +46,7 @@ from models import (
     User,
     db,
 )
-from service.clock import now_utc
+from service.clock import local_date, now_utc
 from service.content.compliance import Period, periods_overlapping
 from service.content.compliance_report import compliance_report
 from service.content.metrics import SOURCE_LABELS, latest_publication_metrics, series_points
@@ -57,7 +62,7 @@ from service.errors import ConflictError, NotFoundError, field_error, named_in_b
 from service.jobs import records
 from service.jobs.queue import step
 from service.pagination import Page, paginate
-from service.reports import term
+from service.reports import key_content, term
 from service.reports.effect import FORMATS, enqueue
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
@@ -70,9 +75,10 @@ PERIOD_KINDS = {"monthly": "month", "quarterly": "quarter"}
 # answers for the operations (编辑组长).
 REPORT_WRITERS = (MemberRole.EDITOR_LEAD,)
 SECTION_TITLES = {"lessons": "经验总结", "plan": "下期工作计划"}
-# The mid-term report and the final summary (service/reports/term.py): the span is the
-# contract's, the rest is this module's machinery.
-REPORT_KINDS = (*PERIOD_KINDS, *term.TERM_KINDS)
+# The kinds of report: of a period; the mid-term report and the final summary, whose span is
+# the contract's (service/reports/term.py); a key-content report about a piece of content
+# (service/reports/key_content.py). The rest is this module's machinery.
+REPORT_KINDS = (*PERIOD_KINDS, *term.TERM_KINDS, key_content.KIND)
 FILES = ("docx", "xlsx", "pdf", "json")
 
 
@@ -126,37 +132,60 @@ def _refuse_if_issued(report: ContentReport) -> None:
         raise ConflictError("该报告已签发，不能再修改")
 
 
-def _span(contract: Contract, kind: str, period: str | None) -> tuple[str, date, date]:
-    """The report's label and days: the period asked for, or the term report's own span (a
-    period named for it is refused)."""
+def _subject(held: Contract, kind: str, period: str | None, content: int | None,
+             now: datetime) -> dict:
+    """What a new report is about: its period; the term report's own span; or for a
+    key-content report its content and its days (first publication → the day it is drafted,
+    moved to the issue day on issue). A period or content the kind does not take is refused."""
+    if kind != key_content.KIND and content is not None:
+        raise field_error("content", "只有重点内容传播分析报告（key_content）指定内容")
+    if kind not in PERIOD_KINDS and period is not None:
+        raise field_error("period", "重点内容传播分析报告的期间由内容的发布日决定，不能指定"
+                          if kind == key_content.KIND
+                          else "中期报告和总结报告的统计期间由合同确定，不能指定")
+    if kind == key_content.KIND:
+        chosen, first_day = key_content.chosen_content(held, content)
+        return {"content_id": chosen.id, "period": key_content.period_label(chosen.id),
+                "period_start": first_day, "period_end": max(first_day, local_date(now))}
     if kind in term.TERM_KINDS:
-        if period is not None:
-            raise field_error("period", "中期报告和总结报告的统计期间由合同确定，不能指定")
-        return term.term_span(contract, kind)
+        label, start, end = term.term_span(held, kind)
+        return {"period": label, "period_start": start, "period_end": end}
     if period is None:
         raise field_error("period", "请指定月份或季度")
-    first, _ = report_period(contract, kind, period)
-    return first.label, first.start, first.end
+    first, _ = report_period(held, kind, period)
+    return {"period": first.label, "period_start": first.start, "period_end": first.end}
 
 
 def section_titles(kind: str) -> dict[str, str]:
-    return term.SECTION_TITLES.get(kind, SECTION_TITLES)
+    """The titles of the written sections ③ ④ for a kind of report."""
+    return {key_content.KIND: key_content.SECTION_TITLES,
+            **term.SECTION_TITLES}.get(kind, SECTION_TITLES)
+
+
+def _already_made(kind: str, subject: dict) -> tuple[str, str]:
+    """What a second report of the same subject is told, and the field it names."""
+    if kind == key_content.KIND:
+        return "该内容的传播分析报告已存在", "content"
+    if kind in term.TERM_KINDS:
+        return f"该合同的{subject['period']}报告已存在", "kind"
+    return f"该期报告已存在：{subject['period']}", "period"
 
 
 @writer
 def create_report(*, actor: User, contract: str, kind: str, period: str | None = None,
-                  now: datetime | None = None) -> ContentReport:
-    """A draft report of a period, or the mid-term or final one of the contract (admins, the
-    editors' lead); one of the same kind and period already made is a conflict."""
+                  content: int | None = None, now: datetime | None = None) -> ContentReport:
+    """A draft report of a period, or of a piece of content for a key-content report
+    (admins, the editors' lead); one of the same kind and period (content) already made is
+    a conflict."""
     held = _held_contract(actor, contract)
     require_contract_role(actor, held, *REPORT_WRITERS)
-    label, start, end = _span(held, kind, period)
-    report = ContentReport(contract_id=held.id, kind=kind, period=label,
-                           period_start=start, period_end=end,
+    now = now or now_utc()
+    subject = _subject(held, kind, period, content, now)
+    report = ContentReport(contract_id=held.id, kind=kind, **subject,
                            status=ContentReportStatus.DRAFT, lessons="", plan="",
-                           created_by_id=actor.id, created_at=now or now_utc())
+                           created_by_id=actor.id, created_at=now)
     # The unique constraint decides (two leads asking at once make one report).
-    with conflicts_as(f"该期报告已存在：{label}", "kind" if period is None else "period"):
+    with conflicts_as(*_already_made(kind, subject)):
         db.session.add(report)
         db.session.flush()
     return report
@@ -168,7 +197,8 @@ def list_reports(viewer: User, *, contract: str, page: int = 1, per_page: int = 
     held = find_contract(contract)
     require_member(viewer, held)
     return paginate(select(ContentReport).where(ContentReport.contract_id == held.id)
-                    .options(selectinload(ContentReport.job))
+                    .options(selectinload(ContentReport.job),
+                             selectinload(ContentReport.content))
                     .order_by(ContentReport.period_start, ContentReport.kind,
                               ContentReport.id), page, per_page)
 
@@ -197,22 +227,23 @@ def _empty_sections(report: ContentReport) -> list[str]:
 @writer
 def mark_issued(actor: User, report_id: int, now: datetime | None = None
                 ) -> tuple[ContentReport, Job]:
-    """Issue the report and create the job of its files; the caller hands the job to the
-    queue once this is committed (issue_report, and demo-data after its whole year)."""
+    """Issue the report and create the job of its files, not yet queued (issue_report queues
+    it; demo-data once the whole demo is committed)."""
     report = _report_to_change(report_id, actor)
     failed_before = report.job is not None and report.job.status == JobStatus.FAILED
     if not failed_before:
         _refuse_if_issued(report)
-    empty = _empty_sections(report)
+    empty, titles = _empty_sections(report), section_titles(report.kind)
     if empty:
-        titles = section_titles(report.kind)
         message = "、".join(titles[name] for name in empty) + " 尚未填写，不能签发"
         raise ConflictError(message, {name: [f"{titles[name]}不能为空"] for name in empty})
-    job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
-                             period_end=report.period_end)
     if not failed_before:  # issued once: a failed rendering is made again, not re-issued
         report.status = ContentReportStatus.ISSUED
         report.issued_by_id, report.issued_at = actor.id, now or now_utc()
+        if report.kind == key_content.KIND:  # its figures are as of the day it is issued
+            report.period_end = max(report.period_start, local_date(report.issued_at))
+    job = records.create_job(JOB_KIND, str(report.id), trigger="request", actor=actor,
+                             period_end=report.period_end)
     report.job = job  # the relationship, not only the id: the answer shows the new job
     return report, job
 
@@ -318,10 +349,13 @@ def obligation_lines(contract: Contract, start: date, end: date,
 
 
 @reader
-def gather_content_report(report_id: int, asker_id: int) -> ContentReportData:
+def gather_content_report(report_id: int, asker_id: int):
     """Every figure of the report, read in one transaction, for the member who asked for its
-    files (the one who issued it, or issued it again after a failed rendering)."""
+    files (the one who issued it, or issued it again after a failed rendering): a
+    ContentReportData, or a key-content report's KeyContentReportData."""
     report = db.session.get(ContentReport, report_id)
+    if report.kind == key_content.KIND:
+        return key_content.gather(report, now_utc())
     asker = db.session.get(User, asker_id)
     contract = report.contract
     period, previous = report_period(contract, report.kind, report.period)
@@ -369,17 +403,18 @@ def issued_reports(report_ids: list[int] | None = None) -> list[tuple[int, int]]
             if r.status == ContentReportStatus.ISSUED]
 
 
-def file_stem(report: ContentReport | ContentReportData) -> str:
+def file_stem(report: ContentReportData) -> str:
     kind = "月度" if report.kind == "monthly" else "季度"
     return f"新媒体运营{kind}数据分析报告_{report.period.replace('/', '-')}"
 
 
-def file_names(report: ContentReport) -> dict[str, str]:
-    """A report's files by download format."""
+def file_names(report: ContentReport, made: list[str]) -> dict[str, str]:
+    """A report's files by download format: a term report's by their fixed names; the
+    others' one file per suffix, as the job made it (a key-content report's stem is its
+    content's title when rendered, which may change later)."""
     if report.kind in term.TERM_KINDS:
         return term.file_names(report.kind, report.period_start, report.period_end)
-    stem = file_stem(report)
-    return {fmt: f"{stem}.{fmt}" for fmt in ("docx", "xlsx", "pdf")} | {"json": "manifest.json"}
+    return {name.rsplit(".", 1)[-1]: name for name in made}
 
 
 @reader
@@ -394,23 +429,35 @@ def write_report_files(report_id: int, asker_id: int, out_dir: Path) -> list[Pat
     return write_content_report(report_id, asker_id, out_dir)
 
 
+# How each kind's gathered data becomes files: (file stem, document, workbook, manifest's
+# heading). The one place that dispatches the rendering by kind.
+def _renderers(data) -> tuple[str, bytes, bytes, dict]:
+    if isinstance(data, KeyContentReportData):
+        return (key_content.file_stem(data.title), render_key_content_docx(data),
+                render_key_content_xlsx(data),
+                {"report": data.report_title, "contract": data.contract,
+                 "content": data.title, "from": data.start.isoformat(),
+                 "to": data.end.isoformat(), "generated_at": data.generated_at.isoformat()})
+    return (file_stem(data), render_content_report_docx(data),
+            render_content_report_xlsx(data),
+            {"report": data.title, "contract": data.contract, "period": data.period,
+             "from": data.start.isoformat(), "to": data.end.isoformat(),
+             "generated_at": data.generated_at.isoformat()})
+
+
 def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
     """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
     them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
     outside any transaction."""
-    data = gather_content_report(report_id, asker_id)
+    stem, docx, xlsx, heading = _renderers(gather_content_report(report_id, asker_id))
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / file_stem(data)
-    document, workbook = stem.with_suffix(".docx"), stem.with_suffix(".xlsx")
-    document.write_bytes(render_content_report_docx(data))
-    workbook.write_bytes(render_content_report_xlsx(data))
+    document, workbook = out_dir / f"{stem}.docx", out_dir / f"{stem}.xlsx"
+    document.write_bytes(docx)
+    workbook.write_bytes(xlsx)
     pdf = to_pdf(document)
     files = [document, workbook] + ([pdf] if pdf else [])
     listing = out_dir / "manifest.json"
-    listing.write_bytes(files_manifest({
-        "report": data.title, "contract": data.contract, "period": data.period,
-        "from": data.start.isoformat(), "to": data.end.isoformat(),
-        "generated_at": data.generated_at.isoformat()}, files))
+    listing.write_bytes(files_manifest(heading, files))
     return files + [listing]
 
 
@@ -436,11 +483,12 @@ def content_report_file(viewer: User, report_id: int, fmt: str) -> tuple[Path, s
         raise ConflictError(f"报告文件生成失败：{job.error or ''}（可再次签发以重新生成）")
     if job.status != JobStatus.DONE:
         raise ConflictError("报告文件正在生成，请稍后再下载")
-    name = file_names(report).get(fmt)
-    if name is None:
+    made = job.result.get("files", [])
+    name = file_names(report, made).get(fmt)
+    if name is None and fmt == term.APPENDIX:
         raise NotFoundError("该报告没有附件（编辑审校记录只随中期报告和总结报告生成）")
-    if name not in job.result.get("files", []):
+    if name not in made:
         raise NotFoundError("该报告没有 PDF 版本（服务器未安装带 Writer 的 LibreOffice）"
-                            if fmt == "pdf" else f"文件不存在：{name}")
+                            if fmt == "pdf" else f"文件不存在：{name or fmt}")
     media = FORMATS["xlsx"] if fmt == term.APPENDIX else FORMATS.get(fmt, "application/json")
     return Path(job.result["directory"]) / name, name, media

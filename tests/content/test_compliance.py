@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete
 
 from models import ContractDay, db
-from service.content.compliance import PublicationFact, evaluate, summarize
+from service.content.compliance import PublicationFact, ReportFact, evaluate, summarize
 from service.district.contracts import find_contract
 from service.district.working_days import UnknownDayError
 from service.errors import RuleViolationError
@@ -261,9 +261,13 @@ def test_year_totals_against_an_independent_count(contract, facts):
     assert set(results["posters_year"].publication_ids) == {
         f.id for f in facts if f.kind == "poster"}
     # Not measured by publications: said so, no figure.
-    for key in ("activity_year", "key_content_reports_year"):
-        assert (results[key].status, results[key].actual) == ("not_tracked", None)
-        assert "不由发布记录统计" in results[key].note
+    assert (results["activity_year"].status, results["activity_year"].actual) == (
+        "not_tracked", None)
+    assert "不由发布记录统计" in results["activity_year"].note
+    # Reports are counted over the issued reports: none was given here.
+    assert (results["key_content_reports_year"].status,
+            results["key_content_reports_year"].actual) == ("short", 0)
+    assert results["key_content_reports_year"].note == "本期没有已签发的报告"
 
 
 def test_months_quarters_and_the_term_are_the_contracts(contract, facts):
@@ -342,7 +346,7 @@ def test_periods_still_running_are_pending_until_met(contract, facts):
     posters = results[("posters_year", "2023/24", None)]
     assert posters.status == "pending"
     quarter = results[("data_reports_quarter", "2023/24-Q3", None)]
-    assert quarter.status == "not_tracked"
+    assert (quarter.status, quarter.actual) == ("pending", 0)  # no report issued yet
     # Finished weeks stay short: the week before with 头条号's 10 met, the holiday week not.
     earlier = by_key(run(contract, so_far, today=today, first=date(2024, 2, 12),
                          last=date(2024, 2, 18), period="week"))
@@ -401,7 +405,7 @@ def test_summary_per_obligation_over_the_year(contract, facts):
     assert (wechat_days.periods, wechat_days.short, wechat_days.short_labels) == (
         249, 1, ("2023-11-15",))
     reports = summary[("data_reports_month", None)]
-    assert (reports.periods, reports.not_tracked) == (12, 12)
+    assert (reports.periods, reports.short, reports.not_tracked) == (12, 12, 0)
     assert summary[("weibo_update_working_day", "weibo")].as_dict()["short_periods"] == [
         "2023-12-05"]
 
@@ -488,3 +492,25 @@ def test_themes_count_by_month_when_delivered_or_published_in_it(contract):
     assert figures["2023-09"] == (0, "short", ())
     assert figures["2023-10"] == (0, "pending", ())
     assert len(figures) == 12
+
+
+def test_issued_reports_count_in_their_period_and_kind(contract, facts):
+    """A monthly report counts for its month's monthly obligation only, a quarterly one for
+    its quarter's; a key-content report in the year holding its issue day."""
+    reports = [ReportFact(1, "data_reports", "2023-10", date(2023, 10, 1), date(2023, 10, 31),
+                          "month"),
+               ReportFact(2, "data_reports", "2023/24-Q2", date(2023, 10, 1),
+                          date(2023, 12, 31), "quarter"),
+               *(ReportFact(10 + n, "key_content_reports", "签发", day, day)
+                 for n, day in enumerate([date(2023, 7, 1), date(2024, 6, 30),
+                                          date(2024, 7, 1)]))]
+    results = {(r.obligation, r.label): r for r in run(contract, facts, reports=reports)}
+    months = {label: r.actual for (key, label), r in results.items()
+              if key == "data_reports_month"}
+    assert months == {label: int(label == "2023-10") for label in months}
+    assert results[("data_reports_month", "2023-10")].note == "计入的报告：#1（2023-10）"
+    quarters = {label: r.actual for (key, label), r in results.items()
+                if key == "data_reports_quarter"}
+    assert quarters == {"2023/24-Q1": 0, "2023/24-Q2": 1, "2023/24-Q3": 0, "2023/24-Q4": 0}
+    year = results[("key_content_reports_year", "2023/24")]
+    assert (year.actual, year.status) == (2, "short")  # the day after the term is not in it
