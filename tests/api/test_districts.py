@@ -2,6 +2,7 @@
 format, all or nothing; /districts counts what each holds and /streets names each street's."""
 
 import csv
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from models import Community, District, Street, db
 from service.district import places
 from service.errors import ConflictError
 
+ROOT = Path(__file__).resolve().parents[2]
 XICHENG = "110102000000"
 HEADERS = {
     "district.csv": ["district_code", "district_name"],
@@ -151,3 +153,29 @@ def test_a_directory_without_its_files_is_refused(runner, app, tmp_path, two_dis
     assert refused.exit_code != 0
     assert "找不到以 communities.csv 结尾的文件" in refused.output
     assert _held(app) == (1, 15, 263)
+
+
+def test_the_benchmarks_synthetic_city_loads_as_files(runner, client, admin_headers, tmp_path):
+    """bench/make_city.py writes the format seed-district reads, the real district among the
+    synthetic ones, and the same files again for the same seed."""
+    spec = importlib.util.spec_from_file_location("make_city", ROOT / "bench" / "make_city.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    city = module.make_city(tmp_path / "a", seed=7, districts=4, streets=24, communities=400,
+                            real=places.DATA_DIR)
+    again = module.make_city(tmp_path / "b", seed=7, districts=4, streets=24, communities=400,
+                             real=places.DATA_DIR)
+    assert [sorted(p.read_bytes() for p in d.iterdir()) for d in city] == [
+        sorted(p.read_bytes() for p in d.iterdir()) for d in again]
+    loaded = runner.invoke(args=["seed-district", *map(str, city)])
+    assert "districts: 4, streets: 24, communities: 400, changed: " in loaded.output, loaded.output
+    body = client.get("/api/v1/districts", headers=admin_headers).get_json()
+    assert len(body["items"]) == 4
+    assert sum(d["street_count"] for d in body["items"]) == 24
+    assert sum(d["community_count"] for d in body["items"]) == 400
+    assert all(d["code"].startswith("1101") and d["code"].endswith("000000")
+               for d in body["items"])
+    communities = client.get("/api/v1/communities?per_page=100&page=4",
+                             headers=admin_headers).get_json()
+    assert all(39.44 <= c["latitude"] <= 41.06 and 115.42 <= c["longitude"] <= 117.51
+               for c in communities["items"] if c["latitude"] is not None)
