@@ -39,12 +39,19 @@ def _fail(error: ServiceError) -> None:
 
 def register_commands(app: Flask) -> None:
     @app.cli.command("seed-district")
-    def seed_district():
-        """Load the district's streets and communities and the shipped contracts: the default
-        one in force, the others beside it as their files say (idempotent)."""
-        result = places.seed_district()
+    @click.argument("directories", nargs=-1,
+                    type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def seed_district(directories):
+        """Load districts' streets and communities from their directories (default: the shipped
+        district; a city: several directories, all or nothing) and the shipped contracts: the
+        default one in force, the others beside it as their files say (idempotent)."""
+        try:
+            result = places.seed_district(*directories)
+        except ServiceError as error:
+            _fail(error)
         contract, *beside = ensure_shipped_contracts()
-        click.echo(f"streets: {result.streets}, communities: {result.communities}, "
+        several = f"districts: {result.districts}, " if result.districts > 1 else ""
+        click.echo(f"{several}streets: {result.streets}, communities: {result.communities}, "
                    f"changed: {result.changed}; contract: {contract.key}"
                    + "".join(f"; loaded beside it: {other.key}" for other in beside))
 

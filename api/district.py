@@ -7,6 +7,7 @@ from api.schemas.district import (
     CommunityListArgs,
     CommunitySchema,
     CommunityUpdateSchema,
+    DistrictSchema,
     StreetSchema,
     SuggestedLocationSchema,
 )
@@ -15,7 +16,15 @@ from service.district import places
 from service.fieldwork import visits
 
 blp = Blueprint("district", __name__, url_prefix="/api/v1",
-                description="The district's 15 streets and 263 communities")
+                description="The districts held, their streets and communities")
+
+
+@blp.route("/districts")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(DistrictSchema))
+def list_districts(args):
+    """The districts held with their numbers of streets and communities."""
+    return places.list_districts(**args)
 
 
 @blp.route("/streets")

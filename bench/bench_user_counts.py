@@ -11,6 +11,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_visits import scratch_database  # noqa: E402
+from make_city import make_city  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
@@ -34,7 +36,6 @@ from service.progress.user_counts import rebuild_street_changes  # noqa: E402
 START = date(2022, 3, 15)
 DAYS = 365
 CITY_COMMUNITIES = 3400
-CITY_STREETS = 150
 
 
 def timed(call, repeat: int) -> tuple[float, float]:
@@ -47,16 +48,12 @@ def timed(call, repeat: int) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def add_city(rng: random.Random) -> None:
-    """Synthetic streets and communities beside the real ones, up to 3,400 communities."""
-    streets = [{"code": f"9{n:08d}000", "name": f"合成街道{n}", "latitude": None,
-                "longitude": None} for n in range(CITY_STREETS)]
-    db.session.execute(insert(Street), streets)
-    needed = CITY_COMMUNITIES - db.session.query(Community).count()
-    db.session.execute(insert(Community), [
-        {"code": f"9{n:08d}{n % 1000:03d}"[:12], "street_code": rng.choice(streets)["code"],
-         "name": f"合成社区{n}", "radius_m": 800} for n in range(needed)])
-    db.session.commit()
+def add_city(seed: int) -> None:
+    """The synthetic city around the real district, 3,400 communities in all, loaded from its
+    files as any city is (make_city, then seed-district)."""
+    with tempfile.TemporaryDirectory() as out:
+        places.seed_district(*make_city(Path(out), seed=seed, communities=CITY_COMMUNITIES,
+                                        real=places.DATA_DIR))
 
 
 def load_counts(rng: random.Random) -> int:
@@ -104,7 +101,9 @@ def measure(app, label: str, repeat: int) -> None:
         admin = accounts.get_user_by_username("bench-admin")
         token = accounts.issue_token(admin, secret=app.config["SECRET_KEY"],
                                      lifetime=3600).access_token
-        street = db.session.scalar(select(Street.code).order_by(Street.code))
+        # The real district's first street, at either size.
+        street = db.session.scalar(select(Street.code).where(Street.code.like("110102%"))
+                                   .order_by(Street.code))
     headers = {"Authorization": f"Bearer {token}"}
 
     def get(url):
@@ -157,7 +156,7 @@ def main() -> None:
         print(f"263 communities: {rows:,} rows loaded in {time.perf_counter() - began:.1f} s")
         measure(app, "263 communities", args.repeat)
         with app.app_context():
-            add_city(rng)
+            add_city(2022)
             began = time.perf_counter()
             rows = load_counts(rng)
         print(f"3,400 communities: {rows:,} rows loaded in {time.perf_counter() - began:.1f} s")

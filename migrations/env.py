@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -106,8 +107,35 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_checked_after(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+                check_sqlite_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_checked_after(connection):
+    """SQLite: a batch operation rebuilds its table (copy, drop, rename), which would fail or
+    cascade while other tables refer to it; as SQLite's own procedure for altering a table
+    says, foreign keys are off around it (they cannot be switched inside a transaction), and
+    the references are checked before the commit."""
+    if connection.dialect.name != 'sqlite':
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute('PRAGMA foreign_keys = OFF')
+    try:
+        yield
+    finally:
+        raw.execute('PRAGMA foreign_keys = ON')
+
+
+def check_sqlite_foreign_keys(connection):
+    if connection.dialect.name != 'sqlite':
+        return
+    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+    if broken:
+        raise RuntimeError(f'references broken by the migration: {broken[:5]}')
 
 
 if context.is_offline_mode():

@@ -14,7 +14,7 @@ from models.contract import (
     ContractTarget,
 )
 from models.delivery import Delivery, EmailSend
-from models.district import Community, Street
+from models.district import Community, District, Street
 from models.job import Job, JobStatus
 from models.message import Faq, Message, MessageEvent, ReplyTemplate
 from models.metrics import ChannelMetric, MetricImport, PublicationMetric
@@ -38,6 +38,7 @@ __all__ = [
     "PublicationMetric",
     "DemoCommunity",
     "Delivery",
+    "District",
     "EmailSend",
     "Faq",
     "Message",

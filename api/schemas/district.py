@@ -4,8 +4,16 @@ from marshmallow import fields
 from api.schemas.common import PageArgs, Strict, code
 
 
+class DistrictSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    street_count = fields.Integer()
+    community_count = fields.Integer()
+
+
 class StreetSchema(ma.Schema):
     code = fields.String()
+    district_code = fields.String()
     name = fields.String()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)

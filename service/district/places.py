@@ -1,48 +1,156 @@
-"""The district's streets and communities: loading the official list and reading it."""
+"""Districts, their streets and communities: loading them from their files and reading them."""
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Select, and_, func, not_, or_, select
 
-from models import Assignment, Community, Street, User, db
+from models import Assignment, Community, District, Street, User, db
+from models.district import district_code_of
 from service import audit
-from service.errors import NotFoundError, named_in_body
+from service.errors import ConflictError, NotFoundError, RuleViolationError, named_in_body
 from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "district"
 
+# A district's directory: one file of each kind, found by how its name ends.
+DISTRICT_FILE, STREETS_FILE, COMMUNITIES_FILE = "district.csv", "streets.csv", "communities.csv"
+COLUMNS = {
+    DISTRICT_FILE: ("district_code", "district_name"),
+    STREETS_FILE: ("street_code", "street_name", "latitude", "longitude"),
+    COMMUNITIES_FILE: ("street_code", "community_code", "community_name", "latitude",
+                       "longitude"),
+}
+CODE = re.compile(r"\d{12}")
+
 
 @dataclass
 class SeedResult:
+    districts: int
     streets: int
     communities: int
     changed: int
 
 
-@dataclass(frozen=True)
-class District:
-    code: str
-    name: str
+def held_districts() -> list[District]:
+    """The districts held, in code order."""
+    return list(db.session.scalars(select(District).order_by(District.code)))
 
 
-def the_district(data_dir: Path = DATA_DIR) -> District:
-    """The district itself (its statistical code and name), from the shipped data."""
-    row = _read_csv(data_dir / "xicheng_district.csv")[0]
-    return District(row["district_code"], row["district_name"])
+def the_district() -> District:
+    """The one district held (its statistical code and name), for what names it."""
+    districts = held_districts()
+    if not districts:
+        raise NotFoundError("尚未载入区的数据（flask seed-district）")
+    if len(districts) > 1:
+        raise ConflictError(f"库中有 {len(districts)} 个区，此处需要指明是哪一个区")
+    return districts[0]
 
 
-def _optional_float(text: str) -> float | None:
-    return float(text) if text.strip() else None
+@dataclass
+class _Row:
+    """A row of a file, with where it is for messages that name it."""
+    path: Path
+    line: int
+    values: dict
+
+    def fault(self, message: str) -> RuleViolationError:
+        return RuleViolationError(f"文件 {self.path.name} 第 {self.line} 行：{message}",
+                                  {"file": [f"{self.path}:{self.line}"]})
+
+    def code(self, column: str) -> str:
+        value = (self.values.get(column) or "").strip()
+        if not CODE.fullmatch(value):
+            raise self.fault(f"{column} 应为 12 位数字的统计编码，而不是“{value}”")
+        return value
+
+    def text(self, column: str) -> str:
+        value = (self.values.get(column) or "").strip()
+        if not value or len(value) > 100:
+            raise self.fault(f"{column} 不能为空，也不能超过 100 个字")
+        return value
+
+    def number(self, column: str) -> float | None:
+        value = (self.values.get(column) or "").strip()
+        if not value:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            raise self.fault(f"{column} 应为数字，而不是“{value}”") from None
 
 
-def _read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+def _file_of(directory: Path, suffix: str) -> Path:
+    found = sorted(directory.glob(f"*{suffix}")) if directory.is_dir() else []
+    if len(found) != 1:
+        problem = "找不到" if not found else f"有 {len(found)} 个"
+        raise RuleViolationError(f"目录 {directory} 中{problem}以 {suffix} 结尾的文件",
+                                 {"file": [str(directory)]})
+    return found[0]
+
+
+def _read_rows(path: Path, suffix: str) -> list[_Row]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in COLUMNS[suffix] if c not in (reader.fieldnames or [])]
+            if missing:
+                raise RuleViolationError(f"文件 {path.name} 第 1 行：缺少列 {'、'.join(missing)}",
+                                         {"file": [f"{path}:1"]})
+            return [_Row(path, reader.line_num, row) for row in reader]
+    except UnicodeDecodeError:
+        raise RuleViolationError(f"文件 {path.name} 不是 UTF-8 编码的文本",
+                                 {"file": [str(path)]}) from None
+
+
+class _Rows:
+    """The rows read so far, by kind, refusing a code met twice."""
+
+    def __init__(self):
+        self.by_kind: dict[str, dict[str, dict]] = {"district": {}, "street": {}, "community": {}}
+
+    def add(self, kind: str, row: _Row, values: dict) -> None:
+        seen = self.by_kind[kind]
+        if values["code"] in seen:
+            raise row.fault(f"编码 {values['code']} 重复出现")
+        seen[values["code"]] = values
+
+
+def _read_district(directory: Path, rows: _Rows) -> None:
+    """One district's directory, checked: its streets under its code, its communities under
+    streets of its own file."""
+    district_rows = _read_rows(_file_of(directory, DISTRICT_FILE), DISTRICT_FILE)
+    if len(district_rows) != 1:
+        raise RuleViolationError(f"文件 {_file_of(directory, DISTRICT_FILE).name} 应恰有一行数据",
+                                 {"file": [str(directory)]})
+    head = district_rows[0]
+    district = {"code": head.code("district_code"), "name": head.text("district_name")}
+    if district["code"] != district_code_of(district["code"]):
+        raise head.fault(f"区的编码 {district['code']} 应以 000000 结尾")
+    rows.add("district", head, district)
+    streets = set()
+    for row in _read_rows(_file_of(directory, STREETS_FILE), STREETS_FILE):
+        code = row.code("street_code")
+        if district_code_of(code) != district["code"]:
+            raise row.fault(f"街道编码 {code} 不在区 {district['code']} 之下")
+        rows.add("street", row, {"code": code, "district_code": district["code"],
+                                 "name": row.text("street_name"),
+                                 "latitude": row.number("latitude"),
+                                 "longitude": row.number("longitude")})
+        streets.add(code)
+    for row in _read_rows(_file_of(directory, COMMUNITIES_FILE), COMMUNITIES_FILE):
+        street = row.code("street_code")
+        if street not in streets:
+            raise row.fault(f"社区所属的街道 {street} 不在本区的街道文件中")
+        rows.add("community", row, {"code": row.code("community_code"), "street_code": street,
+                                    "name": row.text("community_name"),
+                                    "latitude": row.number("latitude"),
+                                    "longitude": row.number("longitude")})
 
 
 def _upsert(model, key: str, rows: list[dict]) -> int:
@@ -66,28 +174,53 @@ def _upsert(model, key: str, rows: list[dict]) -> int:
 
 
 @writer
-def seed_district(data_dir: Path = DATA_DIR) -> SeedResult:
-    """Load the 15 streets and 263 communities from the shipped CSV files (idempotent)."""
-    streets = [
-        {"code": r["street_code"], "name": r["street_name"],
-         "latitude": _optional_float(r["latitude"]), "longitude": _optional_float(r["longitude"])}
-        for r in _read_csv(data_dir / "xicheng_streets.csv")
-    ]
-    communities = [
-        {"code": r["community_code"], "street_code": r["street_code"],
-         "name": r["community_name"], "latitude": _optional_float(r["latitude"]),
-         "longitude": _optional_float(r["longitude"])}
-        for r in _read_csv(data_dir / "xicheng_communities.csv")
-    ]
-    changed = _upsert(Street, "code", streets)
+def seed_district(*directories: Path) -> SeedResult:
+    """Load one or more districts' directories (a city: several; none given: the shipped
+    district) in one go: every file is checked first, and a fault anywhere stores nothing.
+    Idempotent: loading the same files again changes nothing."""
+    rows = _Rows()
+    for directory in directories or (DATA_DIR,):
+        _read_district(Path(directory), rows)
+    districts, streets, communities = (list(rows.by_kind[k].values())
+                                       for k in ("district", "street", "community"))
+    changed = _upsert(District, "code", districts)
+    db.session.flush()
+    changed += _upsert(Street, "code", streets)
     db.session.flush()
     changed += _upsert(Community, "code", communities)
-    return SeedResult(streets=len(streets), communities=len(communities), changed=changed)
+    return SeedResult(districts=len(districts), streets=len(streets),
+                      communities=len(communities), changed=changed)
+
+
+@dataclass
+class DistrictRow:
+    code: str
+    name: str
+    street_count: int
+    community_count: int
+
+
+@reader
+def list_districts(*, page: int = 1, per_page: int = 50) -> Page:
+    """The districts held with their numbers of streets and communities, in code order."""
+    streets = (select(Street.district_code, func.count().label("n"))
+               .group_by(Street.district_code).subquery())
+    communities = (select(Street.district_code, func.count().label("n"))
+                   .join(Community, Community.street_code == Street.code)
+                   .group_by(Street.district_code).subquery())
+    query = (select(District.code, District.name, func.coalesce(streets.c.n, 0),
+                    func.coalesce(communities.c.n, 0))
+             .outerjoin(streets, streets.c.district_code == District.code)
+             .outerjoin(communities, communities.c.district_code == District.code)
+             .order_by(District.code))
+    return page_of_rows([DistrictRow(*row) for row in db.session.execute(query)], page,
+                        per_page)
 
 
 @dataclass
 class StreetRow:
     code: str
+    district_code: str
     name: str
     latitude: float | None
     longitude: float | None
@@ -99,8 +232,8 @@ def list_streets(*, page: int = 1, per_page: int = 50) -> Page:
     """Streets with their number of communities, in code order."""
     counts = (select(Community.street_code, func.count().label("n"))
               .group_by(Community.street_code).subquery())
-    query = (select(Street.code, Street.name, Street.latitude, Street.longitude,
-                    func.coalesce(counts.c.n, 0))
+    query = (select(Street.code, Street.district_code, Street.name, Street.latitude,
+                    Street.longitude, func.coalesce(counts.c.n, 0))
              .outerjoin(counts, counts.c.street_code == Street.code)
              .order_by(Street.code))
     return page_of_rows([StreetRow(*row) for row in db.session.execute(query)], page,

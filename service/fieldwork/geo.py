@@ -1,22 +1,22 @@
 """Where a phone's fix stands against a community's point or its street's boundary.
 
-Street boundaries: data/district/xicheng_streets_osm.geojson, WGS-84,
-© OpenStreetMap contributors, ODbL 1.0."""
+Street boundaries: the district data's *streets_osm.geojson files (the shipped district's:
+© OpenStreetMap contributors, ODbL 1.0), WGS-84."""
 
 import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from pathlib import Path
 
 import shapely
 from geopy.distance import geodesic
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
-BOUNDARIES_FILE = (Path(__file__).resolve().parents[2]
-                   / "data" / "district" / "xicheng_streets_osm.geojson")
+from service.district.places import DATA_DIR
+
+BOUNDARIES_SUFFIX = "streets_osm.geojson"
 STALE_AFTER = timedelta(minutes=15)
 STREET_EDGE_MARGIN_M = 200.0
 
@@ -58,9 +58,12 @@ def _from_plane(x: float, y: float) -> tuple[float, float]:
 @cache
 def _street_geometries() -> dict[str, dict]:
     """Each street's GeoJSON geometry (WGS-84) keyed by its 12-digit code, read once."""
-    data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
-    return {str(feature["properties"]["adcode"]).ljust(12, "0"): feature["geometry"]
-            for feature in data["features"]}
+    geometries = {}
+    for path in sorted(DATA_DIR.glob(f"*{BOUNDARIES_SUFFIX}")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        geometries.update({str(feature["properties"]["adcode"]).ljust(12, "0"):
+                           feature["geometry"] for feature in data["features"]})
+    return geometries
 
 
 @cache
