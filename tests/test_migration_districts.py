@@ -9,7 +9,7 @@ from api.config import for_tests
 from models import District, Street, db
 from service.district import places
 
-BEFORE = "0023_follower_sources"
+BEFORE = "0024_key_content_reports"
 
 
 def test_streets_held_get_the_district_their_code_lies_in(empty_database_url):

@@ -2,16 +2,16 @@
 district; streets already held get the district their code lies in (its first 6 digits, then
 zeros), named by its code until seed-district loads the real name (issue #19 point 1)
 
-Revision ID: 0026_districts
-Revises: 0023_follower_sources
+Revision ID: 0025_districts
+Revises: 0024_key_content_reports
 Create Date: 2026-11-26 10:00:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0026_districts'
-down_revision = '0023_follower_sources'
+revision = '0025_districts'
+down_revision = '0024_key_content_reports'
 branch_labels = None
 depends_on = None
 
