@@ -483,7 +483,7 @@ def test_latest_counts_equal_a_count_from_the_raw_rows_on_every_day(app, client,
     with any count (then sought back for the communities without one): equal to the latest
     row of each community found in Python, on days with counts, between them, before the
     first and after the last, for the district and for a few communities."""
-    from service.progress.user_counts import latest_counts
+    from service.progress.user_counts import district_totals_on, latest_counts
     rng = random.Random(19)
     codes = [FUYOUJIE, XIJIAO, LIUBUKOU]
     days = [date(2022, 5, 1) + timedelta(days=n) for n in range(0, 12, 2)]
@@ -505,3 +505,6 @@ def test_latest_counts_equal_a_count_from_the_raw_rows_on_every_day(app, client,
             some = {c: (n.registered, n.verified)
                     for c, n in latest_counts(day, [XIJIAO, LIUBUKOU]).items()}
             assert some == {c: v for c, v in expected.items() if c in (XIJIAO, LIUBUKOU)}, day
+            totals = district_totals_on(day)
+            assert (totals.registered, totals.verified) == (
+                sum(r for r, _v in expected.values()), sum(v for _r, v in expected.values()))
