@@ -3,8 +3,8 @@ point 3), bounded in time, all traffic on 127.0.0.1.
 
 Builds the city of bench_city_reads.py on a scratch database (or measures a database it built
 before, --database-url … --in-place), serves it with gunicorn and a job consumer, and runs
---users virtual users for --seconds, each a thread with its own session that waits --think
-seconds (±50 %) between requests:
+--users virtual users for --seconds, each a thread with its own session, arriving at random
+over the first --think seconds and then waiting --think seconds (±50 %) between requests:
   liaisons (half the users): log a visit at a real position in one of their communities
     (POST /api/v1/visits), then open their coverage;
   officials (the others but two): the dashboard, the district's daily series for the contract
@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -50,7 +50,7 @@ from bench_visits import free_port, scratch_database  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
-from models import Community, Street, db  # noqa: E402
+from models import Community, Job, JobStatus, Street, db  # noqa: E402
 from service.clock import SHANGHAI  # noqa: E402
 from service.demo import DEMO_PASSWORD, last_contract_week  # noqa: E402
 from service.district.contracts import current_contract  # noqa: E402
@@ -179,12 +179,12 @@ def weekly(base, session, rec, scenario, _username, _rng):
     yield status
 
 
-def cast(users: int, scenario: Scenario) -> list[tuple]:
+def cast(users: int, scenario: Scenario, with_weekly: bool = True) -> list[tuple]:
     """(who, what they do) for each virtual user: half liaisons, an importer, a weekly set
     and officials for the rest."""
     names = list(scenario.liaisons)
-    cast = [("admin", importer), ("admin", weekly)]
-    for n in range(users - 2):
+    cast = [("admin", importer)] + ([("admin", weekly)] if with_weekly else [])
+    for n in range(users - len(cast)):
         cast.append((names[n // 2 % len(names)], liaison) if n % 2 == 0
                     else ("official", official))
     return cast[:users]
@@ -192,6 +192,8 @@ def cast(users: int, scenario: Scenario) -> list[tuple]:
 
 def run_user(base, rec, scenario, who, behaviour, until, think, seed):
     rng = random.Random(seed)
+    # Users arrive spread over the first think time, not all in the same millisecond.
+    time.sleep(rng.uniform(0, think))
     session = login(base, who)
     # The import comes once a day in life: here every IMPORT_PAUSE seconds.
     pause = IMPORT_PAUSE if behaviour is importer else think
@@ -274,6 +276,8 @@ def main() -> None:
     parser.add_argument("--job-workers", type=int, default=1,
                         help="tasks the job consumer runs at once")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--no-weekly-set", action="store_true",
+                        help="leave the weekly set out (to see what it costs the others)")
     args = parser.parse_args()
     place = nullcontext(args.database_url) if args.in_place else scratch_database(
         args.database_url)
@@ -285,6 +289,11 @@ def main() -> None:
                 began = time.perf_counter()
                 build_city(args.communities, random.Random(2022))
                 print(f"city built in {time.perf_counter() - began:.0f} s")
+            # A set left queued or running by an earlier run (its consumer stopped) would be
+            # answered instead of a new one, and never made.
+            db.session.execute(update(Job).where(Job.status.in_(JobStatus.ACTIVE)).values(
+                status=JobStatus.FAILED, error="left by an earlier load run"))
+            db.session.commit()
             db.session.remove()
         scenario = Scenario(app)
         with app.app_context():
@@ -302,15 +311,21 @@ def main() -> None:
             threads = [threading.Thread(target=run_user, daemon=True,
                                         args=(base, rec, scenario, who, behaviour, until,
                                               args.think, n))
-                       for n, (who, behaviour) in enumerate(cast(args.users, scenario))]
+                       for n, (who, behaviour) in enumerate(
+                           cast(args.users, scenario, not args.no_weekly_set))]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=args.seconds + 120)
             elapsed = time.monotonic() - began
-            made = (f"made after {rec.set_made - began:.0f} s" if rec.set_made
-                    else "still being made at the end")
-            print(f"weekly set of {scenario.week}: {made}")
+            if not args.no_weekly_set:
+                with app.app_context():
+                    job = db.session.scalar(select(Job).order_by(Job.id.desc()).limit(1))
+                    done = f"{job.progress_done:,} of {job.progress_total or 0:,} files"
+                    db.session.remove()
+                made = (f"made after {rec.set_made - began:.0f} s" if rec.set_made
+                        else f"still being made at the end ({done})")
+                print(f"weekly set of {scenario.week}: {made}")
             print(f"load average after:  {Path('/proc/loadavg').read_text().strip()}")
         ok = report(rec, elapsed)
     sys.exit(0 if ok else 1)
