@@ -48,7 +48,7 @@ from service.errors import (
     field_error,
     named_in_body,
 )
-from service.pagination import Page, page_of_rows
+from service.pagination import Page, page_of_rows, paginate
 from service.transaction import conflicts_as, lock_for_writing, reader, writer
 
 KINDS = {"article": "文章", "repost": "转发", "infographic": "一图读懂（长图）",
@@ -433,9 +433,10 @@ def list_content(viewer: User, *, contract: str, status: str | None = None,
     if awaiting == "me":
         query = query.where(Content.next_role == role)
         rows = [c for c in db.session.scalars(query) if _awaits(c, viewer, role)]
-    else:
-        rows = list(db.session.scalars(query))
-    return page_of_rows(rows, page, per_page)
+        return page_of_rows(rows, page, per_page)
+    # One page from the database: loading a year's pieces with their versions and signatures
+    # to show fifty took 0.6 s (SQL 0.1 s of it).
+    return paginate(query, page, per_page)
 
 
 @reader

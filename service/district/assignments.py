@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import CompoundSelect, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from models import Assignment, Community, Role, Street, User, db
@@ -168,14 +168,15 @@ def liaison_names_by_community(day: date) -> dict[str, list[str]]:
     return result
 
 
-def assigned_community_codes(user: User, day: date) -> Select:
+def assigned_community_codes(user: User, day: date) -> CompoundSelect:
     """A query of the codes of the communities a liaison covers on `day` (for IN clauses)."""
     in_force = and_(Assignment.user_id == user.id, Assignment.in_force_on(day))
     streets = select(Assignment.street_code).where(in_force, Assignment.street_code.is_not(None))
     direct = select(Assignment.community_code).where(in_force,
                                                      Assignment.community_code.is_not(None))
-    return select(Community.code).where(
-        or_(Community.street_code.in_(streets), Community.code.in_(direct)))
+    # A union, not `street IN (…) OR code IN (…)`: PostgreSQL cannot estimate the OR and
+    # counted every visit of the city before keeping the liaison's (24 ms against 0.8 ms).
+    return select(Community.code).where(Community.street_code.in_(streets)).union(direct)
 
 
 def covers_community(user_id, community_code, street_code, day):

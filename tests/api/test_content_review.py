@@ -318,6 +318,27 @@ def test_lists_by_status_and_what_awaits_me(client, team, piece):
                       headers=team["editor"]).status_code == 422
 
 
+def test_the_list_pages_from_the_database_as_it_listed_in_full(client, team, piece):
+    """Pages of the list (one query each) put together are the whole list, newest change
+    first, with the same total; a status filters before paging."""
+    for n in range(4):
+        new_content(client, team["editor2"], title=f"第{n}篇")
+    sign(client, team, "editor", piece, "first")
+
+    def read(query):
+        answer = client.get(f"/api/v1/content?contract={CONTENT}{query}", headers=team["reader"])
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()
+
+    whole = read("&per_page=50")
+    pages = [read(f"&per_page=2&page={n}") for n in (1, 2, 3)]
+    assert [p["total"] for p in pages] == [5, 5, 5] == [whole["total"]] * 3
+    assert [i["id"] for p in pages for i in p["items"]] == [i["id"] for i in whole["items"]]
+    assert [i["id"] for i in whole["items"]][0] == piece["id"]  # signed last: newest change
+    drafts = read("&status=draft&per_page=3")
+    assert drafts["total"] == 4 and len(drafts["items"]) == 3
+
+
 @pytest.mark.parametrize("changes, field", [
     ({"channels": ["wechat", "douyin"]}, "channels"),
     ({"channels": []}, "channels"),

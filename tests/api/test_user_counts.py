@@ -476,3 +476,35 @@ def test_a_posted_count_over_ten_million_is_refused_in_chinese(app, client, admi
     body = refused(app, post_counts(client, admin_headers, "2022-05-16",
                                     [(FUYOUJIE, MAX_COUNT + 1, 1)]))
     assert body["errors"]["json"]["items"]["0"]["registered"] == ["应在 0 至 10,000,000 之间"]
+
+
+def test_latest_counts_equal_a_count_from_the_raw_rows_on_every_day(app, client, admin_headers):
+    """The latest count of each community on or before a day is read from the latest day
+    with any count (then sought back for the communities without one): equal to the latest
+    row of each community found in Python, on days with counts, between them, before the
+    first and after the last, for the district and for a few communities."""
+    from service.progress.user_counts import district_totals_on, latest_counts
+    rng = random.Random(19)
+    codes = [FUYOUJIE, XIJIAO, LIUBUKOU]
+    days = [date(2022, 5, 1) + timedelta(days=n) for n in range(0, 12, 2)]
+    for day in days:
+        items = [(code, 100 + n, 50) for n, code in enumerate(codes) if rng.random() < 0.6]
+        if items:
+            assert post_counts(client, admin_headers, day.isoformat(), items).status_code == 201
+    with app.app_context():
+        rows = db.session.query(UserCount.community_code, UserCount.date, UserCount.registered,
+                                UserCount.verified).all()
+        for day in [date(2022, 4, 30), *days, days[-1] + timedelta(days=1),
+                    date(2022, 5, 4), date(2023, 1, 1)]:
+            expected = {}
+            for code, when, registered, verified in sorted(rows, key=lambda r: r[1]):
+                if when <= day:
+                    expected[code] = (registered, verified)
+            found = {c: (n.registered, n.verified) for c, n in latest_counts(day).items()}
+            assert found == expected, day
+            some = {c: (n.registered, n.verified)
+                    for c, n in latest_counts(day, [XIJIAO, LIUBUKOU]).items()}
+            assert some == {c: v for c, v in expected.items() if c in (XIJIAO, LIUBUKOU)}, day
+            totals = district_totals_on(day)
+            assert (totals.registered, totals.verified) == (
+                sum(r for r, _v in expected.values()), sum(v for _r, v in expected.values()))

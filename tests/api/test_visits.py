@@ -361,6 +361,12 @@ def test_coverage_scope(client, liaison_headers, admin_headers, make_user, auth_
     assert theirs["total"] == 22
     district = client.get("/api/v1/visits/coverage", headers=admin_headers).get_json()
     assert district["total"] == 263
+    # A street and a community of another street: both, once each.
+    make_user("liaison", "both", streets=[SHICHAHAI_STREET], communities=[FUYOUJIE])
+    both = client.get("/api/v1/visits/coverage?username=both&as_of=2022-06-01",
+                      headers=admin_headers).get_json()
+    codes = [row["community_code"] for row in both["items"]]
+    assert len(codes) == len(set(codes)) == 23 and FUYOUJIE in codes and IN_SHICHAHAI in codes
 
 
 def test_suggested_location_is_the_median_of_ok_visits(client, liaison_headers, admin_headers):
