@@ -55,7 +55,7 @@ def build_city(communities: int, rng: random.Random) -> dict[str, int]:
     places.seed_district()
     ensure_shipped_contracts()
     if communities > 263:
-        add_city(rng)
+        add_city(districts=1)
     ctx = DemoContext(rng=rng, start=current_contract().start_date,
                       end=current_contract().end_date)
     create_demo_people(ctx)

@@ -326,7 +326,7 @@ class Bench:
     def grow_city(self) -> None:
         with self.app.app_context():
             rng = random.Random(1)
-            add_city(rng)
+            add_city(districts=1)
             load_counts(rng)
 
     def communities(self) -> int:

@@ -69,7 +69,7 @@ def main() -> None:
         run(app, "demo district (263)", args.jobs)
         with app.app_context():
             rng = random.Random(1)
-            add_city(rng)
+            add_city(districts=1)
             load_counts(rng)
         run(app, "synthetic city (3,400)", args.jobs)
         with app.app_context():

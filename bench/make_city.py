@@ -70,16 +70,21 @@ def _counts_of(real: Path) -> tuple[str, int, int]:
 
 
 def _district(out: Path, number: str, streets: int, communities: int, rng: random.Random,
-              names: Names) -> Path:
+              names: Names, *, first_street: int = 1, real: Path | None = None) -> Path:
+    """A synthetic district's files; with `real`, its streets are added to that district's
+    own (numbered from first_street on, after the real ones)."""
     code = f"1101{number}000000"
     prefix = f"d{number}"
     directory = out / prefix
-    directory.mkdir(parents=True)
+    if real is not None:
+        shutil.copytree(real, directory, ignore=shutil.ignore_patterns("*.md", "*.geojson"))
+    else:
+        directory.mkdir(parents=True)
+        _write(directory / f"{prefix}_district.csv", ["district_code", "district_name"],
+               [[code, names.new("区")]])
     centre = (rng.uniform(39.6, 40.6), rng.uniform(115.8, 117.2))
-    _write(directory / f"{prefix}_district.csv", ["district_code", "district_name"],
-           [[code, names.new("区")]])
     street_rows, community_rows = [], []
-    for s, size in enumerate(_split(communities, streets, rng, least=5), start=1):
+    for s, size in enumerate(_split(communities, streets, rng, least=5), start=first_street):
         street_code, street_name = f"1101{number}{s:03d}000", names.new("街道")
         street_point = _near(rng, centre, 0.08)
         street_rows.append([street_code, street_name, *street_point])
@@ -87,6 +92,10 @@ def _district(out: Path, number: str, streets: int, communities: int, rng: rando
             ending = rng.choice(COMMUNITY_ENDINGS)
             community_rows.append([street_code, street_name, f"{street_code[:9]}{c:03d}",
                                    names.new(ending), *_near(rng, street_point, 0.015)])
+    if real is not None:  # appended to the real district's own files
+        _append(next(directory.glob("*streets.csv")), street_rows)
+        _append(next(directory.glob("*communities.csv")), community_rows)
+        return directory
     _write(directory / f"{prefix}_streets.csv",
            ["street_code", "street_name", "latitude", "longitude"], street_rows)
     _write(directory / f"{prefix}_communities.csv",
@@ -95,15 +104,28 @@ def _district(out: Path, number: str, streets: int, communities: int, rng: rando
     return directory
 
 
+def _append(path: Path, rows: list[list]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
 def make_city(out: Path, *, seed: int = 2022, districts: int = 16, streets: int = 165,
               communities: int = 3400, real: Path | None = None) -> list[Path]:
     """Write the city's district directories under `out` and return them. With `real` (a
     district's directory, e.g. the shipped data/district), that district is one of the city's,
-    copied as it is, and the synthetic ones make up the rest of the totals."""
+    copied as it is, and the synthetic ones make up the rest of the totals; with `real` and
+    one district, the real one grows to the totals (streets 100 on are synthetic)."""
     rng = random.Random(seed)
     names = Names(rng)
     numbers = DISTRICT_NUMBERS[:districts]
     made = []
+    if real is not None and districts == 1:
+        # One district as large as the city: the real one with synthetic streets added, for
+        # what still works on one district only (the weekly set, until it is per district).
+        code, real_streets, real_communities = _counts_of(real)
+        return [_district(out, code[4:6], streets - real_streets,
+                          communities - real_communities, rng, names,
+                          first_street=100, real=real)]
     if real is not None:
         code, real_streets, real_communities = _counts_of(real)
         numbers = [n for n in DISTRICT_NUMBERS if f"1101{n}" != code[:6]][:districts - 1]

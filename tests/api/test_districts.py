@@ -179,3 +179,21 @@ def test_the_benchmarks_synthetic_city_loads_as_files(runner, client, admin_head
                              headers=admin_headers).get_json()
     assert all(39.44 <= c["latitude"] <= 41.06 and 115.42 <= c["longitude"] <= 117.51
                for c in communities["items"] if c["latitude"] is not None)
+
+
+def test_the_real_district_grown_to_a_city_is_one_district(runner, client, admin_headers,
+                                                           tmp_path):
+    """make_city with one district adds synthetic streets to the real district's own files
+    (for what still needs one district: the weekly set's benchmarks)."""
+    spec = importlib.util.spec_from_file_location("make_city", ROOT / "bench" / "make_city.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    city = module.make_city(tmp_path, seed=7, districts=1, streets=40, communities=600,
+                            real=places.DATA_DIR)
+    loaded = runner.invoke(args=["seed-district", *map(str, city)])
+    assert "streets: 40, communities: 600, changed: " in loaded.output, loaded.output
+    body = client.get("/api/v1/districts", headers=admin_headers).get_json()
+    assert [(d["code"], d["name"], d["street_count"], d["community_count"])
+            for d in body["items"]] == [("110102000000", "西城区", 40, 600)]
+    with client.application.app_context():
+        assert places.the_district().name == "西城区"
