@@ -11,17 +11,18 @@ from datetime import date, datetime
 from docx.shared import Cm
 from openpyxl import Workbook
 
-from exports.cells import writable_text
 from exports.document import (
-    SHANGHAI,
     Cell,
+    WrittenSection,
     add_sheet,
     add_table,
+    add_written_sections,
     as_text,
     chart_png,
     document_bytes,
     new_document,
     pyplot,
+    report_heading,
     workbook_bytes,
 )
 
@@ -107,12 +108,6 @@ class ObligationLine:
     short: int
     pending: int
     short_labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class WrittenSection:
-    title: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -240,17 +235,10 @@ def reads_chart(report: ContentReportData) -> bytes:
 
 # ---------------------------------------------------------------- the Word document
 
-def _written(document, section: WrittenSection) -> None:
-    """The team's text, a paragraph per line, as plain text runs."""
-    for line in section.text.splitlines():
-        if line.strip():
-            document.add_paragraph(writable_text(line))
-
-
 def render_content_report_docx(report: ContentReportData) -> bytes:
-    document = new_document(report.title, [
-        f"项目：{report.contract}", f"委托方：{report.client}", f"服务方：{report.contractor}",
-        f"统计期间：{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}"], report.generated_at)
+    document = new_document(report.title, report_heading(
+        report.contract, report.client, report.contractor, report.start, report.end),
+        report.generated_at)
 
     document.add_heading("一、用户情况", level=1)
     users = user_rows(report)[-1]
@@ -281,13 +269,8 @@ def render_content_report_docx(report: ContentReportData) -> bytes:
     add_table(document, OBLIGATION_HEAD, obligation_rows(report), empty="本期没有发布义务。")
     document.add_paragraph(OBLIGATIONS_NOTE)
 
-    for number, section in (("三", report.lessons), ("四", report.plan)):
-        document.add_heading(f"{number}、{section.title}", level=1)
-        _written(document, section)
-    if report.written_at is not None:
-        document.add_paragraph(
-            f"（第三、四部分由 {writable_text(report.written_by)} 撰写，"
-            f"{report.written_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）")
+    add_written_sections(document, [("三", report.lessons), ("四", report.plan)],
+                         report.written_by, report.written_at)
     return document_bytes(document)
 
 

@@ -6,6 +6,7 @@ as text runs and into a workbook through write_cell, never as a field or a formu
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -85,6 +86,36 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     run._r.append(separate)
     paragraph.add_run(placeholder)
     paragraph.add_run()._r.append(end)
+
+
+@dataclass(frozen=True)
+class WrittenSection:
+    """A section of a report that its team writes (lessons learned, the next period's plan)."""
+
+    title: str
+    text: str
+
+
+def report_heading(contract: str, client: str, contractor: str, start, end) -> list[str]:
+    """The lines under a content contract report's title: the project, its parties, the
+    days it covers."""
+    return [f"项目：{contract}", f"委托方：{client}", f"服务方：{contractor}",
+            f"统计期间：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"]
+
+
+def add_written_sections(document, numbered: list[tuple[str, WrittenSection]], written_by: str,
+                         written_at: datetime | None) -> None:
+    """The team's sections under their numbered headings, a paragraph per line of their
+    text as plain text runs, then who wrote them when."""
+    for number, section in numbered:
+        document.add_heading(f"{number}、{section.title}", level=1)
+        for line in section.text.splitlines():
+            if line.strip():
+                document.add_paragraph(writable_text(line))
+    if written_at is not None:
+        parts = "、".join(number for number, _ in numbered)
+        document.add_paragraph(f"（第{parts}部分由 {writable_text(written_by)} 撰写，"
+                               f"{written_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）")
 
 
 def new_document(title: str, lines: list[str], generated_at: datetime):

@@ -12,13 +12,12 @@ from datetime import date, datetime
 from docx.shared import Cm
 from openpyxl import Workbook
 
-from exports.cells import writable_text
-from exports.content_report import WrittenSection
 from exports.document import (
-    SHANGHAI,
     Cell,
+    WrittenSection,
     add_sheet,
     add_table,
+    add_written_sections,
     chart_png,
     document_bytes,
     new_document,
@@ -164,12 +163,6 @@ def reach_chart(report: KeyContentReportData) -> bytes:
 
 # ---------------------------------------------------------------- the Word document
 
-def _written(document, section: WrittenSection) -> None:
-    for line in section.text.splitlines():
-        if line.strip():
-            document.add_paragraph(writable_text(line))
-
-
 def render_key_content_docx(report: KeyContentReportData) -> bytes:
     document = new_document(report.report_title, [
         f"项目：{report.contract}", f"委托方：{report.client}", f"服务方：{report.contractor}",
@@ -191,13 +184,8 @@ def render_key_content_docx(report: KeyContentReportData) -> bytes:
     document.add_heading("三、各渠道合计", level=1)
     add_table(document, TOTAL_HEAD, total_rows(report))
     document.add_paragraph(TOTAL_NOTE)
-    for number, section in (("四", report.lessons), ("五", report.plan)):
-        document.add_heading(f"{number}、{section.title}", level=1)
-        _written(document, section)
-    if report.written_at is not None:
-        document.add_paragraph(
-            f"（第四、五部分由 {writable_text(report.written_by)} 撰写，"
-            f"{report.written_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）")
+    add_written_sections(document, [("四", report.lessons), ("五", report.plan)],
+                         report.written_by, report.written_at)
     return document_bytes(document)
 
 

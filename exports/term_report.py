@@ -10,21 +10,22 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 
-from exports.cells import writable_text
 from exports.content_report import (
     OBLIGATION_HEAD,
     OBLIGATIONS_NOTE,
     ObligationLine,
-    WrittenSection,
     obligation_rows,
 )
 from exports.document import (
     SHANGHAI,
     Cell,
+    WrittenSection,
     add_sheet,
     add_table,
+    add_written_sections,
     document_bytes,
     new_document,
+    report_heading,
     workbook_bytes,
 )
 
@@ -158,16 +159,10 @@ def _publication_total(report: TermReportData) -> str:
 
 # ---------------------------------------------------------------- the Word document
 
-def _written(document, section: WrittenSection) -> None:
-    for line in section.text.splitlines():
-        if line.strip():
-            document.add_paragraph(writable_text(line))
-
-
 def render_term_report_docx(report: TermReportData) -> bytes:
-    document = new_document(report.title, [
-        f"项目：{report.contract}", f"委托方：{report.client}", f"服务方：{report.contractor}",
-        f"统计期间：{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}"], report.generated_at)
+    document = new_document(report.title, report_heading(
+        report.contract, report.client, report.contractor, report.start, report.end),
+        report.generated_at)
     document.add_heading("一、增长指标", level=1)
     add_table(document, KPI_HEAD, kpi_rows(report), empty="合同没有约定增长指标。")
     document.add_paragraph(risk_text(report))
@@ -175,12 +170,8 @@ def render_term_report_docx(report: TermReportData) -> bytes:
     document.add_heading("二、发布义务完成情况", level=1)
     add_table(document, OBLIGATION_HEAD, obligation_rows(report), empty="合同没有发布义务。")
     document.add_paragraph(OBLIGATIONS_NOTE)
-    for number, section in (("三", report.lessons), ("四", report.plan)):
-        document.add_heading(f"{number}、{section.title}", level=1)
-        _written(document, section)
-    if report.written_at is not None:
-        document.add_paragraph(f"（第三、四部分由 {writable_text(report.written_by)} 撰写，"
-                               f"{local_time(report.written_at)}）")
+    add_written_sections(document, [("三", report.lessons), ("四", report.plan)],
+                         report.written_by, report.written_at)
     document.add_heading("五、各新媒体平台发布内容清单及网络链接", level=1)
     document.add_paragraph(_publication_total(report))
     for channel in report.channels:

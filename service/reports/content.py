@@ -22,11 +22,10 @@ from exports.content_report import (
     ContentReportData,
     KindContent,
     ObligationLine,
-    WrittenSection,
     render_content_report_docx,
     render_content_report_xlsx,
 )
-from exports.document import files_manifest
+from exports.document import WrittenSection, files_manifest
 from exports.key_content_report import (
     KeyContentReportData,
     render_key_content_docx,

@@ -23,7 +23,7 @@ from statistics import median
 
 from sqlalchemy import select
 
-from exports.content_report import WrittenSection
+from exports.document import WrittenSection
 from exports.key_content_report import AgeFigures, ChannelReach, KeyContentReportData
 from models import Content, ContentReport, Contract, Publication, PublicationMetric, db
 from service.content.review import KINDS

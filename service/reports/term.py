@@ -21,8 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exports.content_report import WrittenSection
-from exports.document import files_manifest
+from exports.document import WrittenSection, files_manifest
 from exports.pdf import to_pdf
 from exports.term_report import (
     TERM_TITLES,
