@@ -196,7 +196,7 @@ const OFFICIAL_TABS = [["overview", "总览"], ["problems", "问题"]];
 const COMMUNITY_TABS = [["mine", "本社区"]];
 // A content account (the 2023 content contract's editors and the client's reviewers): the
 // contracts it belongs to, nothing of the district's promotion work.
-const CONTENT_TABS = [["contracts", "我的合同"], ["calendar", "内容日历"]];
+const CONTENT_TABS = [["contracts", "我的合同"], ["calendar", "内容日历"], ["messages", "留言与咨询"]];
 const MEMBER_ROLES = { admin: "管理员", liaison: "联络员", official: "查看", editor: "稿件编辑",
   editor_lead: "编辑组长", client_reviewer: "宣传中心执行人员", client_approver: "中心主管领导" };
 
@@ -211,7 +211,7 @@ async function loadConsole() {
   return consolePages;
 }
 
-// The content accounts' pages (内容日历), loaded when first opened, at the same version as the
+// The content accounts' pages (内容日历, 留言与咨询), loaded when first opened, at the same version as the
 // console's (a digest of both folders), so that a changed page is fetched anew.
 async function renderContentPage(name) {
   const version = document.querySelector('meta[name="console-version"]').content;
@@ -262,7 +262,7 @@ async function renderOnce() {
   nav.innerHTML = tabs.map(([key, label]) => `<a href="#${key}" class="${key === current ? "on" : ""}">${label}</a>`).join("");
   await refreshQueueBar();
   const screens = { communities: renderCommunities, log: renderLogVisit, recent: renderRecent, problems: renderProblems, overview: renderOverview, mine: renderMine, contracts: renderContracts,
-    calendar: () => renderContentPage("calendar") };
+    calendar: () => renderContentPage("calendar"), messages: () => renderContentPage("messages") };
   for (const page of state.me.role === "admin" ? await loadConsole() : []) screens[page.key] = () => page.render(consoleKit());
   document.body.classList.toggle("console", state.me.role === "admin");
   try {

@@ -5,7 +5,7 @@ const version = new URL(import.meta.url).search;
 
 // Page modules of this folder, in the order of their tabs.
 const NAMES = ["accounts", "assignments", "imports", "review", "locations", "records", "targets",
-  "weekly", "calendar"];
+  "weekly", "calendar", "messages"];
 
 const stylesheet = document.createElement("link");
 stylesheet.rel = "stylesheet";
