@@ -4,11 +4,13 @@ replies from a standard reply (答复口径); a user's markup is shown as text; 
 API's own refusals (the 409 naming the missing step, the 403 of a step not theirs) and keeps
 what was typed."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import log_in
-from tests.web.console_a import desk, open_tab  # noqa: F401 (a fixture)
+from tests.web.console_a import assert_fits, desk, open_tab  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.web
 CONTENT = "planning-media-2023"
@@ -58,6 +60,11 @@ def test_the_lead_enters_a_wechat_message_approves_and_replies_from_a_standard_r
     form.get_by_label("类型").select_option("private_message")
     # Thursday before National Day: due on the 调休 Saturday 10-07; WeChat's window closes first.
     form.get_by_label("收到时间").fill("2023-09-28T10:00")
+    form.get_by_label("内容").fill("请问不动产登记在哪里办理？")
+    # Without the user's handle: the API's refusal beside the field, nothing typed lost.
+    form.get_by_role("button", name="登记").click()
+    expect(form.locator('.field-error[data-field="handle"]')).to_have_text(re.compile("[\u4e00-\u9fa5]"))
+    expect(form.get_by_label("内容")).to_have_value("请问不动产登记在哪里办理？")
     form.get_by_label("用户").fill("西城居民")
     form.get_by_label("内容").fill("请问不动产登记在哪里办理？")
     form.get_by_role("button", name="登记").click()
@@ -70,7 +77,7 @@ def test_the_lead_enters_a_wechat_message_approves_and_replies_from_a_standard_r
     expect(item.locator(".status")).to_have_text("待处理")
     expect(item.locator(".due")).to_contain_text("答复时限 2023-10-07 10:00")
     expect(item.locator(".tag.flag")).to_have_text("48小时窗口")
-    expect(item).to_have_class("message flagged overdue open")
+    expect(item).to_have_class("message flagged past-due open")
     detail = desk.locator("#message-detail")
     expect(detail.locator(".events li")).to_have_count(1)
     expect(detail.locator(".events li").first).to_contain_text("登记")
@@ -131,6 +138,9 @@ def test_markup_is_text_and_an_editor_sees_the_apis_refusals(
     detail = desk.locator("#message-detail")
     expect(detail.locator(".message-facts .text")).to_have_text(MARKUP)
     assert desk.locator("#message-queue img, #message-detail img").count() == 0
+    # On a phone's width the page scrolls down, never sideways.
+    assert_fits(desk, 390)
+    desk.set_viewport_size({"width": 1366, "height": 768})
 
     # A reply before the supervisor's approval: the 409 naming the step; the text stays.
     reply = detail.locator("#step-reply")

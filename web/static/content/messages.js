@@ -77,7 +77,7 @@ function queueItem(kit, contract, m, redraw) {
     m.breached ? h("span", { className: "tag late" }, "超时回复") : null,
   ];
   const open = () => { chosen.open = m.id; redraw(); };
-  return h("li", { className: `message${m.flagged ? " flagged" : ""}${m.overdue ? " overdue" : ""}${chosen.open === m.id ? " open" : ""}`, "data-message": m.id },
+  return h("li", { className: `message${m.flagged ? " flagged" : ""}${m.overdue ? " past-due" : ""}${chosen.open === m.id ? " open" : ""}`, "data-message": m.id },
     h("button", { type: "button", className: "message-open", onclick: open, "aria-label": `打开留言 ${m.id}` },
       h("span", { className: "message-head" },
         h("time", { className: "received" }, kit.localTime(m.received_at)),
