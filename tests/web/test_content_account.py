@@ -19,8 +19,10 @@ def test_an_editor_sees_their_contract_and_nothing_of_the_district(
     assert client.put(f"/api/v1/contracts/{CONTENT}/members/{user.id}", headers=admin_headers,
                       json={"role": "editor"}).status_code == 200
     phone.reload()
-    expect(phone.locator("#tabs a")).to_have_count(2)
+    # 我的合同, 内容日历, 留言与咨询: nothing of the district.
+    expect(phone.locator("#tabs a")).to_have_count(3)
     expect(phone.locator("#tabs").get_by_role("link", name="我的合同")).to_be_visible()
+    expect(phone.locator("#tabs").get_by_role("link", name="留言与咨询")).to_be_visible()
     item = phone.locator(f'#contract-list li[data-contract="{CONTENT}"]')
     expect(item).to_contain_text("北京市规划和自然资源委员会新媒体运营项目")
     expect(item.locator(".tag")).to_have_text("稿件编辑")
