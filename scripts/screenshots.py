@@ -101,9 +101,11 @@ def console_pages(browser, base: str) -> str:
     page.locator("#verified").wait_for()
     keys = page.locator("#tabs a").evaluate_all(
         "links => links.map((a) => a.getAttribute('href').slice(1))")
-    # The content calendar has its own shot, as the editors' lead sees it.
+    # The content accounts' pages (内容日历, 留言与咨询) are not the district's console: the
+    # calendar has its own shot, as the editors' lead sees it.
     for number, key in enumerate([k for k in keys if k not in ("overview", "problems",
-                                                               "calendar")], start=11):
+                                                               "calendar", "messages")],
+                                 start=11):
         page.goto(f"/#{key}")
         page.wait_for_load_state("networkidle")
         shoot(page, f"{number:02d}-console-{key}")
