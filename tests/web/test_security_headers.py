@@ -20,7 +20,8 @@ def test_the_api_docs_render_under_the_policy(phone):
     response = phone.goto("/api/docs")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(phone.locator(".swagger-ui .opblock").first).to_be_visible()
-    expect(phone.get_by_text("/api/v1/visits/sync")).to_be_visible()
+    # Swagger UI draws the operations as they come near the screen: an early one is there.
+    expect(phone.get_by_text("/api/v1/auth/login")).to_be_visible()
     assert violations == []
 
 
