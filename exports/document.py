@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Font
 
 from exports.cells import writable_text, write_cell
+from exports.pdf import to_pdf
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -224,6 +225,33 @@ def chart_png(figure) -> bytes:
 
 
 # ---------------------------------------------------------------- the files' manifest
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report's files as bytes, before they are written: each file is `stem` + its ending
+    (".docx" first: the document, which LibreOffice may also convert to PDF), and what the
+    report is, for its manifest."""
+
+    stem: str
+    parts: dict[str, bytes]
+    heading: dict
+
+
+def write_report(rendered: RenderedReport, out_dir: Path) -> list[Path]:
+    """The report's files in out_dir, the PDF of its document where LibreOffice is installed,
+    and the manifest of them all (last)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for ending, data in rendered.parts.items():
+        path = out_dir / f"{rendered.stem}{ending}"
+        path.write_bytes(data)
+        files.append(path)
+    pdf = to_pdf(files[0])
+    files += [pdf] if pdf else []
+    listing = out_dir / "manifest.json"
+    listing.write_bytes(files_manifest(rendered.heading, files))
+    return files + [listing]
+
 
 def files_manifest(heading: dict, files: list[Path]) -> bytes:
     """Every file of a report with its size and SHA-256, under what the report is (`heading`),

@@ -25,13 +25,7 @@ from exports.content_report import (
     render_content_report_docx,
     render_content_report_xlsx,
 )
-from exports.document import WrittenSection, files_manifest
-from exports.key_content_report import (
-    KeyContentReportData,
-    render_key_content_docx,
-    render_key_content_xlsx,
-)
-from exports.pdf import to_pdf
+from exports.document import RenderedReport, WrittenSection, write_report
 from models import (
     ChannelMetric,
     Content,
@@ -347,15 +341,10 @@ def obligation_lines(contract: Contract, start: date, end: date,
                            s.short_labels) for s in summary]
 
 
-@reader
-def gather_content_report(report_id: int, asker_id: int):
-    """Every figure of the report, read in one transaction, for the member who asked for its
-    files (the one who issued it, or issued it again after a failed rendering): a
-    ContentReportData, or a key-content report's KeyContentReportData."""
-    report = db.session.get(ContentReport, report_id)
-    if report.kind == key_content.KIND:
-        return key_content.gather(report, now_utc())
-    asker = db.session.get(User, asker_id)
+def _gather_operations(report: ContentReport, asker: User) -> ContentReportData:
+    """Every figure of a monthly or quarterly report, read in the caller's transaction, for
+    the member who asked for its files (the one who issued it, or issued it again after a
+    failed rendering)."""
     contract = report.contract
     period, previous = report_period(contract, report.kind, report.period)
     channels = _channels(contract)
@@ -416,48 +405,37 @@ def file_names(report: ContentReport, made: list[str]) -> dict[str, str]:
     return {name.rsplit(".", 1)[-1]: name for name in made}
 
 
+def _render_operations(data: ContentReportData) -> RenderedReport:
+    return RenderedReport(file_stem(data), {
+        ".docx": render_content_report_docx(data), ".xlsx": render_content_report_xlsx(data)}, {
+        "report": data.title, "contract": data.contract, "period": data.period,
+        "from": data.start.isoformat(), "to": data.end.isoformat(),
+        "generated_at": data.generated_at.isoformat()})
+
+
+def _makers(kind: str):
+    """How a kind of report is gathered (in one read transaction) and rendered (outside it):
+    the one place that tells the kinds apart for their files."""
+    if kind in term.TERM_KINDS:
+        return term.gather, term.render
+    if kind == key_content.KIND:
+        return key_content.gather, key_content.render
+    return _gather_operations, _render_operations
+
+
 @reader
-def _kind_of(report_id: int) -> str:
-    return db.session.get(ContentReport, report_id).kind
+def _gathered(report_id: int, asker_id: int):
+    report = db.session.get(ContentReport, report_id)
+    gather, render = _makers(report.kind)
+    return gather(report, db.session.get(User, asker_id)), render
 
 
 def write_report_files(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
-    """The report's files in out_dir, by its kind."""
-    if _kind_of(report_id) in term.TERM_KINDS:
-        return term.write_term_report(report_id, asker_id, out_dir)
-    return write_content_report(report_id, asker_id, out_dir)
-
-
-# How each kind's gathered data becomes files: (file stem, document, workbook, manifest's
-# heading). The one place that dispatches the rendering by kind.
-def _renderers(data) -> tuple[str, bytes, bytes, dict]:
-    if isinstance(data, KeyContentReportData):
-        return (key_content.file_stem(data.title), render_key_content_docx(data),
-                render_key_content_xlsx(data),
-                {"report": data.report_title, "contract": data.contract,
-                 "content": data.title, "from": data.start.isoformat(),
-                 "to": data.end.isoformat(), "generated_at": data.generated_at.isoformat()})
-    return (file_stem(data), render_content_report_docx(data),
-            render_content_report_xlsx(data),
-            {"report": data.title, "contract": data.contract, "period": data.period,
-             "from": data.start.isoformat(), "to": data.end.isoformat(),
-             "generated_at": data.generated_at.isoformat()})
-
-
-def write_content_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
-    """The document, its PDF where LibreOffice is installed, the workbook and the manifest of
-    them all, in out_dir. Gathering reads one snapshot; rendering and converting happen
+    """The report's files in out_dir (its document, workbooks, PDF where LibreOffice is
+    installed, and manifest). Gathering reads one snapshot; rendering and converting happen
     outside any transaction."""
-    stem, docx, xlsx, heading = _renderers(gather_content_report(report_id, asker_id))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    document, workbook = out_dir / f"{stem}.docx", out_dir / f"{stem}.xlsx"
-    document.write_bytes(docx)
-    workbook.write_bytes(xlsx)
-    pdf = to_pdf(document)
-    files = [document, workbook] + ([pdf] if pdf else [])
-    listing = out_dir / "manifest.json"
-    listing.write_bytes(files_manifest(heading, files))
-    return files + [listing]
+    data, render = _gathered(report_id, asker_id)
+    return write_report(render(data), out_dir)
 
 
 @step(STEP, retries=1, retry_delay=30)

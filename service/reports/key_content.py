@@ -23,9 +23,16 @@ from statistics import median
 
 from sqlalchemy import select
 
-from exports.document import WrittenSection
-from exports.key_content_report import AgeFigures, ChannelReach, KeyContentReportData
-from models import Content, ContentReport, Contract, Publication, PublicationMetric, db
+from exports.document import RenderedReport, WrittenSection
+from exports.key_content_report import (
+    AgeFigures,
+    ChannelReach,
+    KeyContentReportData,
+    render_key_content_docx,
+    render_key_content_xlsx,
+)
+from models import Content, ContentReport, Contract, Publication, PublicationMetric, User, db
+from service.clock import now_utc
 from service.content.review import KINDS
 from service.errors import field_error
 
@@ -127,13 +134,23 @@ def _reach(content: Content, as_of: date) -> list[ChannelReach]:
     return reach
 
 
-def gather(report: ContentReport, generated_at) -> KeyContentReportData:
-    """Every figure of a key-content report, read in the caller's transaction."""
+def gather(report: ContentReport, _asker: User) -> KeyContentReportData:
+    """Every figure of a key-content report, read in the caller's transaction (its figures
+    are the publications', the same to every member)."""
     contract, content = report.contract, report.content
     writer = report.sections_by.display_name if report.sections_by else ""
     return KeyContentReportData(
         contract.name, contract.client, contract.contractor or "", content.title,
         KINDS.get(content.kind, content.kind), report.period_start, report.period_end,
-        generated_at, _reach(content, report.period_end),
+        now_utc(), _reach(content, report.period_end),
         WrittenSection(SECTION_TITLES["lessons"], report.lessons),
         WrittenSection(SECTION_TITLES["plan"], report.plan), writer, report.sections_at)
+
+
+def render(data: KeyContentReportData) -> RenderedReport:
+    """The document and the workbook of its figures."""
+    return RenderedReport(file_stem(data.title), {
+        ".docx": render_key_content_docx(data), ".xlsx": render_key_content_xlsx(data)}, {
+        "report": data.report_title, "contract": data.contract, "content": data.title,
+        "from": data.start.isoformat(), "to": data.end.isoformat(),
+        "generated_at": data.generated_at.isoformat()})

@@ -16,13 +16,11 @@ version published in the span."""
 
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exports.document import WrittenSection, files_manifest
-from exports.pdf import to_pdf
+from exports.document import RenderedReport, WrittenSection
 from exports.term_report import (
     TERM_TITLES,
     ChannelPublications,
@@ -48,7 +46,6 @@ from service.clock import now_utc
 from service.content.growth import growth_report
 from service.content.review import DECISIONS, KINDS
 from service.district.contract_members import MEMBER_ROLE_LABELS, MemberRole
-from service.transaction import reader
 
 # The kinds, and the label of their span (the report's `period`).
 TERM_KINDS = {"midterm": "中期", "final": "全期"}
@@ -56,6 +53,7 @@ SECTION_TITLES = {"midterm": {"lessons": "经验总结", "plan": "下一步工�
                   "final": {"lessons": "经验总结", "plan": "工作建议"}}
 DECISION_LABELS = dict(zip(DECISIONS, ("通过", "退回"), strict=True))
 APPENDIX = "appendix"  # the download format of the appendix workbook
+APPENDIX_ENDING = "_附件_编辑审校记录.xlsx"
 
 
 def term_span(contract: Contract, kind: str) -> tuple[str, date, date]:
@@ -69,11 +67,15 @@ def term_span(contract: Contract, kind: str) -> tuple[str, date, date]:
     return TERM_KINDS[kind], start, min(month_end, end)
 
 
+def _stem(kind: str, start: date, end: date) -> str:
+    return f"{TERM_TITLES[kind]}_{start:%Y%m%d}-{end:%Y%m%d}"
+
+
 def file_names(kind: str, start: date, end: date) -> dict[str, str]:
     """The files' names by download format (the PDF's and the manifest's included)."""
-    stem = f"{TERM_TITLES[kind]}_{start:%Y%m%d}-{end:%Y%m%d}"
+    stem = _stem(kind, start, end)
     return {"docx": f"{stem}.docx", "xlsx": f"{stem}.xlsx", "pdf": f"{stem}.pdf",
-            APPENDIX: f"{stem}_附件_编辑审校记录.xlsx", "json": "manifest.json"}
+            APPENDIX: f"{stem}{APPENDIX_ENDING}", "json": "manifest.json"}
 
 
 # ---------------------------------------------------------------- gathering
@@ -142,13 +144,10 @@ def _signatures(contract: Contract, publications: list[Publication]) -> list[Sig
     return lines
 
 
-@reader
-def gather_term_report(report_id: int, asker_id: int) -> TermReportData:
-    """Every figure and line of the report, in one transaction, for the member who asked for
-    its files (GET /compliance and /compliance/growth answer them the same)."""
+def gather(report: ContentReport, asker: User) -> TermReportData:
+    """Every figure and line of the report, read in the caller's transaction, for the member
+    who asked for its files (GET /compliance and /compliance/growth answer them the same)."""
     from service.reports.content import obligation_lines  # the shared obligations' table
-    report = db.session.get(ContentReport, report_id)
-    asker = db.session.get(User, asker_id)
     contract = report.contract
     start, end = report.period_start, report.period_end
     kpis, growth = _kpis(asker, contract, end)
@@ -167,24 +166,13 @@ def gather_term_report(report_id: int, asker_id: int) -> TermReportData:
 
 # ---------------------------------------------------------------- files
 
-def write_term_report(report_id: int, asker_id: int, out_dir: Path) -> list[Path]:
-    """The document, its PDF where LibreOffice is installed, the workbook, the appendix
-    workbook and the manifest of them all, in out_dir."""
-    data = gather_term_report(report_id, asker_id)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = file_names(data.kind, data.start, data.end)
-    document, workbook = out_dir / names["docx"], out_dir / names["xlsx"]
-    appendix = out_dir / names[APPENDIX]
-    document.write_bytes(render_term_report_docx(data))
-    workbook.write_bytes(render_term_report_xlsx(data))
-    appendix.write_bytes(render_signatures_xlsx(data))
-    pdf = to_pdf(document)
-    files = [document, workbook, appendix] + ([pdf] if pdf else [])
-    listing = out_dir / names["json"]
-    listing.write_bytes(files_manifest({
+def render(data: TermReportData) -> RenderedReport:
+    """The document, the workbook and the appendix workbook of the editing log."""
+    return RenderedReport(_stem(data.kind, data.start, data.end), {
+        ".docx": render_term_report_docx(data), ".xlsx": render_term_report_xlsx(data),
+        APPENDIX_ENDING: render_signatures_xlsx(data)}, {
         "report": data.title, "contract": data.contract, "period": data.period,
         "from": data.start.isoformat(), "to": data.end.isoformat(),
-        "generated_at": data.generated_at.isoformat()}, files))
-    return files + [listing]
+        "generated_at": data.generated_at.isoformat()})
 
 
