@@ -124,9 +124,10 @@ class _Rows:
 def _read_district(directory: Path, rows: _Rows) -> None:
     """One district's directory, checked: its streets under its code, its communities under
     streets of its own file."""
-    district_rows = _read_rows(_file_of(directory, DISTRICT_FILE), DISTRICT_FILE)
+    district_file = _file_of(directory, DISTRICT_FILE)
+    district_rows = _read_rows(district_file, DISTRICT_FILE)
     if len(district_rows) != 1:
-        raise RuleViolationError(f"文件 {_file_of(directory, DISTRICT_FILE).name} 应恰有一行数据",
+        raise RuleViolationError(f"文件 {district_file.name} 应恰有一行数据",
                                  {"file": [str(directory)]})
     head = district_rows[0]
     district = {"code": head.code("district_code"), "name": head.text("district_name")}
