@@ -70,14 +70,19 @@ def import_detail(import_id):
 @blp.response(200, DashboardSchema)
 def dashboard(args):
     """Verified users against the target, growth, pace, and every street's figures (default:
-    today, read as the contract's last day once it has ended)."""
-    return user_counts.users_dashboard(args.get("as_of"), today=local_today())
+    today, read as the contract's last day once it has ended). With several districts held:
+    the city's overview with every district, unless `district` names one; an official
+    scoped to a district always reads their own."""
+    return user_counts.users_dashboard(args.get("as_of"), today=local_today(),
+                                       actor=current_user(), district=args.get("district"))
 
 
 @blp.route("/dashboard/users/series")
 @blp.arguments(SeriesArgs, location="query")
 @blp.response(200, SeriesSchema)
 def series(args):
-    """Registered and verified users over time, for the district, a street or a community
-    (default: the contract period up to today)."""
-    return {"items": user_counts.users_series(today=local_today(), **args)}
+    """Registered and verified users over time, for every district held, one district, a
+    street or a community (default: the contract period up to today). An official scoped to
+    a district reads their own district's places only."""
+    return {"items": user_counts.users_series(today=local_today(), actor=current_user(),
+                                              **args)}

@@ -28,6 +28,8 @@ class User(db.Model):
         # A community account is bound to one community, and only a community account is.
         CheckConstraint("(role = 'community') = (community_code IS NOT NULL)",
                         name="community_bound"),
+        # Only an official is scoped to a district; one without reads the whole city.
+        CheckConstraint("district_code IS NULL OR role = 'official'", name="district_official"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,9 @@ class User(db.Model):
     # The community a community account belongs to (several accounts may share one).
     community_code: Mapped[str | None] = mapped_column(
         String(12), ForeignKey("communities.code"), index=True)
+    # The district an official reads (None: every district held, the city's view).
+    district_code: Mapped[str | None] = mapped_column(
+        String(12), ForeignKey("districts.code"), index=True)
     # Where the weekly workbook is e-mailed, when SMTP is configured.
     email: Mapped[str | None] = mapped_column(String(254))
 

@@ -58,6 +58,8 @@ class UserSchema(ma.Schema):
     community_name = fields.Function(
         lambda u: u.community.name if u.community_code and u.community else None)
     email = fields.String(allow_none=True)
+    district_code = fields.String(allow_none=True, metadata={
+        "description": "an official's district (null: the whole city)"})
     places = fields.Function(_places_today, metadata={
         "description": "the streets and communities the user covers today"})
 
@@ -100,6 +102,8 @@ class UserCreateSchema(Strict):
     community_code = code(metadata={"description": "required for (and only for) the role "
                                                    "community: the account's community"})
     email = email_field
+    district_code = code(metadata={"description": "an official's district (left out: the "
+                                                  "whole city); only for the role official"})
 
 
 class UserUpdateSchema(Strict):
@@ -110,6 +114,9 @@ class UserUpdateSchema(Strict):
     phone = phone_field
     community_code = code()
     email = email_field
+    district_code = fields.String(validate=validate.Regexp(
+        r"^$|^\d{12}$", error="区编码应为 12 位数字"), metadata={
+        "description": "an official's district; empty: the whole city"})
 
 
 class PasswordChangeSchema(Strict):

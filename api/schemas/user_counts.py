@@ -93,6 +93,8 @@ class ImportResultSchema(ma.Schema):
 
 class DashboardArgs(Strict):
     as_of = fields.Date()
+    district = code(metadata={"description": "a district's code (several districts held: "
+                                             "without it, the city's overview)"})
 
 
 class PaceFields(ma.Schema):
@@ -125,7 +127,26 @@ class StreetFiguresSchema(PaceFields):
     communities = fields.List(fields.Nested(RankedCommunitySchema))
 
 
+class DistrictFiguresSchema(PaceFields):
+    code = fields.String()
+    name = fields.String()
+    communities = fields.Integer()
+    streets = fields.Integer()
+    verified = fields.Integer()
+    registered = fields.Integer()
+    growth_1w = fields.Integer()
+    growth_4w = fields.Integer()
+    share = fields.Float()
+
+
+class DistrictNameSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+
+
 class DashboardSchema(ma.Schema):
+    scope = fields.String(metadata={"description": "district, or city (every district)"})
+    district = fields.Nested(DistrictNameSchema, allow_none=True)
     as_of = fields.Date()
     verified = fields.Integer()
     registered = fields.Integer()
@@ -136,10 +157,14 @@ class DashboardSchema(ma.Schema):
     needed_weekly = fields.Integer(allow_none=True)
     projected_date = fields.Date(allow_none=True)
     contract_end = fields.Date()
-    streets = fields.List(fields.Nested(StreetFiguresSchema))
+    streets = fields.List(fields.Nested(StreetFiguresSchema), metadata={
+        "description": "a district's streets (empty in the city's overview)"})
+    districts = fields.List(fields.Nested(DistrictFiguresSchema), metadata={
+        "description": "the city's overview: every district (absent for a district)"})
 
 
 class SeriesArgs(Strict):
+    district = code()
     street_code = code()
     community_code = code()
     from_date = fields.Date(data_key="from")

@@ -174,10 +174,21 @@ def _check_community_binding(role: str, community_code: str | None) -> None:
         raise field_error("community_code", "只有社区账号（community）可以指定所属社区")
 
 
+def _check_district_binding(role: str, district_code: str | None) -> None:
+    """Only an official is scoped to a district (which must be held)."""
+    if not district_code:
+        return
+    if role != Role.OFFICIAL:
+        raise field_error("district_code", "只有区、街道账号（official）可以指定所属的区")
+    from service.district.scope import get_district
+    get_district(district_code, "district_code")
+
+
 @writer
 def create_user(*, username: str, password: str, role: str, display_name: str | None = None,
                 phone: str | None = None, must_change_password: bool = False,
                 community_code: str | None = None, email: str | None = None,
+                district_code: str | None = None,
                 actor: User | None = None, password_hash: str | None = None) -> User:
     """Create an account; the username must be new and the password hard to guess. A
     community account is bound to its community. `password_hash`: the password's hash made
@@ -185,6 +196,7 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
     if role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     _check_community_binding(role, community_code)
+    _check_district_binding(role, district_code)
     display_name = display_name or username
     password_hash = password_hash or _password_hash(password, username=username,
                                                     display_name=display_name)
@@ -192,13 +204,14 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
         user = User(username=username, display_name=display_name, role=role,
                     password_hash=password_hash, phone=phone or None,
                     must_change_password=must_change_password,
-                    community_code=community_code or None, email=email or None)
+                    community_code=community_code or None, email=email or None,
+                    district_code=district_code or None)
         db.session.add(user)
         db.session.flush()
         audit.record("user", user.id, "create", actor,
                      {"username": username, "role": role, "display_name": display_name,
                       "phone": phone or None, "community_code": community_code or None,
-                      "email": email or None})
+                      "email": email or None, "district_code": district_code or None})
     if role == Role.COMMUNITY:
         # The weekly workbooks already kept reach the new account's community now.
         from service.reports.deliveries import deliver_kept_sets
@@ -209,8 +222,8 @@ def create_user(*, username: str, password: str, role: str, display_name: str | 
 @writer
 def open_account(*, actor: User, username: str, role: str, password: str | None = None,
                  display_name: str | None = None, phone: str | None = None,
-                 community_code: str | None = None, email: str | None = None
-                 ) -> IssuedPassword:
+                 community_code: str | None = None, email: str | None = None,
+                 district_code: str | None = None) -> IssuedPassword:
     """An admin opens an account: with the password they chose, or a one-time password made
     here and shown once. Either way somebody else knows it, so the new user must set their
     own at their first login."""
@@ -220,7 +233,8 @@ def open_account(*, actor: User, username: str, role: str, password: str | None 
                                               display_name=display_name or username)
     user = create_user(username=username, password=password, role=role,
                        display_name=display_name, phone=phone, must_change_password=True,
-                       community_code=community_code, email=email, actor=actor)
+                       community_code=community_code, email=email,
+                       district_code=district_code, actor=actor)
     return IssuedPassword(user, issued)
 
 
@@ -288,10 +302,12 @@ def _check_admins_kept(user: User, actor: User | None, role: str | None,
 def update_user(user_id: int, *, actor: User | None, role: str | None = None,
                 display_name: str | None = None, password: str | None = None,
                 active: bool | None = None, phone: str | None = None,
-                community_code: str | None = None, email: str | None = None) -> User:
-    """Change a user's role, name, phone, e-mail, community, password or enabled state
-    (recorded). Admins cannot disable or demote themselves, and the last active admin stays
-    one. A password set by someone else must be changed by its user at their next login."""
+                community_code: str | None = None, email: str | None = None,
+                district_code: str | None = None) -> User:
+    """Change a user's role, name, phone, e-mail, community, district (an official's; empty:
+    the whole city), password or enabled state (recorded). Admins cannot disable or demote
+    themselves, and the last active admin stays one. A password set by someone else must be
+    changed by its user at their next login."""
     if role is not None and role not in set(Role):
         raise field_error("role", f"未知角色：{role}")
     user = get_user(user_id)
@@ -299,6 +315,9 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
     if community_code is None and new_role == Role.COMMUNITY:
         community_code = user.community_code
     _check_community_binding(new_role, community_code or None)
+    if district_code is None and new_role == Role.OFFICIAL:
+        district_code = user.district_code
+    _check_district_binding(new_role, district_code or None)
     # Hashed before the write lock is taken: it takes about 100 ms.
     password_hash = None if password is None else _password_hash(
         password, username=user.username, display_name=display_name or user.display_name)
@@ -307,11 +326,13 @@ def update_user(user_id: int, *, actor: User | None, role: str | None = None,
     # entry and the token version start from what is stored now, not from the read above.
     db.session.refresh(user, with_for_update=True)
     _check_admins_kept(user, actor, role, active)
-    fields = ["role", "display_name", "active", "phone", "community_code", "email"]
+    fields = ["role", "display_name", "active", "phone", "community_code", "email",
+              "district_code"]
     before = audit.snapshot(user, fields)
     if role is not None:
         user.role = role
     user.community_code = community_code if new_role == Role.COMMUNITY else None
+    user.district_code = (district_code or None) if new_role == Role.OFFICIAL else None
     if email is not None:
         user.email = email or None
     if phone is not None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, bindparam, delete, func, insert, select
+from sqlalchemy import Date, bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import aliased, selectinload
 
 from exports.user_count_file import MAX_COUNT as MAX_COUNT  # the API's schemas take it here
@@ -25,6 +25,7 @@ from exports.user_count_file import (
 from models import (
     Community,
     Contract,
+    District,
     Street,
     StreetCountChange,
     User,
@@ -35,6 +36,13 @@ from models import (
 from service.clock import now_utc
 from service.district.contracts import current_contract
 from service.district.places import get_street
+from service.district.scope import (
+    communities_in,
+    community_codes_of,
+    district_asked,
+    require_in_district,
+    street_codes_of,
+)
 from service.errors import NotFoundError, RuleViolationError, UnreadableInputError, field_error
 from service.pagination import Page, paginate
 from service.progress.pace import elapsed_fraction, expected_level
@@ -515,11 +523,13 @@ def apportion(total: int, weights: dict[str, int]) -> dict[str, int]:
     return parts
 
 
-def street_targets(contract: Contract, community_counts: dict[str, int]) -> dict[str, int]:
-    """Each street's share of the verified-users target: the contract's, else proportional
-    to its number of communities."""
-    target = contract.target(TARGET_KEY)
-    total = int(target.target) if target else 0
+def street_targets(contract: Contract, community_counts: dict[str, int],
+                   total: int | None = None) -> dict[str, int]:
+    """Each street's share of the verified-users target (or of `total`, its district's
+    share): the contract's, else proportional to its number of communities."""
+    if total is None:
+        target = contract.target(TARGET_KEY)
+        total = int(target.target) if target else 0
     given = (contract.rules.get("street_shares") or {}).get(TARGET_KEY)
     if given:
         return {code: int(given.get(code, 0)) for code in community_counts}
@@ -535,8 +545,14 @@ class Pace:
     fraction: float
 
     def of(self, codes: Iterable[str], verified: int, target: int) -> dict:
-        """A place's expected level by now and its status against its own target."""
+        """A community's or street's expected level by now and its status against its own
+        target."""
         baseline = sum(self.baselines[code].verified for code in codes if code in self.baselines)
+        return self.from_baseline(baseline, verified, target)
+
+    def from_baseline(self, baseline: int, verified: int, target: int) -> dict:
+        """A place's expected level by now and its status, from its verified users at the
+        contract's start."""
         expected = expected_level(baseline, target, self.fraction)
         return {"target": target, "progress": _progress(verified, target),
                 "expected": expected, "pace": pace_status(verified, target, expected)}
@@ -573,29 +589,131 @@ def _projected_date(verified: int, target: int, growth_4w: int, as_of: date) -> 
     return as_of + timedelta(days=-(-(target - verified) * 28 // growth_4w))
 
 
-@reader
-def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
-    """Where the district stands on verified users against the target, how fast it moves,
-    and every street with its communities ranked. Without as_of: today, or the contract's
-    last day once it has ended."""
-    contract = current_contract()
-    as_of = as_of or min(today or now_utc().date(), contract.end_date)
-    target_row = contract.target(TARGET_KEY)
-    target = int(target_row.target) if target_row else 0
-    figures = community_figures(as_of)
-    streets = db.session.execute(select(Street.code, Street.name).order_by(Street.code)).all()
+def _district_rows() -> list[tuple[str, str, int]]:
+    """Every district held: (code, name, number of communities), in code order."""
+    counts = (select(Street.district_code, func.count(Community.code).label("n"))
+              .join(Community, Community.street_code == Street.code)
+              .group_by(Street.district_code).subquery())
+    return [(code, name, int(n)) for code, name, n in db.session.execute(
+        select(District.code, District.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.district_code == District.code).order_by(District.code))]
+
+
+def district_targets(contract: Contract, community_counts: dict[str, int]) -> dict[str, int]:
+    """Each district's share of the verified-users target: the contract's
+    (`district_shares`), else proportional to its number of communities (all of it when one
+    district is held)."""
+    target = contract.target(TARGET_KEY)
+    total = int(target.target) if target else 0
+    given = (contract.rules.get("district_shares") or {}).get(TARGET_KEY)
+    if given:
+        return {code: int(given.get(code, 0)) for code in community_counts}
+    return apportion(total, community_counts)
+
+
+@dataclass
+class _Headline:
+    """What the top of a dashboard says about a place against its target."""
+    as_of: date
+    contract: Contract
+    target: int
+    now: Counts
+    week_ago: int
+    four_weeks_ago: int
+
+    def figures(self) -> dict:
+        verified = self.now.verified
+        growth_4w = verified - self.four_weeks_ago
+        return {"as_of": self.as_of, "verified": verified, "registered": self.now.registered,
+                "target": self.target, "progress": _progress(verified, self.target),
+                "growth_1w": verified - self.week_ago, "growth_4w": growth_4w,
+                "needed_weekly": _needed_weekly(self.target - verified, self.as_of,
+                                                self.contract.end_date),
+                "projected_date": _projected_date(verified, self.target, growth_4w,
+                                                  self.as_of),
+                "contract_end": self.contract.end_date}
+
+
+def _street_sums(days: list[date]) -> dict[str, list[Counts]]:
+    """Each street's sum of latest counts on each of `days`, added up from the street
+    summaries the imports keep (one pass over them, not over every community's counts)."""
+    columns = []
+    for day in days:
+        within = StreetCountChange.date <= day
+        columns += [func.sum(case((within, StreetCountChange.registered), else_=0)),
+                    func.sum(case((within, StreetCountChange.verified), else_=0))]
+    query = (select(StreetCountChange.street_code, *columns)
+             .where(StreetCountChange.date <= max(days))
+             .group_by(StreetCountChange.street_code))
+    return {row[0]: [Counts(int(row[1 + 2 * i]), int(row[2 + 2 * i]))
+                     for i in range(len(days))]
+            for row in db.session.execute(query)}
+
+
+def _city_dashboard(contract: Contract, as_of: date, target: int) -> dict:
+    """The city's overview: every district rolled up from its streets' summaries, the way a
+    district's overview rolls up its streets (no communities: a district is opened for
+    those)."""
+    days = [as_of, as_of - timedelta(days=7), as_of - timedelta(days=28), contract.start_date]
+    sums = _street_sums(days)
+    nothing = [Counts(0, 0)] * len(days)
+    by_district: dict[str, list[list[Counts]]] = {}
+    for street, district in db.session.execute(select(Street.code, Street.district_code)):
+        by_district.setdefault(district, []).append(sums.get(street, nothing))
+    rows = _district_rows()
+    shares = district_targets(contract, {code: n for code, _name, n in rows})
+    pace = Pace({}, elapsed_fraction(contract, as_of))
+
+    def total(district: str, when: int, attr: str) -> int:
+        return sum(getattr(street[when], attr) for street in by_district.get(district, []))
+    city = [sum(total(code, when, attr) for code, _n, _c in rows)
+            for when in range(len(days)) for attr in ("registered", "verified")]
+    verified = city[1]
+    districts = []
+    for code, name, communities in rows:
+        district_verified = total(code, 0, "verified")
+        districts.append({
+            "code": code, "name": name, "communities": communities,
+            "streets": len(by_district.get(code, [])),
+            "verified": district_verified, "registered": total(code, 0, "registered"),
+            "growth_1w": district_verified - total(code, 1, "verified"),
+            "growth_4w": district_verified - total(code, 2, "verified"),
+            "share": round(district_verified / verified, 4) if verified else 0.0,
+            **pace.from_baseline(total(code, 3, "verified"), district_verified,
+                                 shares[code])})
+    headline = _Headline(as_of, contract, target, Counts(city[0], verified), city[3], city[5])
+    return {"scope": "city", "district": None, **headline.figures(), "districts": districts,
+            "streets": []}
+
+
+def _district_dashboard(contract: Contract, as_of: date, district: District,
+                        target: int, several: bool) -> dict:
+    """A district's overview: each street with its communities ranked. With several
+    districts held, only this one's communities are read."""
+    codes = (db.session.scalars(community_codes_of(district.code)).all() if several else None)
+    now, week, month = (latest_counts(when, codes) for when in
+                        (as_of, as_of - timedelta(days=7), as_of - timedelta(days=28)))
+    nothing = Counts(0, 0)
+    query = (select(Community.code, Community.name, Community.street_code)
+             .order_by(Community.code))
+    if several:
+        query = query.where(communities_in(district.code))
+    figures = [CommunityFigures(code, name, street, now.get(code, nothing),
+                                week.get(code, nothing), month.get(code, nothing))
+               for code, name, street in db.session.execute(query)]
+    streets = db.session.execute(select(Street.code, Street.name)
+                                 .where(Street.district_code == district.code)
+                                 .order_by(Street.code)).all()
     by_street: dict[str, list[CommunityFigures]] = {code: [] for code, _ in streets}
-    for figure in figures.values():
+    for figure in figures:
         by_street[figure.street_code].append(figure)
-    shares = street_targets(contract, {code: len(items) for code, items in by_street.items()})
-    pace = Pace(latest_counts(contract.start_date), elapsed_fraction(contract, as_of))
+    shares = street_targets(contract, {code: len(items) for code, items in by_street.items()},
+                            total=target)
+    pace = Pace(latest_counts(contract.start_date, codes), elapsed_fraction(contract, as_of))
 
     def total(items, attr, counts):
         return sum(getattr(getattr(f, counts), attr) for f in items)
-    everyone = list(figures.values())
-    verified = total(everyone, "verified", "now")
-    growth_1w = verified - total(everyone, "verified", "week_ago")
-    growth_4w = verified - total(everyone, "verified", "four_weeks_ago")
+    verified = total(figures, "verified", "now")
     street_items = []
     for code, name in streets:
         items = by_street[code]
@@ -608,19 +726,41 @@ def users_dashboard(as_of: date | None, *, today: date | None = None) -> dict:
             "share": round(street_verified / verified, 4) if verified else 0.0,
             **pace.of([f.code for f in items], street_verified, shares[code]),
             "communities": _ranked(items, shares[code], pace)})
-    return {"as_of": as_of, "verified": verified,
-            "registered": total(everyone, "registered", "now"), "target": target,
-            "progress": _progress(verified, target), "growth_1w": growth_1w,
-            "growth_4w": growth_4w,
-            "needed_weekly": _needed_weekly(target - verified, as_of, contract.end_date),
-            "projected_date": _projected_date(verified, target, growth_4w, as_of),
-            "contract_end": contract.end_date, "streets": street_items}
+    headline = _Headline(as_of, contract, target,
+                         Counts(total(figures, "registered", "now"), verified),
+                         total(figures, "verified", "week_ago"),
+                         total(figures, "verified", "four_weeks_ago"))
+    return {"scope": "district", "district": {"code": district.code, "name": district.name},
+            **headline.figures(), "streets": street_items}
+
+
+@reader
+def users_dashboard(as_of: date | None, *, today: date | None = None,
+                    actor: User | None = None, district: str | None = None) -> dict:
+    """Where a district stands on verified users against its target, how fast it moves, and
+    every street with its communities ranked; or, when several districts are held and none
+    is asked for, the city's overview with every district. Without as_of: today, or the
+    contract's last day once it has ended. An official scoped to a district reads theirs."""
+    district_code = district_asked(actor, district) if actor else district
+    contract = current_contract()
+    as_of = as_of or min(today or now_utc().date(), contract.end_date)
+    rows = _district_rows()
+    if not rows:
+        raise NotFoundError("尚未载入区的数据（flask seed-district）")
+    shares = district_targets(contract, {code: n for code, _name, n in rows})
+    if district_code is None and len(rows) > 1:
+        target_row = contract.target(TARGET_KEY)
+        return _city_dashboard(contract, as_of, int(target_row.target) if target_row else 0)
+    district = db.session.get(District, district_code or rows[0][0])
+    return _district_dashboard(contract, as_of, district, shares[district.code],
+                               several=len(rows) > 1)
 
 
 def _daily_changes(to_date: date, *, street_code: str | None = None,
-                   community_code: str | None = None) -> list[tuple[date, int, int]]:
+                   community_code: str | None = None, district_code: str | None = None
+                   ) -> list[tuple[date, int, int]]:
     """Per date, how much the sum of latest counts moves: a community's from its own counts,
-    a street's and the district's from the street summaries the imports keep."""
+    a street's, a district's and the city's from the street summaries the imports keep."""
     if community_code:
         changes = _community_changes().where(UserCount.community_code == community_code,
                                              UserCount.date <= to_date).subquery()
@@ -632,6 +772,8 @@ def _daily_changes(to_date: date, *, street_code: str | None = None,
                  .group_by(StreetCountChange.date))
         if street_code:
             query = query.where(StreetCountChange.street_code == street_code)
+        elif district_code:
+            query = query.where(StreetCountChange.street_code.in_(street_codes_of(district_code)))
     query = query.order_by(query.selected_columns[0])
     return [(day, int(r), int(v)) for day, r, v in db.session.execute(query)]
 
@@ -639,9 +781,13 @@ def _daily_changes(to_date: date, *, street_code: str | None = None,
 @reader
 def users_series(*, today: date, from_date: date | None = None, to_date: date | None = None,
                  step: str = "day", street_code: str | None = None,
-                 community_code: str | None = None) -> list[dict]:
-    """Registered and verified over time (the sum-of-latest rule at each date) for the
-    district, a street or a community; by default over the contract up to today."""
+                 community_code: str | None = None, actor: User | None = None,
+                 district: str | None = None) -> list[dict]:
+    """Registered and verified over time (the sum-of-latest rule at each date) for every
+    district held, one district, a street or a community; by default over the contract up
+    to today. An official scoped to a district reads their district's places only."""
+    district_code = district_asked(actor, district) if actor else district
+    require_in_district(district_code, street_code=street_code, community_code=community_code)
     contract = current_contract()
     from_date = from_date or contract.start_date
     to_date = to_date or min(today, contract.end_date)
@@ -652,7 +798,7 @@ def users_series(*, today: date, from_date: date | None = None, to_date: date | 
     if street_code and not community_code:
         get_street(street_code)
     changes = iter(_daily_changes(to_date, street_code=street_code,
-                                  community_code=community_code))
+                                  community_code=community_code, district_code=district_code))
     pending = next(changes, None)
     registered = verified = 0
     points, day = [], from_date
