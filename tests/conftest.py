@@ -162,12 +162,14 @@ def make_user(app):
              streets: list[str] = (), communities: list[str] = (),
              start_date: date = date(2022, 3, 15), end_date: date | None = None,
              display_name: str | None = None, password: str = DEFAULT_PASSWORD,
-             community_code: str | None = None, email: str | None = None) -> TestUser:
+             community_code: str | None = None, email: str | None = None,
+             district_code: str | None = None) -> TestUser:
         username = username or f"{role}{next(counter)}"
         with app.app_context():
             user = accounts.create_user(username=username, password=password, role=role,
                                         display_name=display_name,
-                                        community_code=community_code, email=email)
+                                        community_code=community_code, email=email,
+                                        district_code=district_code)
             for street in streets:
                 assignments.create_assignment(actor=None, username=username, street_code=street,
                                               start_date=start_date, end_date=end_date)

@@ -181,7 +181,8 @@ def _check_district_binding(role: str, district_code: str | None) -> None:
     if role != Role.OFFICIAL:
         raise field_error("district_code", "只有区、街道账号（official）可以指定所属的区")
     from service.district.scope import get_district
-    get_district(district_code, "district_code")
+    with named_in_body("district_code"):
+        get_district(district_code)
 
 
 @writer

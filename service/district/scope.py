@@ -44,10 +44,9 @@ def require_in_district(district_code: str | None, *, street_code: str | None = 
     if community_code is not None:
         street = db.session.scalar(select(Community.street_code)
                                    .where(Community.code == community_code))
-    if street is None:
-        return  # unknown: the read itself answers 404
-    if db.session.scalar(select(Street.district_code).where(Street.code == street)) \
-            != district_code:
+    held_in = (db.session.scalar(select(Street.district_code).where(Street.code == street))
+               if street is not None else None)
+    if held_in is not None and held_in != district_code:  # unknown: the read answers 404
         raise PermissionDeniedError("只能查看本区的街道和社区")
 
 

@@ -10,6 +10,7 @@ from service import audit
 from service.clock import local_date, local_today, now_utc
 from service.district.assignments import assigned_community_codes, require_may_act_in
 from service.district.places import community_codes_in, referenced_community
+from service.district.scope import community_codes_of, own_district
 from service.errors import NotFoundError, PermissionDeniedError, field_error, named_in_body
 from service.fieldwork.visits import visible_visit
 from service.pagination import Page, paginate
@@ -61,6 +62,8 @@ def _visible(actor: User):
             assigned_community_codes(actor, local_today())))
     elif actor.role == Role.COMMUNITY:
         query = query.where(Problem.community_code == actor.community_code)
+    elif (district := own_district(actor)) is not None:
+        query = query.where(Problem.community_code.in_(community_codes_of(district)))
     return query
 
 

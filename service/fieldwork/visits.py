@@ -32,6 +32,7 @@ from service.district.places import (
     point_known,
     referenced_community,
 )
+from service.district.scope import community_codes_of, own_district, require_in_district
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -319,6 +320,8 @@ def _visible_visits(actor: User):
     elif actor.role == Role.COMMUNITY:  # its own community's, and none refused
         query = query.where(Visit.community_code == actor.community_code,
                             Visit.review_status != "rejected")
+    elif (district := own_district(actor)) is not None:
+        query = query.where(Visit.community_code.in_(community_codes_of(district)))
     return query
 
 
@@ -628,6 +631,10 @@ def coverage(*, actor: User, as_of: date | None = None, street_code: str | None 
              if username else None)
     if actor.role == Role.COMMUNITY:  # its own community only, whatever was asked
         codes = [actor.community_code]
+    if (district := own_district(actor)) is not None:  # their district's only
+        require_in_district(district, street_code=street_code)
+        in_district = community_codes_of(district)
+        codes = in_district if codes is None else in_district.where(Community.code.in_(codes))
     return page_of_rows(coverage_rows(as_of, street_code=street_code, community_codes=codes),
                         page, per_page)
 
