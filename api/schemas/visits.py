@@ -84,6 +84,8 @@ class VisitSchema(ma.Schema):
 
 
 class VisitListArgs(PageArgs):
+    district = code(metadata={"description": "one district's visits (a district official: "
+                                             "always their own)"})
     community_code = code()
     street_code = code()
     username = fields.String(validate=validate.Length(max=64))
@@ -139,6 +141,8 @@ class ReviewBatchResultSchema(ma.Schema):
 
 
 class CoverageArgs(PageArgs):
+    district = code(metadata={"description": "one district's communities (a district "
+                                             "official: always their own)"})
     street_code = code()
     username = fields.String(validate=validate.Length(max=64))
     as_of = fields.Date()

@@ -32,7 +32,12 @@ from service.district.places import (
     point_known,
     referenced_community,
 )
-from service.district.scope import community_codes_of, own_district, require_in_district
+from service.district.scope import (
+    community_codes_of,
+    district_asked,
+    own_district,
+    require_in_district,
+)
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -344,15 +349,19 @@ def list_visits(*, actor: User, community_code: str | None = None,
                 from_date: date | None = None, to_date: date | None = None,
                 purpose: str | None = None, location_check: str | None = None,
                 review: str | None = None, standing: str | None = None,
-                order: str = "newest", page: int = 1, per_page: int = 50) -> Page:
+                order: str = "newest", district: str | None = None, page: int = 1,
+                per_page: int = 50) -> Page:
     """Visits newest first (or oldest first: the review queue), filtered; dates are
     Asia/Shanghai calendar days, inclusive; `standing` asks the contract's counting rule."""
+    district = district_asked(actor, district)
     rule = counting_rule()
     ordering = ((Visit.visited_at.asc(), Visit.id.asc()) if order == "oldest"
                 else (Visit.visited_at.desc(), Visit.id.desc()))
     query = (_visible_visits(actor)
              .options(selectinload(Visit.user), selectinload(Visit.community))
              .order_by(*ordering))
+    if district:
+        query = query.where(Visit.community_code.in_(community_codes_of(district)))
     if community_code:
         query = query.where(Visit.community_code == community_code)
     if street_code:
@@ -618,7 +627,8 @@ def overdue_after_days(contract: Contract) -> int:
 
 @reader
 def coverage(*, actor: User, as_of: date | None = None, street_code: str | None = None,
-             username: str | None = None, page: int = 1, per_page: int = 500) -> Page:
+             username: str | None = None, district: str | None = None, page: int = 1,
+             per_page: int = 500) -> Page:
     """Coverage as a liaison opens it in the morning: their own communities by default. By
     default it is taken today, or at the contract's end once the contract is over (days since
     the last visit stop growing with it)."""
@@ -631,7 +641,7 @@ def coverage(*, actor: User, as_of: date | None = None, street_code: str | None 
              if username else None)
     if actor.role == Role.COMMUNITY:  # its own community only, whatever was asked
         codes = [actor.community_code]
-    if (district := own_district(actor)) is not None:  # their district's only
+    if (district := district_asked(actor, district)) is not None:  # a district official's own
         require_in_district(district, street_code=street_code)
         in_district = community_codes_of(district)
         codes = in_district if codes is None else in_district.where(Community.code.in_(codes))

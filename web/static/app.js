@@ -708,46 +708,37 @@ function figure(item, value) {
 
 const TARGET_STATUS_ENDED = { done: "已达标", on_track: "未达标", behind: "未达标" };
 
+// The district a city official (or an admin) opened from the city's overview; a district
+// official always reads their own, whatever is kept here.
+const OPENED_DISTRICT = "overviewDistrict";
+
 async function renderOverview() {
+  const opened = state.me.district_code ? "" : sessionStorage.getItem(OPENED_DISTRICT) || "";
+  const scope = opened ? `district=${opened}` : "";
   const [board, series, targets] = await Promise.all([
-    api("/api/v1/dashboard/users"), api("/api/v1/dashboard/users/series?step=week"), api("/api/v1/targets")]);
+    api(`/api/v1/dashboard/users${scope ? `?${scope}` : ""}`),
+    api(`/api/v1/dashboard/users/series?step=week${scope ? `&${scope}` : ""}`), api("/api/v1/targets")]);
+  if (board.scope === "city") return renderCityOverview(board, series, targets);
   // Field work is taken on the day the figures are: today, or the contract's last day.
   const monday = mondayOf(board.as_of);
   const [coverage, weekVisits] = await Promise.all([
-    api(`/api/v1/visits/coverage?as_of=${board.as_of}`),
-    api(`/api/v1/visits?from=${monday}&to=${board.as_of}&per_page=100`)]);
+    api(`/api/v1/visits/coverage?as_of=${board.as_of}${scope ? `&${scope}` : ""}`),
+    api(`/api/v1/visits?from=${monday}&to=${board.as_of}&per_page=100${scope ? `&${scope}` : ""}`)]);
   const fieldwork = Object.fromEntries(coverage.items.map((row) => [row.community_code, row]));
   const ended = today() > board.contract_end;
-  const pace = ended
-    ? `合同期已结束（${esc(targets.contract ? `${targets.contract.start} 至 ${targets.contract.end}` : board.contract_end)}），最终完成 ${pct(board.progress)}${board.verified >= board.target ? "，已达标" : `，差 ${num(board.target - board.verified)} 人未达标`}`
-    : `近一周 +${num(board.growth_1w)} · 近四周 +${num(board.growth_4w)} · 合同期内每周还需 ${board.needed_weekly === null ? "—" : num(board.needed_weekly)}
-      · ${board.verified >= board.target ? "已达标" : board.projected_date ? `按近 4 周速度预计 ${board.projected_date} 达标` : "按近 4 周速度无法预计达标日期"}`;
-  const targetsEnded = today() > targets.contract.end;
   view.innerHTML = `
-    <section class="card"><h2>实名认证用户数</h2>
-      <p class="muted" id="as-of">${ended ? "最终数据" : "数据"}截至 ${esc(board.as_of)}</p>
-      <div class="big" id="verified">${num(board.verified)}</div>
-      <div class="muted">目标 <span id="target">${num(board.target)}</span> · 完成 ${pct(board.progress)} · 注册用户 ${num(board.registered)}</div>
-      <div class="progress" aria-label="完成进度"><div id="board-progress"></div></div>
-      <p class="${ended ? "ended" : "muted"}" id="pace">${pace}</p>
-      ${lineChart(series.items, board.target)}
-    </section>
+    ${opened ? `<p><button class="secondary" id="back-to-city" type="button">← 全市总览</button></p>` : ""}
+    ${headlineCard(board, series, targets, (opened || state.me.district_code) && board.district ? board.district.name : "")}
     <section class="card"><h2>各街道进度（点击查看社区）</h2>
       <div class="sort-line"><label for="street-sort">排序</label><select id="street-sort">
         ${Object.entries(STREET_ORDERS).map(([key, [label]]) => `<option value="${key}">${label}</option>`).join("")}</select></div>
-      <p class="muted legend">各街道目标按社区数分配全区目标；“按进度应达”为合同开始时的人数按天匀速增至目标。
+      <p class="muted legend">各街道目标按社区数分配${opened ? "本区" : "全区"}目标；“按进度应达”为合同开始时的人数按天匀速增至目标。
         <span class="tag behind">落后</span><span class="tag on_track">按进度</span><span class="tag done">已达标</span></p>
       <div class="scroll"><table id="streets"><thead><tr><th>街道 / 社区</th><th>实名用户 / 目标</th><th>完成率</th><th>按进度应达</th><th>近一周</th><th>联络员</th><th>走访</th></tr></thead>
       <tbody></tbody></table></div></section>
     ${weekVisitsSection(monday, board.as_of, weekVisits)}
     ${overdueSection(coverage.items, board.streets)}
-    <section class="card"><h2>合同目标（截至 ${esc(targets.as_of)}${targetsEnded ? "，合同期已结束" : ""}）</h2><div class="scroll"><table id="targets"><thead><tr><th>目标</th><th>完成 / 目标值</th><th>完成率</th><th>状态</th></tr></thead><tbody>
-      ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}
-          ${targetsEnded ? "" : `<div class="muted expected">按进度此时应达 ${figure(t, t.expected_by_now)}</div>`}
-          ${t.missing && t.missing.length ? `<div class="muted">尚未培训：${t.missing.map((m) => esc(m.name)).join("、")}</div>` : ""}</td>
-        <td><div class="actual">${figure(t, t.actual)}</div><div class="muted target-value">/ ${figure(t, t.target)}</div></td><td class="progress-pct">${pct(t.progress)}</td>
-        <td><span class="tag ${t.status}" data-status="${t.status}">${(targetsEnded ? TARGET_STATUS_ENDED : TARGET_STATUS)[t.status]}</span></td></tr>`).join("")}
-    </tbody></table></div></section>
+    ${targetsSection(targets)}
     ${weeklySection(targets.contract, board.streets)}`;
   // The policy refuses style attributes in markup; widths are set through the DOM instead.
   $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
@@ -758,7 +749,61 @@ async function renderOverview() {
     const row = event.target.closest("tr.street");
     if (row) view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
   });
+  if (opened) $("#back-to-city").addEventListener("click", () => { sessionStorage.removeItem(OPENED_DISTRICT); renderOverview(); });
   wireWeeklySection(board.streets);
+}
+
+// The city's overview: every district against its share of the target; a district opens
+// with its streets and communities.
+function renderCityOverview(board, series, targets) {
+  const ended = today() > board.contract_end;
+  view.innerHTML = `
+    ${headlineCard(board, series, targets, "全市")}
+    <section class="card"><h2>各区进度（点击查看街道和社区）</h2>
+      <p class="muted legend">各区目标按社区数分配全市目标；“按进度应达”为合同开始时的人数按天匀速增至目标。
+        <span class="tag behind">落后</span><span class="tag on_track">按进度</span><span class="tag done">已达标</span></p>
+      <div class="scroll"><table id="districts"><thead><tr><th>区</th><th>实名用户 / 目标</th><th>完成率</th><th>按进度应达</th><th>近一周</th><th>街道 / 社区</th></tr></thead>
+      <tbody>${[...board.districts].sort((a, b) => paceRatio(a) - paceRatio(b) || a.code.localeCompare(b.code)).map((d) => `
+        <tr class="district pace-${d.pace}" data-district="${d.code}"><td><a href="#overview">${esc(d.name)}</a> ${paceTag(d, ended)}</td>
+          <td>${num(d.verified)} / ${num(d.target)}</td><td>${pct(d.progress)}</td><td>${ended ? "—" : num(Math.round(d.expected))}</td>
+          <td>+${num(d.growth_1w)}</td><td>${num(d.streets)} / ${num(d.communities)}</td></tr>`).join("")}</tbody></table></div></section>
+    ${targetsSection(targets)}`;
+  $("#board-progress").style.width = `${Math.min(100, (board.progress || 0) * 100)}%`;
+  $("#districts tbody").addEventListener("click", (event) => {
+    const row = event.target.closest("tr.district");
+    if (!row) return;
+    event.preventDefault();
+    sessionStorage.setItem(OPENED_DISTRICT, row.dataset.district);
+    renderOverview();
+  });
+}
+
+// Verified users against the target, the pace, and the chart of the place the board is of.
+function headlineCard(board, series, targets, place) {
+  const ended = today() > board.contract_end;
+  const pace = ended
+    ? `合同期已结束（${esc(targets.contract ? `${targets.contract.start} 至 ${targets.contract.end}` : board.contract_end)}），最终完成 ${pct(board.progress)}${board.verified >= board.target ? "，已达标" : `，差 ${num(board.target - board.verified)} 人未达标`}`
+    : `近一周 +${num(board.growth_1w)} · 近四周 +${num(board.growth_4w)} · 合同期内每周还需 ${board.needed_weekly === null ? "—" : num(board.needed_weekly)}
+      · ${board.verified >= board.target ? "已达标" : board.projected_date ? `按近 4 周速度预计 ${board.projected_date} 达标` : "按近 4 周速度无法预计达标日期"}`;
+  return `<section class="card"><h2>${place ? `<span id="place">${esc(place)}</span> · ` : ""}实名认证用户数</h2>
+      <p class="muted" id="as-of">${ended ? "最终数据" : "数据"}截至 ${esc(board.as_of)}</p>
+      <div class="big" id="verified">${num(board.verified)}</div>
+      <div class="muted">目标 <span id="target">${num(board.target)}</span> · 完成 ${pct(board.progress)} · 注册用户 ${num(board.registered)}</div>
+      <div class="progress" aria-label="完成进度"><div id="board-progress"></div></div>
+      <p class="${ended ? "ended" : "muted"}" id="pace">${pace}</p>
+      ${lineChart(series.items, board.target)}
+    </section>`;
+}
+
+function targetsSection(targets) {
+  const targetsEnded = today() > targets.contract.end;
+  return `<section class="card"><h2>合同目标（截至 ${esc(targets.as_of)}${targetsEnded ? "，合同期已结束" : ""}）</h2><div class="scroll"><table id="targets"><thead><tr><th>目标</th><th>完成 / 目标值</th><th>完成率</th><th>状态</th></tr></thead><tbody>
+      ${targets.items.map((t) => `<tr data-key="${t.key}"><td>${esc(t.name)}
+          ${targetsEnded ? "" : `<div class="muted expected">按进度此时应达 ${figure(t, t.expected_by_now)}</div>`}
+          ${t.missing && t.missing.length ? `<div class="muted">尚未培训：${t.missing.map((m) => esc(m.name)).join("、")}</div>` : ""}</td>
+        <td><div class="actual">${figure(t, t.actual)}</div><div class="muted target-value">/ ${figure(t, t.target)}</div></td><td class="progress-pct">${pct(t.progress)}</td>
+        <td><span class="tag ${t.status}" data-status="${t.status}">${(targetsEnded ? TARGET_STATUS_ENDED : TARGET_STATUS)[t.status]}</span></td></tr>`).join("")}
+    </tbody></table></div></section>`;
 }
 
 // How far a place is along its own way to its target: 1 means exactly where it should be by now.
