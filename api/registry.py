@@ -54,13 +54,13 @@ def crud_blueprint(kind: Kind, url: str, create_schema, item_schema,
     @blp.response(200, page_of(item_schema))
     def list_records(args):
         """Records, newest first, by date range, street and community."""
-        return uses.list(kind, **args)
+        return uses.list(kind, actor=current_user(), **args)
 
     @blp.route("/<id:record_id>")
     @blp.response(200, item_schema)
     def get(record_id):
         """One record."""
-        return uses.get(kind, record_id)
+        return uses.get(kind, record_id, actor=current_user())
 
     @blp.route("/<id:record_id>", methods=["PATCH"])
     @may_write

@@ -2,8 +2,9 @@
 communities) or a synthetic city (3,400): coverage of a street, targets, the lists (visits,
 communities, records), the visits' and the content's review queues; median and p95 of each.
 
-The city is bench_user_counts' (its streets, communities and a year of daily counts), with a
-liaison per street (the demo's people), about a dozen visits per community over the contract
+The city is bench_user_counts' (16 districts, their streets and communities and a year of
+daily counts), with the demo's city official, an official of the largest district, a liaison
+per street (the demo's people), about a dozen visits per community over the contract
 (a few far or without a fix, some of those awaiting review), two events per community and the
 2023 content contract's demo year (its review queue).
 
@@ -11,6 +12,7 @@ liaison per street (the demo's people), about a dozen visits per community over 
     .venv/bin/python bench/bench_city_reads.py --communities 263          # SQLite, the district
     .venv/bin/python bench/bench_city_reads.py ... --explain              # plans of the slowest
 Goals (issue #19, PostgreSQL at 3,400): coverage of a street < 50 ms median / < 100 ms p95;
+dashboard < 100 / < 200 ms; series < 100 / < 250 ms;
 targets < 100 / < 200 ms."""
 
 import argparse
@@ -39,7 +41,7 @@ from models import Community, Event, Street, Visit, db  # noqa: E402
 from service.clock import SHANGHAI  # noqa: E402
 from service.demo import DEMO_PASSWORD, DemoContext, create_demo_people  # noqa: E402
 from service.demo.content import CONTRACT_KEY, create_demo_content  # noqa: E402
-from service.district import places  # noqa: E402
+from service.district import accounts, places  # noqa: E402
 from service.district.contracts import current_contract, ensure_shipped_contracts  # noqa: E402
 from service.fieldwork.visits import PURPOSES  # noqa: E402
 
@@ -49,16 +51,30 @@ EVENTS_PER_COMMUNITY = 2
 CHECKS = ["ok"] * 90 + ["far"] * 5 + ["stale"] * 2 + ["unknown"] * 3
 
 
+DISTRICT_OFFICIAL = "district_official"
+
+
+def _largest_district() -> str:
+    """The district with the most communities (code order breaks ties)."""
+    return db.session.execute(
+        select(Street.district_code, func.count()).join(Community.street)
+        .group_by(Street.district_code).order_by(func.count().desc(), Street.district_code)
+    ).first()[0]
+
+
 def build_city(communities: int, rng: random.Random) -> dict[str, int]:
     """The district, or the city when `communities` is above 263, with its people, counts,
     visits, records and content (in an app context, on an empty database)."""
     places.seed_district()
     ensure_shipped_contracts()
     if communities > 263:
-        add_city(districts=1)
+        add_city()
     ctx = DemoContext(rng=rng, start=current_contract().start_date,
                       end=current_contract().end_date)
     create_demo_people(ctx)
+    # An official of the largest district (the demo's `official` reads the whole city).
+    accounts.create_user(username=DISTRICT_OFFICIAL, password=DEMO_PASSWORD, role="official",
+                         district_code=_largest_district())
     db.session.commit()
     create_demo_content(ctx)
     db.session.commit()
@@ -129,16 +145,25 @@ def reads(app) -> dict[str, tuple[str, str]]:
             select(Community.street_code, func.count()).group_by(Community.street_code)
             .order_by(func.count().desc(), Community.street_code)).first()[0]
         liaison = "liaison01"
+        district = _largest_district()
     return {
         "coverage of a street (official)": ("official", f"/api/v1/visits/coverage"
                                             f"?street_code={street}"),
         "coverage, own streets (liaison)": (liaison, "/api/v1/visits/coverage"),
         "coverage, all (official)": ("official", "/api/v1/visits/coverage"),
         "targets": ("official", "/api/v1/targets"),
-        "dashboard (as bench_user_counts)": ("official", "/api/v1/dashboard/users"
-                                                         "?as_of=2022-10-01"),
-        "series, a year daily": ("official", "/api/v1/dashboard/users/series"
-                                             "?from=2022-03-15&to=2023-03-14"),
+        "dashboard: the city's overview": ("official", "/api/v1/dashboard/users"
+                                                       "?as_of=2022-10-01"),
+        "dashboard: a district opened": ("official", "/api/v1/dashboard/users"
+                                                     f"?as_of=2022-10-01&district={district}"),
+        "dashboard: a district official's": (DISTRICT_OFFICIAL, "/api/v1/dashboard/users"
+                                                                "?as_of=2022-10-01"),
+        "series, a year daily (city)": ("official", "/api/v1/dashboard/users/series"
+                                                    "?from=2022-03-15&to=2023-03-14"),
+        "series, a year daily (district)": (DISTRICT_OFFICIAL,
+                                            "/api/v1/dashboard/users/series"
+                                            "?from=2022-03-15&to=2023-03-14"),
+        "coverage, a district official's": (DISTRICT_OFFICIAL, "/api/v1/visits/coverage"),
         "visits list (official)": ("official", "/api/v1/visits"),
         "visits list (liaison)": (liaison, "/api/v1/visits"),
         "visits of a street": ("official", f"/api/v1/visits?street_code={street}"),

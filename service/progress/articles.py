@@ -202,7 +202,7 @@ def create_article(kind: Kind = ARTICLE, *, actor: User, data: dict,
 
 
 @reader
-def get_article(kind: Kind, article_id: int) -> ArticleRecord:
+def get_article(kind: Kind, article_id: int, *, actor: User | None = None) -> ArticleRecord:
     return _as_record(_live_article(article_id))
 
 
@@ -270,8 +270,9 @@ def article_history(kind: Kind, article_id: int):
 @reader
 def list_articles(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
                   street_code: str | None = None, community_code: str | None = None,
-                  page: int = 1, per_page: int = 50) -> Page:
-    """Articles, newest first, by date range (they belong to no street or community)."""
+                  actor: User | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Articles, newest first, by date range (they belong to no street or community, so
+    every reader sees them all)."""
     query = _article_publications().order_by(Publication.published_on.desc(),
                                              Content.id.desc())
     if from_date:
@@ -326,7 +327,7 @@ def create_topic(kind: Kind = TOPIC, *, actor: User, data: dict,
 
 
 @reader
-def get_topic(kind: Kind, topic_id: int) -> Theme:
+def get_topic(kind: Kind, topic_id: int, *, actor: User | None = None) -> Theme:
     return _live_topic(topic_id)
 
 
@@ -381,8 +382,9 @@ def topic_history(kind: Kind, topic_id: int):
 @reader
 def list_topics(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
                 street_code: str | None = None, community_code: str | None = None,
-                page: int = 1, per_page: int = 50) -> Page:
-    """Topics, newest month first, by date range (months overlapping it)."""
+                actor: User | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Topics (district-wide, as articles), newest month first, by date range (months
+    overlapping it)."""
     query = (select(Theme).where(Theme.contract_id.in_(district_contract_ids()))
              .order_by(Theme.month.desc(), Theme.id.desc()))
     if from_date:

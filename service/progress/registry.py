@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from models import (
@@ -29,6 +29,7 @@ from service.clock import now_utc
 from service.district.assignments import may_act_in, may_act_in_street
 from service.district.contracts import current_contract
 from service.district.places import community_codes_in
+from service.district.scope import community_codes_of, own_district, street_codes_of
 from service.errors import (
     ConflictError,
     NotFoundError,
@@ -65,6 +66,16 @@ class OnePlace:
     def in_community(self, model, community_code: str):
         return model.community_code == community_code
 
+    def in_district(self, model, district_code: str):
+        """Placed in the district's streets or communities, or nowhere (district-wide)."""
+        clauses = [model.community_code.in_(community_codes_of(district_code))]
+        if hasattr(model, "street_code"):
+            clauses.append(model.street_code.in_(street_codes_of(district_code)))
+            clauses.append(and_(model.street_code.is_(None), model.community_code.is_(None)))
+        else:
+            clauses.append(model.community_code.is_(None))
+        return or_(*clauses)
+
     def loading(self) -> list:
         return []
 
@@ -95,6 +106,17 @@ class ListedPlaces:
     def in_community(self, model, community_code: str):
         return model.id.in_(select(training_communities.c.training_id).where(
             training_communities.c.community_code == community_code))
+
+    def in_district(self, model, district_code: str):
+        """Listing one of the district's streets or communities, or no place at all."""
+        placed = union(select(training_streets.c.training_id),
+                       select(training_communities.c.training_id))
+        return or_(
+            model.id.in_(select(training_streets.c.training_id).where(
+                training_streets.c.street_code.in_(street_codes_of(district_code)))),
+            model.id.in_(select(training_communities.c.training_id).where(
+                training_communities.c.community_code.in_(community_codes_of(district_code)))),
+            model.id.not_in(placed))
 
     def loading(self) -> list:
         return [selectinload(Training.streets), selectinload(Training.communities)]
@@ -252,13 +274,22 @@ def create_record(kind: Kind, *, actor: User, data: dict, now: datetime | None =
 
 
 @reader
-def get_record(kind: Kind, record_id: int):
-    return _live_record(kind, record_id)
+def get_record(kind: Kind, record_id: int, *, actor: User | None = None):
+    return _live_record(kind, record_id, actor)
 
 
-def _live_record(kind: Kind, record_id: int):
-    record = db.session.scalar(select(kind.model).where(kind.model.id == record_id,
-                                                        kind.model.deleted_at.is_(None)))
+def _in_readers_district(kind: Kind, query, actor: User | None):
+    """A district official's records: those placed in their district, or nowhere."""
+    district = own_district(actor) if actor is not None else None
+    if district is None or not kind.places.filterable(kind.model):
+        return query
+    return query.where(kind.places.in_district(kind.model, district))
+
+
+def _live_record(kind: Kind, record_id: int, actor: User | None = None):
+    query = select(kind.model).where(kind.model.id == record_id,
+                                     kind.model.deleted_at.is_(None))
+    record = db.session.scalar(_in_readers_district(kind, query, actor))
     if record is None:
         raise NotFoundError(f"{kind.label}不存在：{record_id}")
     return record
@@ -306,12 +337,13 @@ def record_history(kind: Kind, record_id: int):
 @reader
 def list_records(kind: Kind, *, from_date: date | None = None, to_date: date | None = None,
                  street_code: str | None = None, community_code: str | None = None,
-                 page: int = 1, per_page: int = 50) -> Page:
-    """Records of a kind, newest first, by date range, street and community."""
+                 actor: User | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Records of a kind, newest first, by date range, street and community (a district
+    official's: those of their district)."""
     model = kind.model
     column = getattr(model, kind.date_field)
-    query = (select(model).where(model.deleted_at.is_(None))
-             .order_by(column.desc(), model.id.desc()))
+    query = _in_readers_district(kind, select(model).where(model.deleted_at.is_(None))
+                                 .order_by(column.desc(), model.id.desc()), actor)
     query = query.options(*kind.places.loading())
     if from_date:
         query = query.where(column >= from_date)

@@ -195,3 +195,37 @@ def test_one_district_held_keeps_the_district_overview(client, admin_headers):
     body = dashboard(client, admin_headers).get_json()
     assert body["scope"] == "district" and body["district"]["code"] == XICHENG
     assert len(body["streets"]) == 15 and body["target"] == TARGET
+
+
+def test_a_district_official_lists_their_districts_records(client, make_user, auth_headers,
+                                                           admin_headers, city):
+    def add(url, **body):
+        created = client.post(f"/api/v1/{url}", json=body, headers=admin_headers)
+        assert created.status_code == 201, created.get_json()
+        return created.get_json()["id"]
+    event = {"date": "2022-06-01", "title": "拉新活动", "participants": 10,
+             "signups_registered": 5, "signups_verified": 4}
+    east_event = add("events", community_code=DUOFU, **event)
+    east_street_event = add("events", street_code=JINGSHAN, **event)
+    xicheng_event = add("events", community_code=FUYOUJIE, **event)
+    training = {"date": "2022-05-10", "title": "平台使用培训", "trainer": "王老师",
+                "attendees": 40}
+    east_training = add("trainings", street_codes=[DONGHUAMEN], **training)
+    mixed_training = add("trainings", street_codes=[XICHANG], community_codes=[LONGFU],
+                         **training)
+    xicheng_training = add("trainings", community_codes=[FUYOUJIE], **training)
+    east = auth_headers(make_user("official", "dongcheng", district_code=EAST))
+    city_official = auth_headers(make_user("official", "shi"))
+
+    def listed(url, headers):
+        return {r["id"] for r in client.get(f"/api/v1/{url}", headers=headers)
+                .get_json()["items"]}
+    assert listed("events", east) == {east_event, east_street_event}
+    assert listed("events", city_official) == {east_event, east_street_event, xicheng_event}
+    assert listed("trainings", east) == {east_training, mixed_training}
+    assert listed("trainings", city_official) == {east_training, mixed_training,
+                                                  xicheng_training}
+    assert client.get(f"/api/v1/events/{xicheng_event}", headers=east).status_code == 404
+    assert client.get(f"/api/v1/events/{east_event}", headers=east).status_code == 200
+    assert client.get(f"/api/v1/trainings/{xicheng_training}",
+                      headers=east).status_code == 404
