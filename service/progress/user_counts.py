@@ -472,8 +472,8 @@ def latest_counts(day: date, community_codes: Iterable[str] | None = None) -> di
 
 def latest_count_rows(day: date) -> list[tuple]:
     """Each community's latest count on or before `day` with its date, by street and community
-    code: (street code, community code, community name, date, registered, verified). The rows
-    district_totals_on adds up."""
+    code: (street code, community code, community name, date, registered, verified); their sum
+    is district_totals_on's."""
     latest = _latest_rows(day)
     places = db.session.execute(select(Community.street_code, Community.code, Community.name)
                                 .order_by(Community.street_code, Community.code))
@@ -481,20 +481,14 @@ def latest_count_rows(day: date) -> list[tuple]:
             if code in latest]
 
 
-def _district_totals_statement():
-    latest = _LATEST_ROWS[False].subquery()
-    return select(func.coalesce(func.sum(latest.c.registered), 0),
-                  func.coalesce(func.sum(latest.c.verified), 0))
-
-
-_DISTRICT_TOTALS = _district_totals_statement()
-
-
 def district_totals_on(day: date) -> Counts:
-    """The district's registered and verified users on `day` (the sum of the latest counts),
-    added up in the database: one row back instead of every community's (targets reads it
-    twice a request)."""
-    registered, verified = db.session.execute(_DISTRICT_TOTALS, {"day": day}).one()
+    """Every held district's registered and verified users on `day` (the sum of the latest
+    counts), added up from the street summaries the imports keep: one pass over a row per
+    street and day with counts, not a seek per community (twice a request in targets)."""
+    registered, verified = db.session.execute(
+        select(func.coalesce(func.sum(StreetCountChange.registered), 0),
+               func.coalesce(func.sum(StreetCountChange.verified), 0))
+        .where(StreetCountChange.date <= day)).one()
     return Counts(int(registered), int(verified))
 
 
