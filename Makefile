@@ -87,4 +87,4 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance/xicheng.db* instance/jobs.db*
+	rm -rf $(VENV) instance/$${DATABASE_FILE:-service.db}* instance/jobs.db*

@@ -59,7 +59,6 @@ def _schema_name(schema) -> str:
 
 def _api_settings() -> dict:
     return {
-        "API_TITLE": "西城家园推广运营后台 API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
@@ -148,6 +147,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_api_settings())
     app.config.update(config if config is not None else app_config.from_environment(
         app.instance_path))
+    # The docs' title is the product's name, which is configuration (PRODUCT_NAME), not code.
+    app.config.setdefault("PRODUCT_NAME", app_config.DEFAULT_PRODUCT_NAME)
+    app.config.setdefault("API_TITLE", f"{app.config['PRODUCT_NAME']} API")
     if app.config.get("TRUSTED_PROXIES"):
         # The phone's address (for the login throttle) and scheme, as the proxy reports them.
         proxies = app.config["TRUSTED_PROXIES"]

@@ -19,11 +19,22 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+# What a user reads as the product's name (the API docs' title, the weekly mail) unless
+# PRODUCT_NAME says otherwise: nothing in code names one district's platform, whose own name
+# comes from its contract's file (`platform_name`).
+DEFAULT_PRODUCT_NAME = "社区治理平台推广运营后台"
+# The embedded database's file under instance/ when DATABASE_URL is unset; DATABASE_FILE names
+# another (an installation that began under an older name keeps its file by naming it here).
+DEFAULT_DATABASE_FILE = "service.db"
+
+
 def from_environment(instance_path: str) -> dict:
     """The settings of a running service."""
-    default_db = "sqlite:///" + str(Path(instance_path) / "xicheng.db")
+    database_file = os.environ.get("DATABASE_FILE") or DEFAULT_DATABASE_FILE
+    default_db = "sqlite:///" + str(Path(instance_path) / database_file)
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "PRODUCT_NAME": os.environ.get("PRODUCT_NAME") or DEFAULT_PRODUCT_NAME,
         "SECRET_KEY": _secret_key(instance_path),
         "TOKEN_LIFETIME": int(os.environ.get("TOKEN_LIFETIME_SECONDS", 12 * 3600)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
@@ -36,7 +47,7 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "JOBS_SQLITE_PATH": os.environ.get(
             "JOBS_SQLITE_PATH", str(Path(instance_path) / "jobs.db")),
-        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "xicheng"),
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "operations"),
         "REPORTS_DIR": os.environ.get("REPORTS_DIR", str(Path(instance_path) / "reports")),
         "BACKUPS_DIR": os.environ.get("BACKUPS_DIR", str(Path(instance_path) / "backups")),
         # E-mail of the weekly workbooks to community accounts: off unless a server is named.
@@ -49,17 +60,18 @@ def for_tests(database_url: str, files_dir: str | None = None) -> dict:
     """Settings for the test suite: a given database, a cheap password hash, and the queue
     and files under `files_dir` (a new temporary folder by default; the queue on Redis when
     TEST_REDIS_URL names one)."""
-    files_dir = files_dir or tempfile.mkdtemp(prefix="xicheng-test-")
+    files_dir = files_dir or tempfile.mkdtemp(prefix="ops-test-")
     return {
         "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
         "JOBS_SQLITE_PATH": str(Path(files_dir) / "jobs.db"),
         # Each run its own queue, so that runs sharing a Redis never take each other's tasks.
-        "JOBS_QUEUE_NAME": f"xicheng-test-{secrets.token_hex(4)}",
+        "JOBS_QUEUE_NAME": f"ops-test-{secrets.token_hex(4)}",
         "REPORTS_DIR": str(Path(files_dir) / "reports"),
         "BACKUPS_DIR": str(Path(files_dir) / "backups"),
         "JOBS_RETRY_DELAY": 0,  # a failing step is retried at once: tests wait for its end
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "PRODUCT_NAME": DEFAULT_PRODUCT_NAME,
         "SECRET_KEY": "test-secret-key",
         "TOKEN_LIFETIME": 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

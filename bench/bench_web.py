@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from live_demo import CHROMIUM, CHROMIUM_ARGS, demo_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from service.demo import DEMO_PASSWORD  # noqa: E402
+
 THROTTLE = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
             "uploadThroughput": 400_000 / 8}
 
@@ -37,7 +39,7 @@ def main() -> None:
         page.get_by_role("button", name="登录", exact=True).wait_for()
         first_load = time.perf_counter() - began
         page.get_by_label("用户名").fill("liaison01")
-        page.get_by_label("密码").fill("xicheng2022")
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
         began = time.perf_counter()
         page.get_by_role("button", name="登录", exact=True).click()
         page.get_by_role("heading", name="我的社区").wait_for()

@@ -238,7 +238,7 @@ def reads_chart(report: ContentReportData) -> bytes:
 def render_content_report_docx(report: ContentReportData) -> bytes:
     document = new_document(report.title, report_heading(
         report.contract, report.client, report.contractor, report.start, report.end),
-        report.generated_at)
+        report.generated_at, report.contractor)
 
     document.add_heading("一、用户情况", level=1)
     users = user_rows(report)[-1]

@@ -119,7 +119,7 @@ def add_written_sections(document, numbered: list[tuple[str, WrittenSection]], w
                                f"{written_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）")
 
 
-def new_document(title: str, lines: list[str], generated_at: datetime):
+def new_document(title: str, lines: list[str], generated_at: datetime, author: str = ""):
     """An A4 portrait document in Chinese: the title, the lines under it (project, parties,
     period), when it was made, a table of contents, then a new page for the body."""
     document = Document()
@@ -130,7 +130,9 @@ def new_document(title: str, lines: list[str], generated_at: datetime):
     for name, size in (("Normal", 10.5), ("Title", 20), ("Heading 1", 15), ("Heading 2", 12.5)):
         _east_asian(document.styles[name], size)
     document.core_properties.title = writable_text(title)
-    document.core_properties.author = "西城家园推广运营"
+    # The author is the report's contractor (data); without one, python-docx's default stays.
+    if author:
+        document.core_properties.author = writable_text(author)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("第 ")

@@ -124,6 +124,7 @@ class EffectReport:
     field_work: FieldWork
     content: list[MonthlyContent]
     recommendations: list[Recommendation]
+    contractor: str = ""  # the document's author
 
 
 # ---------------------------------------------------------------- tables
@@ -217,7 +218,8 @@ def render_effect_docx(report: EffectReport) -> bytes:
     period = report.period
     document = new_document(f"推广效果数据分析报告（{period.label}）", [
         f"项目：{report.contract}", f"委托方：{report.client}",
-        f"统计期间：{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"], report.generated_at)
+        f"统计期间：{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"], report.generated_at,
+        report.contractor)
 
     document.add_heading("一、合同目标完成情况", level=1)
     document.add_paragraph(f"截至 {report.period.end:%Y-%m-%d}，各项合同目标的完成值、"

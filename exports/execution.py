@@ -130,7 +130,7 @@ def render_execution_docx(report: ExecutionReport, evidence_file: str) -> bytes:
         f"合同期：{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}",
         f"统计截至：{report.as_of:%Y-%m-%d}"
         + ("" if report.final else "（合同期尚未结束，以下为截至该日的情况）")],
-        report.generated_at)
+        report.generated_at, report.contractor)
     met = sum(o.met for o in report.outcomes)
 
     document.add_heading("一、项目概况", level=1)

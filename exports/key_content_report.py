@@ -168,7 +168,7 @@ def render_key_content_docx(report: KeyContentReportData) -> bytes:
         f"项目：{report.contract}", f"委托方：{report.client}", f"服务方：{report.contractor}",
         f"内容：{report.title}（{report.kind_label}）",
         f"统计期间：{report.start:%Y-%m-%d}（首次发布）至 {report.end:%Y-%m-%d}（统计日）"],
-        report.generated_at)
+        report.generated_at, report.contractor)
     document.add_heading("一、发布情况", level=1)
     add_table(document, PUBLISHED_HEAD, published_rows(report), empty="没有发布记录。")
     document.add_paragraph("阅读量、分享量、点赞量为统计日当日或之前最近一次统计的累计数。")

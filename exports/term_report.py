@@ -162,7 +162,7 @@ def _publication_total(report: TermReportData) -> str:
 def render_term_report_docx(report: TermReportData) -> bytes:
     document = new_document(report.title, report_heading(
         report.contract, report.client, report.contractor, report.start, report.end),
-        report.generated_at)
+        report.generated_at, report.contractor)
     document.add_heading("一、增长指标", level=1)
     add_table(document, KPI_HEAD, kpi_rows(report), empty="合同没有约定增长指标。")
     document.add_paragraph(risk_text(report))

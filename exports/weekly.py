@@ -25,6 +25,7 @@ class WeekInfo:
     start: date
     end: date
     generated_at: datetime
+    author: str = ""  # who the workbooks say made them: the contract's contractor (data)
 
 
 @dataclass(frozen=True)
@@ -202,12 +203,13 @@ STYLES = {
 }
 
 
-def _new_workbook(title: str) -> Workbook:
+def _new_workbook(title: str, author: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for style in STYLES.values():
         workbook.add_named_style(style)
-    workbook.properties.creator = "西城家园推广运营"
+    if author:  # else openpyxl's own name: no product is named in code
+        workbook.properties.creator = writable_text(author)
     workbook.properties.title = writable_text(title)  # names are user text too
     return workbook
 
@@ -430,7 +432,8 @@ def render_community_workbook(report: CommunityReport) -> bytes:
     """The community's own week: what needs attention first, then the summary, the week's
     visits and activities (each only when there were any), and the trend. Internal review
     labels (location checks, review standing) stay out of the community's copy."""
-    workbook = _new_workbook(f"{report.community_name} {report.week.week} 运营数据周报")
+    workbook = _new_workbook(f"{report.community_name} {report.week.week} 运营数据周报",
+                             report.week.author)
     _attention_sheet(workbook, report)
     left_out = [name for name, rows in (("走访", report.visits),
                                         ("活动与培训", report.activities)) if not rows]
@@ -507,7 +510,7 @@ def render_summary_workbook(report: SummaryReport) -> bytes:
     unit = "社区" if report.level == "street" else "街道"
     share = "占街道比例" if report.level == "street" else "占全区比例"
     rank = "全区排名" if report.level == "street" else "街道排名"
-    workbook = _new_workbook(f"{report.name} {report.week.week} 运营数据汇总")
+    workbook = _new_workbook(f"{report.name} {report.week.week} 运营数据汇总", report.week.author)
     _table(workbook.create_sheet("汇总"), f"{report.name} 运营数据周报汇总", report.week,
            [(f"{unit}编码", "text"), (unit, "text"), ("注册用户数", "int"),
             ("注册较上周", "signed"), ("实名认证用户数", "int"), ("实名较上周", "signed"),

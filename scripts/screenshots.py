@@ -14,6 +14,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from live_demo import CHROMIUM, CHROMIUM_ARGS, demo_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from service.demo import DEMO_PASSWORD  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 POSITION = {"latitude": 39.9096, "longitude": 116.3776, "accuracy": 18}
 
@@ -27,7 +29,7 @@ def shoot(page, name: str, full: bool = False) -> None:
 def log_in(page, username: str) -> None:
     page.goto("/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("xicheng2022")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
 
 

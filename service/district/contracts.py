@@ -22,7 +22,6 @@ from service.messages.rules import checked_message_rules
 from service.transaction import reader, writer
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data" / "contracts"
-DEFAULT_CONTRACT_FILE = CONTRACTS_DIR / "xicheng-2022.yaml"
 
 
 # How a target's actual figure is measured (see service.progress.targets).
@@ -204,13 +203,26 @@ def load_contract(data: dict, *, activate: bool | None = None,
     return contract
 
 
+def default_contract_file(directory: Path = CONTRACTS_DIR) -> Path:
+    """The shipped contract in force on a new database: the one file of the directory that
+    does not say `activate: false`. The files decide, so that no district's file is named in
+    code; none or several of them is a fault of the shipped data, said as such."""
+    in_force = [path for path in sorted(directory.glob("*.yaml"))
+                if read_contract_file(path).get("activate") is not False]
+    if len(in_force) != 1:
+        names = "、".join(path.name for path in in_force) or "无"
+        raise field_error("file", f"{directory} 中应恰有一个合同文件不写 activate: false"
+                                  f"（生效的合同），现有：{names}")
+    return in_force[0]
+
+
 @writer
 def ensure_default_contract() -> Contract:
     """Load the shipped contract unless a contract is already in the database."""
     existing = db.session.scalar(select(Contract).order_by(Contract.id).limit(1))
     if existing is not None:
         return current_contract()
-    return load_contract(read_contract_file(DEFAULT_CONTRACT_FILE))
+    return load_contract(read_contract_file(default_contract_file()))
 
 
 @writer
@@ -220,8 +232,9 @@ def ensure_shipped_contracts() -> list[Contract]:
     content contract beside it, not in force); every term's calendar completed."""
     loaded = [ensure_default_contract()]
     held = set(db.session.scalars(select(Contract.key)))
+    default = default_contract_file()
     for path in sorted(CONTRACTS_DIR.glob("*.yaml")):
-        if path == DEFAULT_CONTRACT_FILE:
+        if path == default:
             continue
         data = read_contract_file(path)
         if data.get("key") not in held:

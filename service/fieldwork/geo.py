@@ -20,11 +20,9 @@ BOUNDARIES_SUFFIX = "streets_osm.geojson"
 STALE_AFTER = timedelta(minutes=15)
 STREET_EDGE_MARGIN_M = 200.0
 
-# The district spans ~10 km: an equirectangular plane about its centre measures distances to a
-# polygon edge to well under a metre of the geodesic figure, and shapely needs a plane.
-_ORIGIN_LAT, _ORIGIN_LON = 39.91, 116.36
-_M_PER_DEG_LAT = 110_574.0
-_M_PER_DEG_LON = 111_320.0 * math.cos(math.radians(_ORIGIN_LAT))
+# WGS-84, for the scale of a local plane.
+_A = 6_378_137.0
+_E2 = 6.694_379_990_14e-3
 
 
 @dataclass(frozen=True)
@@ -35,24 +33,60 @@ class LocationResult:
 
 
 @dataclass(frozen=True)
+class Plane:
+    """An equirectangular plane about one street's own centre, in metres, with the WGS-84
+    ellipsoid's scales there. Shapely needs a plane; one plane for a whole city (or one centred
+    on another district) stretches east-west distances by the cosine of the latitudes' gap,
+    while a street a few km across measured about its own centre stays within centimetres of
+    the geodesic figure at a few hundred metres from its edge."""
+
+    lon0: float
+    lat0: float
+    m_per_deg_lon: float
+    m_per_deg_lat: float
+
+    @classmethod
+    def about(cls, lon0: float, lat0: float) -> "Plane":
+        phi = math.radians(lat0)
+        w = math.sqrt(1 - _E2 * math.sin(phi) ** 2)
+        meridian = _A * (1 - _E2) / w ** 3  # radius of curvature north-south
+        normal = _A / w  # and east-west
+        return cls(lon0, lat0, math.radians(1) * normal * math.cos(phi),
+                   math.radians(1) * meridian)
+
+    def to_plane(self, lon: float, lat: float) -> tuple[float, float]:
+        return (lon - self.lon0) * self.m_per_deg_lon, (lat - self.lat0) * self.m_per_deg_lat
+
+    def coords_to_plane(self, coords):
+        """shapely.transform's form: an (N, 2) array of lon, lat in, metres out."""
+        return (coords - (self.lon0, self.lat0)) * (self.m_per_deg_lon, self.m_per_deg_lat)
+
+    def from_plane(self, x: float, y: float) -> tuple[float, float]:
+        return self.lon0 + x / self.m_per_deg_lon, self.lat0 + y / self.m_per_deg_lat
+
+
+@dataclass(frozen=True)
 class StreetShape:
-    polygon: object  # shapely geometry in the local metric plane
+    plane: Plane  # the street's own plane
+    polygon: object  # shapely geometry in that plane
     prepared: object
     centroid_lat: float
     centroid_lon: float
 
+    @classmethod
+    def of(cls, geometry: dict) -> "StreetShape":
+        """A street's shape from its GeoJSON geometry (WGS-84), in a plane about its bounds'
+        centre."""
+        min_lon, min_lat, max_lon, max_lat = shape(geometry).bounds
+        plane = Plane.about((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
+        polygon = shapely.transform(shape(geometry), plane.coords_to_plane)
+        lon, lat = plane.from_plane(polygon.centroid.x, polygon.centroid.y)
+        return cls(plane, polygon, prep(polygon), lat, lon)
 
-def _to_plane(lon: float, lat: float) -> tuple[float, float]:
-    return (lon - _ORIGIN_LON) * _M_PER_DEG_LON, (lat - _ORIGIN_LAT) * _M_PER_DEG_LAT
-
-
-def _coords_to_plane(coords):
-    """shapely.transform's form: an (N, 2) array of lon, lat in, metres out."""
-    return (coords - (_ORIGIN_LON, _ORIGIN_LAT)) * (_M_PER_DEG_LON, _M_PER_DEG_LAT)
-
-
-def _from_plane(x: float, y: float) -> tuple[float, float]:
-    return _ORIGIN_LON + x / _M_PER_DEG_LON, _ORIGIN_LAT + y / _M_PER_DEG_LAT
+    def distance_to_edge_m(self, lat: float, lon: float) -> float:
+        """0 inside, else metres to the boundary."""
+        point = Point(self.plane.to_plane(lon, lat))
+        return 0.0 if self.prepared.contains(point) else self.polygon.distance(point)
 
 
 @cache
@@ -69,12 +103,7 @@ def _street_geometries() -> dict[str, dict]:
 @cache
 def street_shapes() -> dict[str, StreetShape]:
     """Each street's boundary keyed by its 12-digit code, loaded once per process."""
-    shapes = {}
-    for code, geometry in _street_geometries().items():
-        polygon = shapely.transform(shape(geometry), _coords_to_plane)
-        lon, lat = _from_plane(polygon.centroid.x, polygon.centroid.y)
-        shapes[code] = StreetShape(polygon, prep(polygon), lat, lon)
-    return shapes
+    return {code: StreetShape.of(geometry) for code, geometry in _street_geometries().items()}
 
 
 @cache
@@ -92,20 +121,17 @@ def street_rings() -> dict[str, list]:
 def distance_to_street_edge_m(street_code: str, lat: float, lon: float) -> float | None:
     """0 inside the street, else metres to its boundary; None for a street without one."""
     street = street_shapes().get(street_code)
-    if street is None:
-        return None
-    point = Point(_to_plane(lon, lat))
-    return 0.0 if street.prepared.contains(point) else street.polygon.distance(point)
+    return None if street is None else street.distance_to_edge_m(lat, lon)
 
 
 def random_point_in_street(street_code: str, rng) -> tuple[float, float]:
     """A uniformly random (lat, lon) inside a street (for demo data)."""
-    polygon = street_shapes()[street_code].polygon
-    min_x, min_y, max_x, max_y = polygon.bounds
+    street = street_shapes()[street_code]
+    min_x, min_y, max_x, max_y = street.polygon.bounds
     while True:
         x, y = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
-        if polygon.contains(Point(x, y)):
-            lon, lat = _from_plane(x, y)
+        if street.polygon.contains(Point(x, y)):
+            lon, lat = street.plane.from_plane(x, y)
             return lat, lon
 
 

@@ -26,6 +26,9 @@ from service.errors import RuleViolationError, UnreadableInputError
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 MANIFEST_SUFFIX = ".json"
+# A backup's file name starts with this; those written under an earlier prefix are still ours:
+# a backup is known by its manifest (see _manifests), never by its name's start.
+BACKUP_PREFIX = "backup-"
 
 
 @dataclass
@@ -60,7 +63,7 @@ def take_backup(database_url: str, out_dir: Path, *, now: datetime | None = None
     now = now or now_utc()
     url = make_url(database_url)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"xicheng-{now:%Y%m%dT%H%M%S%fZ}"
+    stem = f"{BACKUP_PREFIX}{now:%Y%m%dT%H%M%S%fZ}"
     if url.get_backend_name() == "sqlite":
         path = out_dir / f"{stem}.sqlite3"
         tables = _copy_sqlite(url.database, path)
@@ -199,12 +202,18 @@ def prune(out_dir: Path) -> list[str]:
 
 
 def _manifests(out_dir: Path) -> list[tuple[Path, Manifest]]:
+    """Every backup of the folder by its manifest, whatever its name starts with (copies
+    taken before the prefix changed are pruned with the rest): a JSON file is one of ours when
+    it reads as a manifest naming the file it sits beside."""
     found = []
-    for path in sorted(out_dir.glob(f"xicheng-*{MANIFEST_SUFFIX}")):
+    for path in sorted(out_dir.glob(f"*{MANIFEST_SUFFIX}")):
         try:
-            found.append((path, Manifest(**json.loads(path.read_text(encoding="utf-8")))))
-        except (ValueError, TypeError):
+            manifest = Manifest(**json.loads(path.read_text(encoding="utf-8")))
+            ours = path.name == f"{manifest.file}{MANIFEST_SUFFIX}" and manifest.moment
+        except (ValueError, TypeError, OSError):  # UnicodeDecodeError is a ValueError
             continue  # not one of ours: left alone
+        if ours:
+            found.append((path, manifest))
     return found
 
 

@@ -1,6 +1,6 @@
 """The district contract's WeChat articles (公众号文章) and monthly topics (专题), recorded
 through the content model: an article is a piece of content of the contract with one version
-and one publication on the contract's `wechat` channel (the 西城家园 official account), a topic
+and one publication on the contract's `wechat` channel (the platform's official account), a topic
 is one of the contract's monthly themes. One source of truth: /content, /publications,
 /themes and /compliance see the very rows /articles and /topics write.
 

@@ -366,7 +366,8 @@ def gather_effect(period: Period) -> EffectReport:
         ordered[:LISTED], ordered[::-1][:LISTED], _stalled(period, rows),
         _effects(period, communities, street_members), CAVEAT,
         _field_work(period, communities, coverage), _content(period),
-        _recommendations(streets, growth, communities, street_names, targets, coverage))
+        _recommendations(streets, growth, communities, street_names, targets, coverage),
+        contract.contractor or "")
 
 
 def period_key(period: Period) -> str:

@@ -206,8 +206,8 @@ def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
     """Every community's, street's and the district's figures for one ISO week."""
     week = parse_week(label)
     contract = current_contract()
-    gathered = _gather(week, WeekInfo(week.label, week.start, week.end, now or now_utc()),
-                       contract)
+    gathered = _gather(week, WeekInfo(week.label, week.start, week.end, now or now_utc(),
+                                      contract.contractor or ""), contract)
     communities, rows_by_street = _community_reports(gathered)
     streets = _street_reports(gathered, rows_by_street)
     district = _district_report(gathered, [s.totals for s in streets.values()])

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Delivery, EmailSend, Role, User, db
+from models import Contract, Delivery, EmailSend, Role, User, db
 from service.errors import ServiceError
 from service.jobs import records
 from service.jobs.queue import step, the_queue
@@ -101,8 +101,21 @@ def _record(delivery_id: int, user_id: int, address: str, succeeded: bool,
                              succeeded=succeeded, answer=answer[:2000]))
 
 
+@reader
+def _sign_off() -> str:
+    """Who signs the mail: the contractor of the contract in force (data, e.g. the district
+    platform's project team), else the product's name."""
+    contract = db.session.scalar(select(Contract).where(Contract.active.is_(True))
+                                 .order_by(Contract.id.desc()).limit(1))
+    return (contract.contractor if contract is not None else "") or _product_name()
+
+
+def _product_name() -> str:
+    return current_app.config["PRODUCT_NAME"]  # create_app sets it, from PRODUCT_NAME
+
+
 def _message(sender: str, address: str, name: str, week: str, community: str,
-             path: Path) -> EmailMessage:
+             path: Path, product: str, sign_off: str) -> EmailMessage:
     parsed = parse_week(week)
     message = EmailMessage()
     message["Subject"] = f"{community} {week} 运营数据周报"
@@ -112,8 +125,8 @@ def _message(sender: str, address: str, name: str, week: str, community: str,
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message.set_content(
         f"{name}，您好：\n\n附件是{community}{parsed.start:%Y年%m月%d日}至"
-        f"{parsed.end:%m月%d日}（{week}）的运营数据周报，也可以登录西城家园推广运营后台"
-        "在“本社区”中下载。\n\n西城家园推广项目组\n")
+        f"{parsed.end:%m月%d日}（{week}）的运营数据周报，也可以登录{product}"
+        f"在“本社区”中下载。\n\n{sign_off}\n")
     message.add_attachment(path.read_bytes(), maintype="application",
                            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            filename=f"{week}_{community}.xlsx")
@@ -147,7 +160,8 @@ def send_week(job_id: int) -> None:
     if settings is None:
         records.fail(job_id, "未配置 SMTP_URL，未发送邮件")
         return
-    sender = current_app.config.get("SMTP_FROM") or "xicheng-reports@localhost"
+    sender = current_app.config.get("SMTP_FROM") or "reports@localhost"
+    product, sign_off = _product_name(), _sign_off()
     pending = _pending(job.subject)
     directory = _stored(job.subject)
     records.set_plan(job_id, total=len(pending), snapshot_at=job.started_at,
@@ -157,7 +171,8 @@ def send_week(job_id: int) -> None:
     try:
         for delivery_id, user_id, address, name, code, community in pending:
             path = stored_file(directory, "community", code)
-            message = _message(sender, address, name, job.subject, community, path)
+            message = _message(sender, address, name, job.subject, community, path, product,
+                               sign_off)
             try:
                 if conn is None:
                     conn = settings.connect()

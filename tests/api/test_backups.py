@@ -2,6 +2,7 @@
 every visit acknowledged before it began; a changed byte is refused; retention keeps 7 daily,
 4 weekly and 12 monthly copies."""
 
+import json
 import threading
 import time
 import uuid
@@ -15,7 +16,7 @@ from sqlalchemy.engine import make_url
 from api import create_app
 from api.config import for_tests
 from models import db
-from service.operations.backups import to_keep
+from service.operations.backups import BACKUP_PREFIX, prune, take_backup, to_keep
 from tests.api.test_visits import visit_body
 
 
@@ -120,4 +121,37 @@ def test_a_backup_without_a_folder_goes_where_the_daily_job_puts_them(app, runne
     assert taken.exit_code == 0, taken.output
     folder = Path(app.config["BACKUPS_DIR"])
     assert taken.output.startswith(str(folder))
-    assert any(folder.glob("xicheng-*.json"))
+    assert any(folder.glob(f"{BACKUP_PREFIX}*.json"))
+
+
+def test_backups_written_under_the_old_prefix_still_verify_and_are_pruned_with_the_rest(
+        app, runner, tmp_path):
+    """The file names' prefix changed (it named one district): a backup is known by its
+    manifest, so the copies already written verify and age out like the new ones, and a JSON
+    file that is no manifest of its neighbour is left alone."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    first = take_backup(url, tmp_path, now=datetime(2020, 1, 15, 18, tzinfo=UTC))
+    assert first.file.startswith(BACKUP_PREFIX)
+    old_name = "xicheng-" + first.file.removeprefix(BACKUP_PREFIX)
+    (tmp_path / first.file).rename(tmp_path / old_name)
+    manifest = json.loads((tmp_path / f"{first.file}.json").read_text(encoding="utf-8"))
+    (tmp_path / f"{first.file}.json").unlink()
+    (tmp_path / f"{old_name}.json").write_text(json.dumps({**manifest, "file": old_name}),
+                                               encoding="utf-8")
+    verified = runner.invoke(args=["backup", "--verify", str(tmp_path / old_name)])
+    assert verified.exit_code == 0, verified.output
+    assert f"verified {tmp_path / old_name}" in verified.output
+    # A stranger: well-formed JSON naming a file that is not its own name's backup.
+    stranger = tmp_path / "notes.json"
+    stranger.write_text(json.dumps({**manifest, "file": old_name}), encoding="utf-8")
+    # Twelve later months of copies: the old one is no longer the newest of any kept month.
+    for month in range(2, 14):
+        moment = datetime(2020 + month // 13, (month - 1) % 12 + 1, 15, 18, tzinfo=UTC)
+        name = f"{BACKUP_PREFIX}{moment:%Y%m%dT%H%M%S%fZ}.sqlite3"
+        (tmp_path / name).write_bytes(b"copy")
+        (tmp_path / f"{name}.json").write_text(json.dumps(
+            {**manifest, "file": name, "taken_at": moment.isoformat()}), encoding="utf-8")
+    assert prune(tmp_path) == [old_name]
+    assert not (tmp_path / old_name).exists() and not (tmp_path / f"{old_name}.json").exists()
+    assert stranger.exists()
+    assert len(list(tmp_path.glob(f"{BACKUP_PREFIX}*.json"))) == 12

@@ -2,13 +2,16 @@
 have an address, through a real SMTP server started here (aiosmtpd), in a job with retries;
 each attempt is recorded with the server's answer."""
 
+import io
 import time
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from openpyxl import load_workbook
 
 from models import EmailSend, db
+from service.district.contracts import default_contract_file, load_contract, read_contract_file
 from service.jobs import records
 from service.reports import mail
 
@@ -83,9 +86,16 @@ def test_each_account_with_an_address_gets_the_workbook_and_the_answer_is_kept(
                 for to, content in smtp_server.messages}
     message = received[("zhang@home.example",)]
     assert message["Subject"] == f"府右街南社区居委会 {WEEK} 运营数据周报"
-    assert "张书记，您好" in message.get_body(("plain",)).get_content()
+    body = message.get_body(("plain",)).get_content()
+    assert "张书记，您好" in body
+    # The product's name is configuration (PRODUCT_NAME, its neutral default here); the
+    # sign-off is the contractor of the contract in force, from the contract's file.
+    assert "也可以登录社区治理平台推广运营后台在“本社区”中下载。" in body
+    assert body.rstrip().endswith("西城家园推广运营项目组")
     attachment = next(message.iter_attachments())
     assert attachment.get_filename() == f"{WEEK}_府右街南社区居委会.xlsx"
+    creator = load_workbook(io.BytesIO(attachment.get_content())).properties.creator
+    assert creator == "西城家园推广运营项目组"
     archive = client.get(f"/api/v1/reports/weekly/{WEEK}/communities/{HOME}.xlsx",
                          headers=admin_headers)
     assert attachment.get_content() == archive.data  # the archive's own file
@@ -139,3 +149,22 @@ def unused_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_the_mail_names_the_configured_product_and_the_contract_in_force_signs_it(
+        app, make_user, make_set, smtp_server, consumer, monkeypatch):
+    """Another city's deployment: PRODUCT_NAME set, and a contract of its own in force."""
+    monkeypatch.setitem(app.config, "PRODUCT_NAME", "某市社区服务平台运营后台")
+    shipped = read_contract_file(default_contract_file())
+    with app.app_context():  # the same targets and term, another city's parties
+        load_contract({**shipped, "key": "other-2022", "name": "某市平台推广项目",
+                       "client": "某市民政局", "contractor": "某市平台推广项目组"})
+    make_user("community", "sq-1", community_code=HOME, email="zhang@home.example")
+    make_set(WEEK)
+    job = wait_for_job(app, mail.KIND)
+    assert job.status == "done", (job.error, sends(app))
+    [(_, content)] = smtp_server.messages
+    body = message_from_bytes(content, policy=policy.default).get_body(("plain",)).get_content()
+    assert "也可以登录某市社区服务平台运营后台在“本社区”中下载。" in body
+    assert body.rstrip().endswith("某市平台推广项目组")
+    assert "西城" not in body

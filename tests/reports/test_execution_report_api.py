@@ -37,7 +37,10 @@ def test_an_admin_asks_a_consumer_makes_it_and_officials_download_it(
     assert document.status_code == 200
     assert document.mimetype.endswith("wordprocessingml.document")
     (tmp_path / "r.docx").write_bytes(document.data)
-    assert Document(str(tmp_path / "r.docx")).paragraphs[0].text == "执行（成果）报告"
+    opened = Document(str(tmp_path / "r.docx"))
+    assert opened.paragraphs[0].text == "执行（成果）报告"
+    # Its author is the contract's contractor (the contract's file), no name held in code.
+    assert opened.core_properties.author == "西城家园推广运营项目组"
     book = client.get(f"{base}.xlsx", headers=official)
     (tmp_path / "r.xlsx").write_bytes(book.data)
     sheets = load_workbook(tmp_path / "r.xlsx").sheetnames

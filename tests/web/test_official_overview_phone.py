@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from service.demo import DEMO_PASSWORD
-from service.district.contracts import DEFAULT_CONTRACT_FILE, load_contract, read_contract_file
+from service.district.contracts import default_contract_file, load_contract, read_contract_file
 from tests.web.conftest import log_in
 
 pytestmark = pytest.mark.web
@@ -83,7 +83,7 @@ def test_targets_show_percentages_and_statuses_that_fit_the_end(small_phone, dem
 def test_while_the_contract_runs_the_expected_figure_and_the_pace_are_shown(
         small_phone, demo, app, make_user):
     with app.app_context():  # the same contract's targets, running until after today
-        data = read_contract_file(DEFAULT_CONTRACT_FILE)
+        data = read_contract_file(default_contract_file())
         load_contract({**data, "key": "running",
                        "end": (date.today() + timedelta(days=100)).isoformat()})
     official_on(small_phone, make_user)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from service.district.contracts import DEFAULT_CONTRACT_FILE, load_contract, read_contract_file
+from service.district.contracts import default_contract_file, load_contract, read_contract_file
 from tests.web.conftest import log_in
 
 pytestmark = pytest.mark.web
@@ -117,7 +117,7 @@ def test_this_weeks_visits_and_the_overdue_communities(desktop, demo, official, 
 def test_while_the_contract_runs_streets_show_the_expected_figure(small_phone, demo, app,
                                                                   official, client):
     with app.app_context():  # the same targets, running until after today
-        data = read_contract_file(DEFAULT_CONTRACT_FILE)
+        data = read_contract_file(default_contract_file())
         load_contract({**data, "key": "running",
                        "end": (date.today() + timedelta(days=100)).isoformat()})
     user, headers = official

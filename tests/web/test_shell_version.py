@@ -15,7 +15,7 @@ def test_the_service_worker_cache_is_named_after_the_shell_files(client):
     version = digest.hexdigest()[:12]
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and worker.headers["Cache-Control"] == "no-cache"
-    assert f'const CACHE = "xicheng-shell-{version}";' in worker.get_data(as_text=True)
+    assert f'const CACHE = "shell-{version}";' in worker.get_data(as_text=True)
     page = client.get("/").get_data(as_text=True)
     assert set(re.findall(r"\?v=([0-9a-f]+)", page)) == {version}
 

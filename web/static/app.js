@@ -1,4 +1,4 @@
-// 西城家园推广运营: the phone client for liaisons and the dashboard for officials.
+// The promotion operations client: the phone client for liaisons and the dashboard for officials.
 // Plain ES module, no build step. Everything a person reads is Chinese.
 import { queue } from "/static/queue.js";
 

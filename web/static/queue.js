@@ -2,6 +2,9 @@
 // Each visit carries the client_id of its form, so the server stores it once however often it
 // is sent, and the username of the liaison who filled it: a queued visit is shown to, sent with
 // the token of, and removable by its author only (several liaisons may share one phone).
+// The database's name stays as the first phones created it, though it names one district:
+// phones in the field hold unsent visits in it, and a new name would open an empty queue and
+// strand them (names-in-code test: the one allowed).
 const DB = "xicheng-visits", STORE = "queue";
 
 function open() {

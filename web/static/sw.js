@@ -1,8 +1,9 @@
 // Service worker: the app shell is cached so the page opens with no network at all; API calls
 // always go to the network (the page keeps its own offline queue of visits).
 // The server writes the shell's version (a digest of its files) here: a changed file is a new
-// worker, whose cache replaces the old one.
-const CACHE = "xicheng-shell-__SHELL_VERSION__";
+// worker, whose cache replaces the old one (activate deletes every other cache, those of
+// earlier names too).
+const CACHE = "shell-__SHELL_VERSION__";
 const SHELL = ["/", "/static/app.js", "/static/queue.js", "/static/app.css", "/static/icon.svg"];
 
 self.addEventListener("install", (event) => {

@@ -1,6 +1,6 @@
 // A small map drawn from our own data as SVG: no tile server, nothing loaded from outside.
 // Street boundaries come from GET /api/v1/visits/location-reference (the service's reading of
-// data/district/xicheng_streets_osm.geojson, © OpenStreetMap contributors, ODbL 1.0); the
+// district data's *streets_osm.geojson, © OpenStreetMap contributors, ODbL 1.0); the
 // community's point and radius and a visit's fix come with the records. Positions are
 // WGS-84 [lon, lat]; the projection is equirectangular about the frame's centre, with the
 // longitude scaled by cos(latitude): at a street's size it is true to well under a metre.
