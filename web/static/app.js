@@ -750,7 +750,7 @@ async function renderOverview() {
     if (row) view.querySelectorAll(`tr[data-of="${row.dataset.street}"]`).forEach((sub) => { sub.hidden = !sub.hidden; });
   });
   if (opened) $("#back-to-city").addEventListener("click", () => { sessionStorage.removeItem(OPENED_DISTRICT); renderOverview(); });
-  wireWeeklySection(board.streets);
+  wireWeeklySection(board.streets, opened);
 }
 
 // The city's overview: every district against its share of the target; a district opens
@@ -943,8 +943,8 @@ async function renderMine() {
 const WEEK_POLL_MS = 2000;
 // Each downloadable file of a set: its address and the name it is saved under.
 const WEEK_FILES = {
-  "district.xlsx": (week) => [`/api/v1/reports/weekly/${week}/district.xlsx`, `${week}_全区汇总.xlsx`],
-  zip: (week) => [`/api/v1/reports/weekly/${week}.zip`, `${week}.zip`],
+  "district.xlsx": (week) => [`/api/v1/reports/weekly/${week}/district.xlsx${weekDistrict("?")}`, `${week}_全区汇总.xlsx`],
+  zip: (week) => [`/api/v1/reports/weekly/${week}.zip${weekDistrict("?")}`, `${week}.zip`],
   street: (week) => { const o = $("#week-street").selectedOptions[0];
     return [`/api/v1/reports/weekly/${week}/streets/${o.value}.xlsx`, `${week}_${o.textContent}.xlsx`]; },
   community: (week) => { const o = $("#week-community").selectedOptions[0];
@@ -952,7 +952,10 @@ const WEEK_FILES = {
 };
 // What is being watched: the week, its last status, and a generation that changes whenever the
 // week or the screen changes, so that late answers and timers of the old one are dropped.
-const weekWatch = { generation: 0, timer: null, week: null, status: null };
+const weekWatch = { generation: 0, timer: null, week: null, status: null, district: "" };
+// The district a set is asked of: the one a city official opened (a district official's own
+// and the only one held are the API's default).
+const weekDistrict = (separator) => (weekWatch.district ? `${separator}district=${weekWatch.district}` : "");
 
 function stopWeekWatch() {
   weekWatch.generation += 1;
@@ -1065,7 +1068,7 @@ async function loadWeek(week, generation) {
   const current = () => generation === weekWatch.generation && document.contains($("#weekly"));
   let status;
   try {
-    status = await api(`/api/v1/reports/weekly/${week}`);
+    status = await api(`/api/v1/reports/weekly/${week}${weekDistrict("?")}`);
   } catch (error) {
     if (!current()) return;
     const following = weekWatch.status && weekWatch.status.active;
@@ -1089,7 +1092,7 @@ async function loadWeek(week, generation) {
 async function loadDeliveries(week, current) {
   const line = $("#week-deliveries");
   try {
-    const ledger = await api(`/api/v1/reports/weekly/${week}/deliveries`);
+    const ledger = await api(`/api/v1/reports/weekly/${week}/deliveries${weekDistrict("?")}`);
     if (!current()) return;
     line.textContent = ledger.set_made || ledger.delivered
       ? `送达社区：${ledger.delivered} 个（已打开 ${ledger.opened} 个）；无法送达（没有社区账号）：${ledger.undeliverable} 个`
@@ -1105,7 +1108,8 @@ function watchWeek(week) {
   loadWeek(week, weekWatch.generation);
 }
 
-function wireWeeklySection(streets) {
+function wireWeeklySection(streets, district = "") {
+  weekWatch.district = district;
   const street = $("#week-street");
   const fillCommunities = () => {
     const chosen = streets.find((s) => s.code === street.value);
@@ -1135,7 +1139,7 @@ function wireWeeklySection(streets) {
     const week = weekWatch.week;
     event.target.disabled = true;
     try {
-      const response = await api(`/api/v1/reports/weekly/${week}/deliveries.xlsx`, { raw: true, timeout: 60000 });
+      const response = await api(`/api/v1/reports/weekly/${week}/deliveries.xlsx${weekDistrict("?")}`, { raw: true, timeout: 60000 });
       const link = document.createElement("a");
       link.href = URL.createObjectURL(await response.blob());
       link.download = `${week}_周报送达记录.xlsx`;
@@ -1149,7 +1153,7 @@ function wireWeeklySection(streets) {
     const generation = weekWatch.generation;
     event.target.disabled = true;
     try {
-      const job = await api(`/api/v1/reports/weekly/${week}/runs`, { method: "POST" });
+      const job = await api(`/api/v1/reports/weekly/${week}/runs${weekDistrict("?")}`, { method: "POST" });
       if (generation !== weekWatch.generation) return;
       // The queued job shows at once; its progress follows from the week's status.
       clearTimeout(weekWatch.timer);

@@ -9,7 +9,7 @@ export async function districtPlaces(api) {
   if (!places) {
     const [streets, communities] = await Promise.all([
       api("/api/v1/streets?per_page=500"), api("/api/v1/communities?per_page=500")]);
-    const byStreet = new Map(streets.items.map((s) => [s.code, { code: s.code, name: s.name, communities: [] }]));
+    const byStreet = new Map(streets.items.map((s) => [s.code, { code: s.code, name: s.name, district: s.district_code, communities: [] }]));
     for (const c of communities.items) byStreet.get(c.street_code)?.communities.push({ code: c.code, name: c.name });
     places = {
       streets: [...byStreet.values()],

@@ -6,6 +6,7 @@ const { districtPlaces } = await import(`./common_c.js${new URL(import.meta.url)
 
 const STATUS = { not_started: "未开始", none: "尚未生成", queued: "排队中", running: "生成中", failed: "生成失败", done: "已生成", stale: "需重新生成", archived: "已交付（文件未保留）" };
 const POLL_MS = 3000;
+const DISTRICT_KEY = "weeklyDistrict";
 let timer = null;
 let renders = 0; // a late answer or timer of an earlier render of the page is dropped
 
@@ -18,17 +19,30 @@ export const page = {
     clearTimeout(timer);
     const generation = ++renders;
     const { view, api, esc } = kit;
-    const [weeks, places] = await Promise.all([api("/api/v1/reports/weekly/weeks"), districtPlaces(api)]);
+    const [districts, places] = await Promise.all([api("/api/v1/districts?per_page=100"), districtPlaces(api)]);
+    // Several districts held: a set is one district's, chosen here (the first by default).
+    const several = districts.items.length > 1;
+    const kept = sessionStorage.getItem(DISTRICT_KEY);
+    const district = !several ? "" : districts.items.some((d) => d.code === kept) ? kept : districts.items[0].code;
+    const scope = (separator) => (district ? `${separator}district=${district}` : "");
+    const weeks = await api(`/api/v1/reports/weekly/weeks${scope("?")}`);
     if (generation !== renders) return;
+    const streets = district ? places.streets.filter((s) => s.district === district) : places.streets;
     const counts = {};
     for (const w of weeks.items) counts[w.status] = (counts[w.status] || 0) + 1;
     view.innerHTML = `
+      ${several ? `<section class="card"><label for="weekly-district">区</label><select id="weekly-district">
+        ${districts.items.map((d) => `<option value="${esc(d.code)}"${d.code === district ? " selected" : ""}>${esc(d.name)}</option>`).join("")}</select></section>` : ""}
       <section class="card" id="weeks-card"><h2>合同期各周周报（${esc(weeks.contract.start)} 至 ${esc(weeks.contract.end)}，共 ${weeks.items.length} 周）</h2>
         <p class="muted" id="weeks-summary">${Object.entries(STATUS).filter(([k]) => counts[k]).map(([k, l]) => `${l} ${counts[k]} 周`).join(" · ")}</p>
         <div class="scroll weeks-scroll"><table id="weeks" class="records"><thead><tr><th>周次</th><th>日期</th><th>状态</th><th>生成时间</th><th>操作</th></tr></thead><tbody></tbody></table></div>
       </section>
-      ${kit.weekly.section(weeks.contract, places.streets)}`;
-    kit.weekly.wire(places.streets);
+      ${kit.weekly.section(weeks.contract, streets)}`;
+    kit.weekly.wire(streets, district);
+    view.querySelector("#weekly-district")?.addEventListener("change", (event) => {
+      sessionStorage.setItem(DISTRICT_KEY, event.target.value);
+      page.render(kit);
+    });
     const picker = view.querySelector("#week");
 
     const fill = (items) => {
@@ -53,7 +67,7 @@ export const page = {
     const refresh = async () => {
       if (!current()) return;
       let items;
-      try { items = (await api("/api/v1/reports/weekly/weeks")).items; } catch {
+      try { items = (await api(`/api/v1/reports/weekly/weeks${scope("?")}`)).items; } catch {
         if (current()) timer = setTimeout(refresh, POLL_MS);
         return;
       }
@@ -71,7 +85,7 @@ export const page = {
       const week = button.dataset.make;
       button.disabled = true;
       try {
-        await api(`/api/v1/reports/weekly/${week}/runs`, { method: "POST" });
+        await api(`/api/v1/reports/weekly/${week}/runs${scope("?")}`, { method: "POST" });
         kit.toast(`已开始生成 ${week} 的周报`);
         show(week);
         await refresh();
