@@ -162,3 +162,28 @@ def test_the_last_admins_refusals_appear_at_the_field(desk, admin, admin_headers
     assert (user["role"], user["active"]) == ("liaison", False)
     me = client.get("/api/v1/me", headers=admin_headers).get_json()
     assert (me["role"], me["active"]) == ("admin", True)
+
+
+def test_an_admin_opens_an_officials_account_for_one_district(desk, admin, admin_headers,
+                                                              client, runner, tmp_path):
+    from tests.api.test_districts import district_dir
+    east = district_dir(tmp_path, "east", "110101000000", "东城区",
+                        {"110101001000": "东华门街道"},
+                        [("110101001000", "110101001001", "多福巷社区居委会")])
+    assert runner.invoke(args=["seed-district", str(east)]).exit_code == 0
+    open_tab(desk, admin, "账号")
+    desk.get_by_role("button", name="新建账号").click()
+    form = desk.locator("#account-form")
+    district = form.get_by_label("所属区")
+    expect(district).to_be_hidden()  # a liaison (the default role) has no district
+    form.get_by_label("用户名").fill("dongcheng")
+    form.get_by_label("姓名").fill("东城区民政局")
+    form.get_by_label("角色").select_option("official")
+    expect(district).to_be_visible()
+    district.select_option(label="东城区")
+    form.get_by_role("button", name="创建账号").click()
+    expect(desk.locator("#one-time-password")).to_be_visible()
+    expect(account_row(desk, "dongcheng").locator(".places")).to_have_text("东城区")
+    users = client.get("/api/v1/users?role=official", headers=admin_headers).get_json()
+    assert [(u["username"], u["district_code"]) for u in users["items"]] == [
+        ("dongcheng", "110101000000")]

@@ -10,6 +10,9 @@ export const page = {
   label: "账号",
   async render(kit) {
     const { view, esc } = kit;
+    // The districts an official may be scoped to (none chosen: the whole city).
+    const districts = (await kit.api("/api/v1/districts?per_page=100")).items;
+    const districtName = new Map(districts.map((d) => [d.code, d.name]));
     view.innerHTML = `
       <section class="card" id="accounts">
         <div class="row spaced console-head"><h2>账号</h2><div class="row"><button type="button" id="new-account">新建账号</button><button type="button" class="secondary" id="bulk-community">批量导入社区账号</button></div></div>
@@ -30,6 +33,7 @@ export const page = {
             <div><label for="acc-phone">电话</label><input id="acc-phone" name="phone" inputmode="tel"></div>
             <div><label for="acc-role">角色</label><select id="acc-role" name="role">${options(Object.entries(ROLES), "liaison")}</select></div>
             <div><label for="acc-community">所属社区编码（社区账号必填）</label><input id="acc-community" name="community_code" inputmode="numeric" autocomplete="off"></div>
+            <div id="acc-district-field" hidden><label for="acc-district">所属区（区、街道账号；不选则看全市）</label><select id="acc-district" name="district_code">${options([["", "全市"], ...districts.map((d) => [d.code, esc(d.name)])])}</select></div>
             <div><label for="acc-email">电子邮箱（可不填）</label><input id="acc-email" name="email" type="email" autocomplete="off"></div>
             <div><label for="acc-password">初始密码（可不填，由系统生成）</label><input id="acc-password" name="password" type="text" autocomplete="off" spellcheck="false"></div>
           </div>
@@ -48,6 +52,15 @@ export const page = {
         </tr></thead><tbody></tbody></table></div>
       </section>`;
     const form = view.querySelector("#account-form");
+    // Only an official is scoped to a district: the field shows for that role alone.
+    const roleChoice = form.querySelector("#acc-role");
+    const showDistrict = () => {
+      const field = form.querySelector("#acc-district-field");
+      field.hidden = roleChoice.value !== "official";
+      if (field.hidden) form.querySelector("#acc-district").value = "";
+    };
+    roleChoice.addEventListener("change", showDistrict);
+    showDistrict();
     const search = view.querySelector("#account-search");
     const issued = view.querySelector("#issued");
     const body = view.querySelector("#account-list tbody");
@@ -71,7 +84,7 @@ export const page = {
       body.innerHTML = data.items.map((u) => `<tr data-user="${u.id}" data-username="${esc(u.username)}">
         <td>${esc(u.username)}</td><td>${esc(u.display_name)}</td>
         <td><select name="role" aria-label="${esc(u.display_name)}的角色">${options(Object.entries(ROLES), u.role)}</select></td>
-        <td>${esc(u.phone || "—")}</td><td class="places">${placesText(u, esc)}</td>
+        <td>${esc(u.phone || "—")}</td><td class="places">${u.role === "official" ? (u.district_code ? esc(districtName.get(u.district_code) || u.district_code) : "全市") : placesText(u, esc)}</td>
         <td><span class="tag ${u.active ? "ok" : "off"}">${u.active ? "启用" : "已停用"}</span>${u.must_change_password ? '<span class="tag">待设新密码</span>' : ""}</td>
         <td>${u.last_login_at ? esc(kit.localTime(u.last_login_at)) : "从未登录"}</td>
         <td class="actions"><span name="active"></span><span name="password"></span>
