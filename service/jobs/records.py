@@ -28,10 +28,11 @@ STATUS_LABELS = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "进行中",
 @writer
 def create_job(kind: str, subject: str, *, trigger: str, actor: User | None = None,
                period_end: date | None = None, dedupe_key: str | None = None,
-               now: datetime | None = None) -> Job | None:
+               now: datetime | None = None, district_code: str | None = None) -> Job | None:
     """A queued job; None when `dedupe_key` was already used (the same schedule fired by a
     second consumer, or twice)."""
     job = Job(kind=kind, subject=subject, trigger=trigger, period_end=period_end,
+              district_code=district_code,
               dedupe_key=dedupe_key, status=JobStatus.QUEUED, progress_done=0, attempts=0,
               result={}, requested_by_id=actor.id if actor else None,
               requested_at=now or now_utc())
@@ -122,9 +123,13 @@ def sweep_abandoned(now: datetime | None = None) -> int:
 
 
 @reader
-def requested_since(kind: str, subject: str, moment: datetime) -> bool:
-    return db.session.scalar(select(Job.id).where(
-        Job.kind == kind, Job.subject == subject, Job.requested_at >= moment).limit(1)) is not None
+def requested_since(kind: str, subject: str, moment: datetime,
+                    district_code: str | None = None) -> bool:
+    query = select(Job.id).where(Job.kind == kind, Job.subject == subject,
+                                 Job.requested_at >= moment)
+    if district_code is not None:
+        query = query.where(Job.district_code == district_code)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 @reader
