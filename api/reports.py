@@ -85,8 +85,9 @@ def request_set(args, week):
     running, that one is answered instead of a second. A week outside every contract's
     period is refused (422) unless `outside_contract=true`."""
     job, _new = runs.request_set(week, actor=current_user(), **args)
+    # The status of the district asked for (none named: the only one's, as before).
     return job, 202, {"Location": url_for("reports.week_status", week=week,
-                                          district=job.district_code)}
+                                          district=args.get("district"))}
 
 
 @blp.route(f"/{WEEK}.zip")

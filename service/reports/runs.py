@@ -151,8 +151,9 @@ def _plan(job_id: int, root: Path) -> tuple[Job, Path, list[list]] | None:
 
 
 @reader
-def read_week(label: str, district_code: str):
-    return gather_week(label, district_code)
+def read_week(label: str, district_code: str | None = None):
+    """A district's figures of the week (`district_code` may be left out while one is held)."""
+    return gather_week(label, one_district(None, district_code).code)
 
 
 @step("weekly_set.prepare")
