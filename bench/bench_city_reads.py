@@ -55,7 +55,7 @@ def build_city(communities: int, rng: random.Random) -> dict[str, int]:
     places.seed_district()
     ensure_shipped_contracts()
     if communities > 263:
-        add_city(districts=1)
+        add_city()
     ctx = DemoContext(rng=rng, start=current_contract().start_date,
                       end=current_contract().end_date)
     create_demo_people(ctx)

@@ -186,7 +186,7 @@ def test_the_benchmarks_synthetic_city_loads_as_files(runner, client, admin_head
 def test_the_real_district_grown_to_a_city_is_one_district(runner, client, admin_headers,
                                                            tmp_path):
     """make_city with one district adds synthetic streets to the real district's own files
-    (for what still needs one district: the weekly set's benchmarks)."""
+    (one district at the city's size)."""
     spec = importlib.util.spec_from_file_location("make_city", ROOT / "bench" / "make_city.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
