@@ -347,8 +347,9 @@ def main() -> None:
                     db.session.remove()
                 made = (f"made after {rec.set_made - began:.0f} s" if rec.set_made
                         else f"still being made at the end ({done})")
-                print(f"weekly sets of {scenario.week} ({len(scenario.districts)} districts): "
-                      f"{made}")
+                count = len(scenario.districts)
+                print(f"weekly sets of {scenario.week} ({count} district"
+                      f"{'s' if count > 1 else ''}): {made}")
             print(f"load average after:  {Path('/proc/loadavg').read_text().strip()}")
         ok = report(rec, elapsed)
     sys.exit(0 if ok else 1)
