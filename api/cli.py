@@ -151,9 +151,11 @@ def register_commands(app: Flask) -> None:
     @click.option("--jobs", default=2, show_default=True, help="Processes that render.")
     @click.option("--outside-contract", is_flag=True,
                   help="Make the set of a week outside every contract's period.")
-    def weekly_reports(week, out_dir, jobs, outside_contract):
-        """Make a week's set here (every community, street, the district, and a zip), as the
-        queue's consumers would, recorded as a job."""
+    @click.option("--district", default=None,
+                  help="The district's 12-digit code (required when several are held).")
+    def weekly_reports(week, out_dir, jobs, outside_contract, district):
+        """Make a district's set of a week here (its communities, streets, the district, and a
+        zip), as the queue's consumers would, recorded as a job."""
         week = week or calendar.last_complete_week()
 
         def progress(parts):
@@ -163,7 +165,8 @@ def register_commands(app: Flask) -> None:
             with click.progressbar(parts, label=f"生成 {week} 周报", file=sys.stderr) as bar:
                 yield from bar
         try:
-            made = runs.make_set_here(week, processes=jobs, progress=progress,
+            made = runs.make_set_here(week, district=district, processes=jobs,
+                                      progress=progress,
                                       root=Path(out_dir) if out_dir else None,
                                       outside_contract=outside_contract)
         except ServiceError as error:

@@ -1,7 +1,8 @@
 """The weekly set through the job queue beside today's in-process render, in one run.
 
 For the demo district (263 communities: 263 + 15 + 1 workbooks and the zip, 280 files) and
-then a synthetic city of 3,400 communities, week 2022-W40:
+then the same district's set in a synthetic city of 16 districts and 3,400 communities (a set
+is one district's: the city's size must not weigh on it), week 2022-W40:
   - the in-process render, runs.make_set_here(week, processes=2) (what `flask weekly-reports`
     does): seconds, and the peak RSS of each render process;
   - the same set through the queue, on SQLite and on Redis storage, with 1 and 2 consumers
@@ -26,7 +27,8 @@ the bench waits (--quiet-wait) for a quiet machine, and a run that others distur
 cores) is tried again (--attempts), the least disturbed kept.
 
 Goals: 2 consumers within 1.1x of the in-process render; consumer memory flat as the city
-grows (263 -> 3,400 communities); a stored zip served in < 100 ms while a set renders.
+grows around the district (263 -> 3,400 communities); a stored zip served in < 100 ms while a
+set renders.
 
 With --database-url a scratch database is created on that server (and dropped at the end);
 the queue's SQLite files, the reports and the logs go to a temporary folder. Consumers and the
@@ -55,7 +57,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_user_counts import add_city, load_counts  # noqa: E402
+from bench_user_counts import add_city, load_counts, real_district_code  # noqa: E402
 from bench_visits import free_port, scratch_database  # noqa: E402
 
 from api import create_app  # noqa: E402
@@ -69,6 +71,7 @@ from service.reports import runs  # noqa: E402
 
 WEEK = "2022-W40"
 STORED_WEEK = "2022-W39"  # the week whose stored zip is downloaded while WEEK renders
+DISTRICT = real_district_code()  # whose sets are made and downloaded (a set is a district's)
 POLL_SECONDS = 0.05
 STARTUP_TIMEOUT = 60.0
 SET_TIMEOUT = 30 * 60.0
@@ -285,6 +288,7 @@ class Bench:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.secret_key = secrets.token_urlsafe(32)
         self.run_id = secrets.token_hex(3)
+        self.district = DISTRICT
         self.app = self.make_app("sqlite", self.queue_name("setup"))
 
     def queue_name(self, label: str) -> str:
@@ -326,7 +330,7 @@ class Bench:
     def grow_city(self) -> None:
         with self.app.app_context():
             rng = random.Random(1)
-            add_city(districts=1)
+            add_city()
             load_counts(rng)
 
     def communities(self) -> int:
@@ -351,7 +355,8 @@ class Bench:
         note = wait_for_quiet(self.quiet_wait)
         with self.app.app_context():
             window = CpuWindow()
-            made = runs.make_set_here(week, processes=processes, progress=sample)
+            made = runs.make_set_here(week, district=self.district, processes=processes,
+                                      progress=sample)
             others = window.others_cores()
             db.session.remove()
         return Result(f"in-process, {processes} processes", made.seconds, made.files,
@@ -360,7 +365,7 @@ class Bench:
 
     def stored_zip_bytes(self, week: str) -> int:
         with self.app.app_context():
-            directory = runs.stored_set(week)
+            directory = runs.stored_set(week, self.district)
             db.session.remove()
         return (directory / f"{directory.parent.name}.zip").stat().st_size
 
@@ -419,7 +424,7 @@ class Bench:
             window = CpuWindow()
             with app.app_context():
                 began = time.perf_counter()
-                job, new = runs.request_set(WEEK, actor=None)
+                job, new = runs.request_set(WEEK, actor=None, district=self.district)
                 job_id = job.id
             assert new, "a set of the week was already queued or running"
             waited, during = None, False
@@ -509,7 +514,8 @@ def login(port: int) -> str:
 
 def download_ms(port: int, token: str, size: int) -> float:
     began = time.perf_counter()
-    status, body = http_get(port, f"/api/v1/reports/weekly/{STORED_WEEK}.zip", token)
+    status, body = http_get(port, f"/api/v1/reports/weekly/{STORED_WEEK}.zip"
+                                  f"?district={DISTRICT}", token)
     ms = (time.perf_counter() - began) * 1000
     if status != 200 or len(body) != size:
         raise RuntimeError(f"download: {status}, {len(body)} bytes of {size}: {body[:200]!r}")

@@ -11,8 +11,10 @@ over the first --think seconds and then waiting --think seconds (±50 %) between
     year, targets, the coverage of a street;
   an admin importing the district's user-count file (POST /api/v1/user-counts/import) every
     10 s (±50 %) for a random day of the contract;
-  an admin asking once for the last contract week's weekly set (POST …/reports/weekly/W/runs)
-    and following it (GET …/reports/weekly/W); the seconds it took are printed.
+  an admin asking once for the last contract week's weekly set of every district, as the
+    Monday schedule does (POST …/reports/weekly/W/runs?district=D, the demo district first),
+    and following them (GET …/reports/weekly/W?district=D); the seconds until all were made
+    are printed.
 Prints per endpoint: count, errors, median, p95; then the overall p95 and error count, the
 load average before and after, and exits 1 unless every request answered 2xx.
 
@@ -33,7 +35,7 @@ import time
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -45,12 +47,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_city_reads import build_city  # noqa: E402
-from bench_user_counts import export_file  # noqa: E402
+from bench_user_counts import export_file, real_district_code  # noqa: E402
 from bench_visits import free_port, scratch_database  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
-from models import Community, Job, JobStatus, Street, db  # noqa: E402
+from models import Community, District, Job, JobStatus, Street, db  # noqa: E402
 from service.clock import SHANGHAI  # noqa: E402
 from service.demo import DEMO_PASSWORD, last_contract_week  # noqa: E402
 from service.district.contracts import current_contract  # noqa: E402
@@ -67,7 +69,7 @@ class Recorder:
         self.times = defaultdict(list)
         self.errors = defaultdict(int)
         self.statuses = defaultdict(lambda: defaultdict(int))
-        self.set_made = None  # when the weekly set was first seen made
+        self.set_made = None  # when the weekly sets were first seen made
 
     def call(self, session, name, method, url, ok=(200, 201), **kwargs):
         began = time.perf_counter()
@@ -120,6 +122,10 @@ class Scenario:
                 select(Community.street_code).group_by(Community.street_code)
                 .order_by(func.count().desc(), Community.street_code)).first()[0]
             self.streets = db.session.scalar(select(func.count()).select_from(Street))
+            # A weekly set is one district's: the demo district's first, then the others.
+            real = real_district_code()
+            self.districts = sorted(db.session.scalars(select(District.code)),
+                                    key=lambda code: (code != real, code))
             self.communities = db.session.scalar(select(func.count()).select_from(Community))
 
 
@@ -168,14 +174,24 @@ def importer(base, session, rec, scenario, _username, rng):
 
 
 def weekly(base, session, rec, scenario, _username, _rng):
-    """Asks for the set once (a week's set is made once a week), then follows it."""
+    """Asks once for each district's set (a week's sets are made once a week), then follows
+    them, one district's status a turn, until every one is made."""
     url = f"{base}/api/v1/reports/weekly/{scenario.week}"
-    if not getattr(session, "asked", False):
-        session.asked = True
-        yield rec.call(session, "POST weekly set", "POST", f"{url}/runs", ok=(202,))
-    status = rec.call(session, "GET weekly set status", "GET", url)
-    if status is not None and status.json()["active"] is None and rec.set_made is None:
-        rec.set_made = time.monotonic()
+    if not hasattr(session, "waiting"):
+        session.waiting = list(scenario.districts)
+        for district in scenario.districts:
+            yield rec.call(session, "POST weekly set", "POST",
+                           f"{url}/runs?district={district}", ok=(202,))
+    if not session.waiting:
+        yield rec.call(session, "GET weekly set status", "GET",
+                       f"{url}?district={scenario.districts[0]}")
+        return
+    district = session.waiting[0]
+    status = rec.call(session, "GET weekly set status", "GET", f"{url}?district={district}")
+    if status is not None and status.json()["active"] is None:
+        session.waiting.pop(0)
+        if not session.waiting and rec.set_made is None:
+            rec.set_made = time.monotonic()
     yield status
 
 
@@ -307,6 +323,7 @@ def main() -> None:
             rec = Recorder()
             print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
             began = time.monotonic()
+            started_at = datetime.now(UTC)
             until = began + args.seconds
             threads = [threading.Thread(target=run_user, daemon=True,
                                         args=(base, rec, scenario, who, behaviour, until,
@@ -320,12 +337,19 @@ def main() -> None:
             elapsed = time.monotonic() - began
             if not args.no_weekly_set:
                 with app.app_context():
-                    job = db.session.scalar(select(Job).order_by(Job.id.desc()).limit(1))
-                    done = f"{job.progress_done:,} of {job.progress_total or 0:,} files"
+                    sets = db.session.scalars(select(Job).where(
+                        Job.kind == "weekly_set", Job.subject == scenario.week,
+                        Job.requested_at >= started_at)).all()
+                    finished = sum(job.status == JobStatus.DONE for job in sets)
+                    done = (f"{finished} of {len(sets)} sets done, "
+                            f"{sum(job.progress_done for job in sets):,} of "
+                            f"{sum(job.progress_total or 0 for job in sets):,} files")
                     db.session.remove()
                 made = (f"made after {rec.set_made - began:.0f} s" if rec.set_made
                         else f"still being made at the end ({done})")
-                print(f"weekly set of {scenario.week}: {made}")
+                count = len(scenario.districts)
+                print(f"weekly sets of {scenario.week} ({count} district"
+                      f"{'s' if count > 1 else ''}): {made}")
             print(f"load average after:  {Path('/proc/loadavg').read_text().strip()}")
         ok = report(rec, elapsed)
     sys.exit(0 if ok else 1)

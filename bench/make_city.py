@@ -120,8 +120,8 @@ def make_city(out: Path, *, seed: int = 2022, districts: int = 16, streets: int 
     numbers = DISTRICT_NUMBERS[:districts]
     made = []
     if real is not None and districts == 1:
-        # One district as large as the city: the real one with synthetic streets added, for
-        # what still works on one district only (the weekly set, until it is per district).
+        # One district as large as the city: the real one with synthetic streets added (to
+        # measure one district's reads, or one weekly set, at the city's size).
         code, real_streets, real_communities = _counts_of(real)
         return [_district(out, code[4:6], streets - real_streets,
                           communities - real_communities, rng, names,

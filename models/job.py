@@ -25,6 +25,9 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))  # weekly_set, backup
     subject: Mapped[str] = mapped_column(String(32))  # e.g. the ISO week 2022-W20, a date
+    # The district a job's work covers (a weekly set and its e-mails); None for the others.
+    district_code: Mapped[str | None] = mapped_column(
+        String(12), ForeignKey("districts.code"), index=True)
     # The last day the job's work covers (a week's Sunday): the weekly_reports target counts
     # weeks from it.
     period_end: Mapped[dt.date | None]

@@ -13,6 +13,8 @@ class JobSchema(ma.Schema):
     kind = fields.String(metadata={"description": "weekly_set, backup"})
     kind_label = fields.Function(lambda job: KIND_LABELS.get(job.kind, job.kind))
     subject = fields.String(metadata={"description": "The ISO week of a set, the day of a backup"})
+    district_code = fields.String(allow_none=True, metadata={
+        "description": "The district a weekly set (or its e-mails) is of"})
     trigger = fields.String(metadata={"description": "request, schedule, cli"})
     status = fields.String(metadata={"description": "queued, running, done, failed"})
     status_label = fields.Function(lambda job: STATUS_LABELS[job.status])

@@ -3,18 +3,32 @@
 import marshmallow as ma
 from marshmallow import fields
 
-from api.schemas.common import Strict
+from api.schemas.common import PageArgs, Strict, code
 from api.schemas.jobs import JobSchema
 from api.schemas.targets import ContractSchema
+from api.schemas.user_counts import DistrictNameSchema
+
+DISTRICT_HELP = ("the district's 12-digit code; required when several districts are held "
+                 "(left out: the only one); a district official reads only their own")
 
 
-class RunArgs(Strict):
+class DistrictArgs(Strict):
+    district = code(metadata={"description": DISTRICT_HELP})
+
+
+class RunArgs(DistrictArgs):
     outside_contract = fields.Boolean(load_default=False, metadata={
         "description": "make the set of a week outside every contract's period"})
 
 
+class SetListArgs(PageArgs):
+    district = code(metadata={"description": "one district's sets (left out: every district's, "
+                                             "or a district official's own)"})
+
+
 class WeekStatusSchema(ma.Schema):
     week = fields.String()
+    district = fields.Nested(DistrictNameSchema, metadata={"description": "whose sets"})
     start = fields.Date()
     end = fields.Date()
     in_contract = fields.Boolean()
@@ -46,6 +60,7 @@ class WeekSummarySchema(ma.Schema):
 
 class ContractWeeksSchema(ma.Schema):
     contract = fields.Nested(ContractSchema)
+    district = fields.Nested(DistrictNameSchema, metadata={"description": "whose sets"})
     items = fields.List(fields.Nested(WeekSummarySchema))
 
 
@@ -66,6 +81,8 @@ class LedgerRowSchema(ma.Schema):
 
 class WeekLedgerSchema(ma.Schema):
     week = fields.String()
+    district_code = fields.String()
+    district_name = fields.String()
     start = fields.Date()
     end = fields.Date()
     set_made = fields.Boolean()

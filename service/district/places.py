@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, func, not_, or_, select
 from models import Assignment, Community, District, Street, User, db
 from models.district import district_code_of
 from service import audit
-from service.errors import ConflictError, NotFoundError, RuleViolationError, named_in_body
+from service.errors import NotFoundError, RuleViolationError, named_in_body
 from service.pagination import Page, page_of_rows, paginate
 from service.rules import require_whole_position
 from service.transaction import reader, writer
@@ -42,14 +42,10 @@ def held_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.code)))
 
 
-def the_district() -> District:
-    """The one district held (its statistical code and name), for what names it."""
-    districts = held_districts()
-    if not districts:
-        raise NotFoundError("尚未载入区的数据（flask seed-district）")
-    if len(districts) > 1:
-        raise ConflictError(f"库中有 {len(districts)} 个区，此处需要指明是哪一个区")
-    return districts[0]
+@reader
+def district_codes() -> list[str]:
+    """The codes of the districts held, in code order (the schedule makes a set for each)."""
+    return list(db.session.scalars(select(District.code).order_by(District.code)))
 
 
 @dataclass

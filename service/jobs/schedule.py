@@ -1,5 +1,6 @@
 """What happens by itself, in Asia/Shanghai time: every Monday at 06:00 the previous ISO
-week's set of spreadsheets (for weeks inside a contract), every day at 02:00 a verified backup.
+week's set of spreadsheets of each district held (for weeks inside a contract), every day at
+02:00 a verified backup.
 
 Every minute a consumer's scheduler looks for an occurrence that is due and has no job yet, and
 queues it: a dedupe key per occurrence makes one job however many consumers look, and an
@@ -44,23 +45,33 @@ class Schedule:
         return self.latest(now) + timedelta(days=7 if self.iso_weekday is not None else 1)
 
 
-WEEKLY_SET = Schedule("weekly_set", "每周一 06:00（北京时间）生成上一周的周报全套", time(6, 0), 1)
+WEEKLY_SET = Schedule("weekly_set", "每周一 06:00（北京时间）为每个区生成上一周的周报全套",
+                      time(6, 0), 1)
 DAILY_BACKUP = Schedule("backup", "每天 02:00（北京时间）备份数据库并校验", time(2, 0))
 SCHEDULES = [WEEKLY_SET, DAILY_BACKUP]
 
 
-def _weekly_set(label: str, key: str) -> None:
+def _weekly_set(label: str, key: str, occurrence: datetime) -> None:
+    """A set per district held, each unless one of that district was asked for since the
+    occurrence (an admin who made one district's set at 07:00 leaves the others to this)."""
+    from service.district.places import district_codes
     from service.reports.runs import in_a_contract, request_set
-    if in_a_contract(label):
-        request_set(label, actor=None, trigger="schedule", dedupe_key=key)
+    if not in_a_contract(label):
+        return
+    for code in district_codes():
+        if not records.requested_since("weekly_set", label, occurrence, code):
+            request_set(label, actor=None, district=code, trigger="schedule",
+                        dedupe_key=f"{key}:{code}")
 
 
-def _backup(day: str, key: str) -> None:
-    from service.operations.backup_jobs import request_backup
-    request_backup(day, actor=None, trigger="schedule", dedupe_key=key)
+def _backup(day: str, key: str, occurrence: datetime) -> None:
+    if not records.requested_since("backup", day, occurrence):
+        from service.operations.backup_jobs import request_backup
+        request_backup(day, actor=None, trigger="schedule", dedupe_key=key)
 
 
-_QUEUE: dict[str, Callable[[str, str], None]] = {"weekly_set": _weekly_set, "backup": _backup}
+_QUEUE: dict[str, Callable[[str, str, datetime], None]] = {"weekly_set": _weekly_set,
+                                                           "backup": _backup}
 
 
 def queue_due_work(now: datetime | None = None) -> None:
@@ -70,8 +81,7 @@ def queue_due_work(now: datetime | None = None) -> None:
     for schedule in SCHEDULES:
         occurrence = schedule.latest(now)
         subject = schedule.subject(occurrence)
-        if not records.requested_since(schedule.kind, subject, occurrence):
-            _QUEUE[schedule.kind](subject, f"schedule:{schedule.kind}:{subject}")
+        _QUEUE[schedule.kind](subject, f"schedule:{schedule.kind}:{subject}", occurrence)
 
 
 @periodic("schedule.every_minute", crontab())

@@ -605,6 +605,13 @@ def district_targets(contract: Contract, community_counts: dict[str, int]) -> di
     return apportion(total, community_counts)
 
 
+def district_share(contract: Contract, district_code: str) -> int:
+    """One district's share of the verified-users target (what its overview and its weekly
+    workbook measure it against)."""
+    return district_targets(contract, {code: n for code, _name, n in _district_rows()}
+                            ).get(district_code, 0)
+
+
 @dataclass
 class _Headline:
     """What the top of a dashboard says about a place against its target."""

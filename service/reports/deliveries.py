@@ -13,6 +13,7 @@ from exports.delivery_ledger import STATUS_LABELS, LedgerRow, render_delivery_le
 from models import Community, Delivery, Job, JobStatus, Problem, Role, Street, User, db
 from service.clock import SHANGHAI, local_today, now_utc
 from service.district.contracts import current_contract
+from service.district.scope import community_codes_of, district_of, one_district
 from service.errors import NotFoundError, PermissionDeniedError
 from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
 from service.fieldwork.visits import coverage_rows
@@ -23,37 +24,41 @@ from service.reports.runs import KIND, stored_file, stored_set
 from service.transaction import reader, writer
 
 
-def _communities_with_accounts() -> set[str]:
+def _communities_with_accounts(district_code: str) -> set[str]:
     return set(db.session.scalars(select(User.community_code).distinct().where(
-        User.role == Role.COMMUNITY, User.active.is_(True))))
+        User.role == Role.COMMUNITY, User.active.is_(True),
+        User.community_code.in_(community_codes_of(district_code)))))
 
 
 @writer
 def deliver_set(job: Job) -> list[int]:
-    """Make a finished set's community workbooks available to every community that has an
-    active account (a community already served this week keeps its first delivery). Returns
-    the ids of the deliveries made now."""
+    """Make a finished set's community workbooks available to every community of its district
+    that has an active account (a community already served this week keeps its first
+    delivery). Returns the ids of the deliveries made now."""
     week = parse_week(job.subject)
-    served = set(db.session.scalars(select(Delivery.community_code)
-                                    .where(Delivery.week == week.label)))
+    codes = community_codes_of(job.district_code)
+    served = set(db.session.scalars(select(Delivery.community_code).where(
+        Delivery.week == week.label, Delivery.community_code.in_(codes))))
     at = job.finished_at or now_utc()
     new = [Delivery(job_id=job.id, week=week.label, period_end=week.end, community_code=code,
                     made_available_at=at)
-           for code in sorted(_communities_with_accounts() - served)]
+           for code in sorted(_communities_with_accounts(job.district_code) - served)]
     db.session.add_all(new)
     db.session.flush()
     return [delivery.id for delivery in new]
 
 
 def deliver_kept_sets(community_code: str, *, at=None) -> int:
-    """A community's first account: the weeks whose sets are kept (and were not delivered to
-    it) are made available now, so its page is not empty until next Monday. Joins the
-    caller's transaction (the account's creation)."""
+    """A community's first account: the weeks whose sets of its district are kept (and were
+    not delivered to it) are made available now, so its page is not empty until next Monday.
+    Joins the caller's transaction (the account's creation)."""
     delivered = set(db.session.scalars(select(Delivery.week).where(
         Delivery.community_code == community_code)))
     latest: dict[str, Job] = {}
+    district = district_of(community_code=community_code)
     for job in db.session.scalars(select(Job).where(Job.kind == KIND,
-                                                    Job.status == JobStatus.DONE)
+                                                    Job.status == JobStatus.DONE,
+                                                    Job.district_code == district)
                                   .order_by(Job.finished_at, Job.id)):
         if job.result.get("directory") and Path(job.result["directory"]).is_dir():
             latest[job.subject] = job
@@ -105,9 +110,11 @@ def community_overview(*, actor: User, as_of: date | None = None) -> dict:
     }
 
 
-def _weeks_with_files(weeks: list[str]) -> set[str]:
-    """Which of these weeks have a finished set whose files are kept (one query)."""
+def _weeks_with_files(weeks: list[str], district_code: str | None) -> set[str]:
+    """Which of these weeks have a finished set of the district whose files are kept (one
+    query)."""
     done = db.session.scalars(select(Job).where(Job.kind == KIND, Job.status == JobStatus.DONE,
+                                                Job.district_code == district_code,
                                                 Job.subject.in_(weeks)))
     return {job.subject for job in done
             if job.result.get("directory") and Path(job.result["directory"]).is_dir()}
@@ -121,7 +128,7 @@ def community_workbooks(*, actor: User) -> list[dict]:
     deliveries = db.session.scalars(select(Delivery).where(Delivery.community_code == code)
                                     .options(selectinload(Delivery.first_opened_by))
                                     .order_by(Delivery.week.desc())).all()
-    kept = _weeks_with_files([d.week for d in deliveries])
+    kept = _weeks_with_files([d.week for d in deliveries], district_of(community_code=code))
     return [{"week": d.week, "start": parse_week(d.week).start, "end": d.period_end,
              "made_available_at": d.made_available_at, "first_opened_at": d.first_opened_at,
              "first_opened_by": d.first_opened_by.display_name if d.first_opened_by else None,
@@ -141,7 +148,8 @@ def open_delivered_workbook(label: str, code: str, *, actor: User) -> tuple[Path
                                                         Delivery.community_code == code))
     if delivery is None:
         raise NotFoundError(f"{week.label} 的周报尚未送达本社区")
-    path = stored_file(stored_set(week.label), "community", code)
+    path = stored_file(stored_set(week.label, district_of(community_code=code)), "community",
+                       code)
     # Only the first opening is kept, whoever of the community's accounts comes first.
     db.session.execute(update(Delivery).where(Delivery.id == delivery.id,
                                               Delivery.first_opened_at.is_(None))
@@ -149,38 +157,44 @@ def open_delivered_workbook(label: str, code: str, *, actor: User) -> tuple[Path
     return path, f"{week.label}_{path.name}", XLSX
 
 
-def download(label: str, kind: str, code: str | None, *,
-             actor: User) -> tuple[Path, str, str]:
+def download(label: str, kind: str, code: str | None, *, actor: User,
+             district: str | None = None) -> tuple[Path, str, str]:
     """The file a download sends: a community account's own delivered workbook (its opening
-    recorded), or for everyone else what the archive serves them."""
+    recorded), or for everyone else what the archive serves them (the zip and the district's
+    workbook of `district`; a street's or community's of the district it lies in)."""
     from service.reports.downloads import stored_download
     if actor.role == Role.COMMUNITY:
         if kind != "community" or code is None:
             raise PermissionDeniedError("社区账号只能下载本社区的周报")
         return open_delivered_workbook(label, code, actor=actor)
-    return stored_download(label, kind, code, actor=actor)
+    return stored_download(label, kind, code, actor=actor, district=district)
 
 
 # -- the ledger ------------------------------------------------------------------------------
 
 @reader
-def week_ledger(label: str) -> dict:
-    """Per community, whether the week's workbook was delivered (when made available), when it
-    was first opened and by whom; communities without an account are undeliverable."""
+def week_ledger(label: str, *, actor: User | None = None, district: str | None = None) -> dict:
+    """Per community of a district, whether the week's workbook was delivered (when made
+    available), when it was first opened and by whom; communities without an account are
+    undeliverable."""
     week = parse_week(label)
+    held = one_district(actor, district)
+    codes = community_codes_of(held.code)
     made = bool(db.session.scalar(select(func.count()).select_from(Job).where(
-        Job.kind == KIND, Job.subject == week.label, Job.status == JobStatus.DONE)))
+        Job.kind == KIND, Job.subject == week.label, Job.status == JobStatus.DONE,
+        Job.district_code == held.code)))
     accounts = dict(db.session.execute(
         select(User.community_code, func.count()).where(
-            User.role == Role.COMMUNITY, User.active.is_(True))
+            User.role == Role.COMMUNITY, User.active.is_(True), User.community_code.in_(codes))
         .group_by(User.community_code)).all())
     deliveries = {d.community_code: d for d in db.session.scalars(
-        select(Delivery).where(Delivery.week == week.label))}
+        select(Delivery).where(Delivery.week == week.label, Delivery.community_code.in_(codes)))}
     openers = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
         [d.first_opened_by_id for d in deliveries.values() if d.first_opened_by_id])))}
     rows = []
     query = (select(Community.code, Community.name, Street.code, Street.name)
-             .join(Street, Street.code == Community.street_code).order_by(Community.code))
+             .join(Street, Street.code == Community.street_code)
+             .where(Street.district_code == held.code).order_by(Community.code))
     for code, name, street_code, street_name in db.session.execute(query):
         delivery = deliveries.get(code)
         opener = openers.get(delivery.first_opened_by_id) if delivery else None
@@ -194,16 +208,18 @@ def week_ledger(label: str) -> dict:
                               opener.username if opener else None,
                               opener.display_name if opener else None))
     counts = {status: sum(r.status == status for r in rows) for status in STATUS_LABELS}
-    return {"week": week.label, "start": week.start, "end": week.end, "set_made": made,
+    return {"week": week.label, "district_code": held.code, "district_name": held.name,
+            "start": week.start, "end": week.end, "set_made": made,
             "communities": len(rows), "delivered": counts["opened"] + counts["delivered"],
             "opened": counts["opened"], "undeliverable": counts["undeliverable"],
             "items": rows}
 
 
 @reader
-def week_ledger_workbook(label: str) -> tuple[bytes, str]:
-    """The week's ledger as an xlsx workbook, and its download name."""
-    ledger = week_ledger(label)
+def week_ledger_workbook(label: str, *, actor: User | None = None,
+                         district: str | None = None) -> tuple[bytes, str]:
+    """A district's ledger of the week as an xlsx workbook, and its download name."""
+    ledger = week_ledger(label, actor=actor, district=district)
     period = f"{ledger['start']:%Y-%m-%d} 至 {ledger['end']:%Y-%m-%d}"
     return (render_delivery_ledger(ledger["week"], period, ledger["items"], ledger),
             f"{ledger['week']}_周报送达记录.xlsx")

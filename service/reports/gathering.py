@@ -1,5 +1,5 @@
-"""A week's figures for every community, street and the district, gathered in a few set-based
-queries into the plain dataclasses exports.weekly renders."""
+"""A week's figures for every community and street of a district and the district itself,
+gathered in a few set-based queries into the plain dataclasses exports.weekly renders."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from exports.weekly import (
 from models import (
     Community,
     Contract,
+    District,
     Event,
     Problem,
     ServiceGroup,
@@ -37,7 +38,7 @@ from models import (
 from service.clock import local_date, now_utc
 from service.district.assignments import liaison_names_by_community
 from service.district.contracts import current_contract
-from service.district.places import the_district
+from service.district.scope import community_codes_of
 from service.fieldwork.problems import STATUSES as PROBLEM_STATUSES
 from service.fieldwork.visits import (
     PURPOSES,
@@ -47,7 +48,14 @@ from service.fieldwork.visits import (
 )
 from service.progress.pace import elapsed_fraction
 from service.progress.targets import target_report
-from service.progress.user_counts import Counts, Pace, apportion, latest_counts, street_targets
+from service.progress.user_counts import (
+    Counts,
+    Pace,
+    apportion,
+    district_share,
+    latest_counts,
+    street_targets,
+)
 from service.reports.calendar import Week, parse_week, week_label
 
 TREND_WEEKS = 12
@@ -67,17 +75,18 @@ def _ranks(values: dict[str, int]) -> dict[str, int]:
     return {code: rank for rank, code in enumerate(ordered, start=1)}
 
 
-def _visits_of_week(week: Week, rule: CountingRule
+def _visits_of_week(week: Week, rule: CountingRule, codes
                     ) -> tuple[dict[str, list[VisitRow]], dict[str, int]]:
-    """The week's visits of each community that stand (a rejected one is void), and the
-    number that count."""
+    """The week's visits of each of the district's communities (`codes`) that stand (a
+    rejected one is void), and the number that count."""
     start, end = week.utc_range
     rows = db.session.execute(
         select(Visit.community_code, Visit.visited_at, User.display_name, Visit.purpose,
                Visit.location_check, Visit.people_met, Visit.new_registrations, Visit.notes,
                Visit.review_status, Visit.deleted_at)
         .join(User, User.id == Visit.user_id)
-        .where(Visit.deleted_at.is_(None), Visit.visited_at >= start, Visit.visited_at < end)
+        .where(Visit.deleted_at.is_(None), Visit.visited_at >= start, Visit.visited_at < end,
+               Visit.community_code.in_(codes))
         .order_by(Visit.visited_at, Visit.id)).all()
     visits, counted = defaultdict(list), defaultdict(int)
     for row in rows:
@@ -100,6 +109,8 @@ def _activities_of_week(week: Week, street_of: dict[str, str], names: dict[str, 
         Event.deleted_at.is_(None), Event.date >= week.start, Event.date <= week.end)
         .order_by(Event.date, Event.id))
     for event in events:
+        if (event.community_code or event.street_code) not in names:
+            continue  # another district's
         codes = [event.community_code] if event.community_code else members[event.street_code]
         row = ActivityRow(event.date, "线下推广活动", event.title,
                           names[event.community_code or event.street_code], event.participants,
@@ -112,9 +123,9 @@ def _activities_of_week(week: Week, street_of: dict[str, str], names: dict[str, 
         .where(Training.deleted_at.is_(None), Training.date >= week.start,
                Training.date <= week.end).order_by(Training.date, Training.id))
     for training in trainings:
-        codes = {c.code for c in training.communities}
+        codes = {c.code for c in training.communities if c.code in street_of}
         for street in training.streets:
-            codes.update(members[street.code])
+            codes.update(members.get(street.code, ()))
         scope = "、".join([s.name for s in training.streets] +
                          [c.name for c in training.communities]) or "全区"
         row = ActivityRow(training.date, "培训", training.title, scope, training.attendees,
@@ -137,10 +148,11 @@ def _active_groups(day: date, street_of: dict[str, str]) -> dict[str, int]:
     return {code: per_street[street] + per_community[code] for code, street in street_of.items()}
 
 
-def _problems(week: Week):
+def _problems(week: Week, codes):
     start, end = week.utc_range
     rows = db.session.scalars(select(Problem).where(
-        Problem.deleted_at.is_(None), Problem.created_at < end).order_by(Problem.created_at))
+        Problem.deleted_at.is_(None), Problem.created_at < end,
+        Problem.community_code.in_(codes)).order_by(Problem.created_at))
     opened, resolved, still_open = defaultdict(int), defaultdict(int), defaultdict(list)
     for problem in rows:
         if problem.created_at >= start:
@@ -156,12 +168,12 @@ def _problems(week: Week):
     return opened, resolved, still_open
 
 
-def _trend(week: Week) -> list[tuple[str, date, dict[str, Counts]]]:
+def _trend(week: Week, codes: list[str]) -> list[tuple[str, date, dict[str, Counts]]]:
     """Each community's counts at the end of each of the last 12 weeks (oldest first)."""
     points = []
     for back in range(TREND_WEEKS - 1, -1, -1):
         end = week.end - timedelta(weeks=back)
-        points.append((week_label(end), end, latest_counts(end)))
+        points.append((week_label(end), end, latest_counts(end, codes)))
     return points
 
 
@@ -189,6 +201,8 @@ class _Week:
     info: WeekInfo
     week: Week
     contract: Contract
+    district: District
+    target: int  # the district's share of the verified-users target
     communities: list  # (code, name, street code, street name), in code order
     street_names: dict[str, str]
     by_street: dict[str, list[str]]
@@ -202,30 +216,34 @@ class _Week:
     street_verified: dict[str, int]  # and each street's
 
 
-def gather_week(label: str, *, now: datetime | None = None) -> WeekReports:
-    """Every community's, street's and the district's figures for one ISO week."""
+def gather_week(label: str, district_code: str, *, now: datetime | None = None) -> WeekReports:
+    """Every community's and street's figures of one district for one ISO week, and the
+    district's."""
     week = parse_week(label)
     contract = current_contract()
+    district = db.session.get(District, district_code)
     gathered = _gather(week, WeekInfo(week.label, week.start, week.end, now or now_utc(),
-                                      contract.contractor or ""), contract)
+                                      contract.contractor or ""), contract, district)
     communities, rows_by_street = _community_reports(gathered)
     streets = _street_reports(gathered, rows_by_street)
     district = _district_report(gathered, [s.totals for s in streets.values()])
     return WeekReports(week, communities, streets, district)
 
 
-def _gather(week: Week, info: WeekInfo, contract) -> _Week:
+def _gather(week: Week, info: WeekInfo, contract, district: District) -> _Week:
     communities = db.session.execute(
         select(Community.code, Community.name, Community.street_code, Street.name)
-        .join(Community.street).order_by(Community.code)).all()
+        .join(Community.street).where(Street.district_code == district.code)
+        .order_by(Community.code)).all()
     street_of = {code: street for code, _, street, _ in communities}
     by_street = defaultdict(list)
     for code, street in street_of.items():
         by_street[street].append(code)
     names = {code: name for code, name, _, _ in communities}
-    street_names = dict(db.session.execute(select(Street.code, Street.name)).all())
+    street_names = dict(db.session.execute(select(Street.code, Street.name).where(
+        Street.district_code == district.code)).all())
     names.update(street_names)
-    trend = _trend(week)
+    trend = _trend(week, list(street_of))
     targets = [TargetRow(t.key, t.name, t.target, t.actual, t.progress, t.expected_by_now,
                          t.status, [m["name"] for m in (t.missing or [])], t.measure)
                for t in target_report(week.end).items]
@@ -234,7 +252,8 @@ def _gather(week: Week, info: WeekInfo, contract) -> _Week:
     street_verified = defaultdict(int)
     for code, street in street_of.items():
         street_verified[street] += verified[code]
-    return _Week(info, week, contract, communities, street_names, dict(by_street), now_counts,
+    return _Week(info, week, contract, district, district_share(contract, district.code),
+                 communities, street_names, dict(by_street), now_counts,
                  trend[-2][2], trend, _activities_of_week(week, street_of, names),
                  _active_groups(week.end, street_of), targets, verified, dict(street_verified))
 
@@ -243,9 +262,11 @@ def _attention(data: _Week, coverage: dict) -> dict[str, Attention]:
     """Each community against its street's average growth and its even share of its street's
     target (the rule of the official's overview), and whether it is overdue for a visit."""
     contract, week = data.contract, data.week
-    street_shares = street_targets(contract, {s: len(c) for s, c in data.by_street.items()})
+    street_shares = street_targets(contract, {s: len(c) for s, c in data.by_street.items()},
+                                   total=data.target)
     ended = week.end >= contract.end_date
-    pace = Pace(latest_counts(contract.start_date), elapsed_fraction(contract, week.end))
+    pace = Pace(latest_counts(contract.start_date, list(data.verified)),
+                elapsed_fraction(contract, week.end))
     growth = {code: data.now_counts.get(code, Counts()).verified
               - data.before_counts.get(code, Counts()).verified for code in data.verified}
     result = {}
@@ -262,9 +283,11 @@ def _attention(data: _Week, coverage: dict) -> dict[str, Attention]:
 def _community_reports(data: _Week) -> tuple[dict, dict[str, list[SummaryRow]]]:
     """Each community's report, and each street's rows of communities."""
     week, verified, street_verified = data.week, data.verified, data.street_verified
-    coverage = {row.community_code: row for row in coverage_rows(week.end)}
-    visits, visits_week = _visits_of_week(week, CountingRule.of(data.contract))
-    opened, resolved, still_open = _problems(week)
+    codes = community_codes_of(data.district.code)
+    coverage = {row.community_code: row for row in coverage_rows(week.end,
+                                                                 community_codes=codes)}
+    visits, visits_week = _visits_of_week(week, CountingRule.of(data.contract), codes)
+    opened, resolved, still_open = _problems(week, codes)
     liaisons = liaison_names_by_community(week.end)
     district_rank = _ranks(verified)
     street_rank = {}
@@ -300,7 +323,8 @@ def _street_reports(data: _Week,
     street_verified = data.street_verified
     district_total = sum(data.verified.values())
     street_ranks = _ranks(street_verified)
-    shares = street_targets(data.contract, {s: len(c) for s, c in data.by_street.items()})
+    shares = street_targets(data.contract, {s: len(c) for s, c in data.by_street.items()},
+                            total=data.target)
     reports = {}
     for street in sorted(data.by_street):
         codes = data.by_street[street]
@@ -327,7 +351,7 @@ def _street_reports(data: _Week,
 
 def _district_report(data: _Week, street_rows: list[SummaryRow]) -> SummaryReport:
     """The district's report: a row per street, its total, its trend and target."""
-    district = the_district()
+    district = data.district
     total = SummaryRow(
         district.code, district.name,
         _counts_total(list(data.now_counts.values()), list(data.before_counts.values())),
@@ -335,9 +359,8 @@ def _district_report(data: _Week, street_rows: list[SummaryRow]) -> SummaryRepor
                         sum(r.activity.events_week for r in street_rows),
                         sum(r.activity.trainings_week for r in street_rows),
                         sum(r.activity.service_groups for r in street_rows)))
-    target_row = data.contract.target("verified_users")
     return SummaryReport(
         data.info, "district", "district", district.name, street_rows, total, data.targets,
         [TrendPoint(w, end, sum(x.registered for x in c.values()),
                     sum(x.verified for x in c.values())) for w, end, c in data.trend],
-        int(target_row.target) if target_row else 0)
+        data.target)

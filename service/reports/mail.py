@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Contract, Delivery, EmailSend, Role, User, db
+from service.district.scope import community_codes_of
 from service.errors import ServiceError
 from service.jobs import records
 from service.jobs.queue import step, the_queue
@@ -61,13 +62,14 @@ def configured() -> SmtpSettings | None:
 
 # -- queueing ----------------------------------------------------------------------------------
 
-def queue_emails(week: str) -> None:
-    """After a set was delivered: when SMTP is configured, a job e-mails the week's workbooks
-    to the accounts that have an address and have not had it yet."""
+def queue_emails(week: str, district_code: str) -> None:
+    """After a district's set was delivered: when SMTP is configured, a job e-mails the
+    week's workbooks of the district to its accounts that have an address and have not had
+    it yet."""
     if configured() is None:
         return
     job = records.create_job(KIND, parse_week(week).label, trigger="schedule",
-                             period_end=parse_week(week).end)
+                             period_end=parse_week(week).end, district_code=district_code)
     try:
         the_queue().enqueue("delivery_email.send", job.id)
     except Exception as error:  # the set is delivered on the page regardless
@@ -75,10 +77,10 @@ def queue_emails(week: str) -> None:
 
 
 @reader
-def _pending(week: str) -> list[tuple[int, int, str, str, str, str]]:
+def _pending(week: str, district_code: str) -> list[tuple[int, int, str, str, str, str]]:
     """(delivery, user, address, display name, community code, community name) of every
-    active community account with an address whose workbook of the week was not yet
-    accepted by the server."""
+    active community account of the district with an address whose workbook of the week was
+    not yet accepted by the server."""
     sent = select(EmailSend.id).where(EmailSend.delivery_id == Delivery.id,
                                       EmailSend.user_id == User.id,
                                       EmailSend.succeeded.is_(True)).exists()
@@ -89,7 +91,8 @@ def _pending(week: str) -> list[tuple[int, int, str, str, str, str]]:
         .join(User, User.community_code == Delivery.community_code)
         .join(Community, Community.code == Delivery.community_code)
         .where(Delivery.week == week, User.role == Role.COMMUNITY, User.active.is_(True),
-               User.email.is_not(None), ~sent)
+               User.email.is_not(None), ~sent,
+               Delivery.community_code.in_(community_codes_of(district_code)))
         .order_by(Delivery.community_code, User.id)).all()
     return [tuple(row) for row in rows]
 
@@ -162,8 +165,8 @@ def send_week(job_id: int) -> None:
         return
     sender = current_app.config.get("SMTP_FROM") or "reports@localhost"
     product, sign_off = _product_name(), _sign_off()
-    pending = _pending(job.subject)
-    directory = _stored(job.subject)
+    pending = _pending(job.subject, job.district_code)
+    directory = _stored(job.subject, job.district_code)
     records.set_plan(job_id, total=len(pending), snapshot_at=job.started_at,
                      result={"pending": len(pending)})
     failures = 0
@@ -195,8 +198,8 @@ def send_week(job_id: int) -> None:
 
 
 @reader
-def _stored(week: str) -> Path:
-    return stored_set(week)
+def _stored(week: str, district_code: str) -> Path:
+    return stored_set(week, district_code)
 
 
 @reader

@@ -4,7 +4,11 @@ the CLI), made by the queue's consumers, kept on disk and served from there.
 One consumer reads the week's figures in one transaction (every workbook of a set shows the
 same moment) and splits the workbooks into parts, per street and at most PART_SIZE each; the
 parts render on whichever consumers are free (huey's chord), and when the last one is done a
-final step writes the zip, marks the job done and removes the week's older sets."""
+final step writes the zip, marks the job done and removes the week's older sets.
+
+A set is one district's (its communities, its streets and the district's own workbook): the
+districts held each get theirs, a folder per set, and a newer set of a district replaces only
+that district's older one."""
 
 import shutil
 import time as clock
@@ -21,10 +25,11 @@ from huey.constants import EmptyData
 from huey.utils import Error
 from sqlalchemy import select
 
-from models import Contract, Job, JobStatus, User, db
+from models import Contract, District, Job, JobStatus, User, db
 from models.locking import serialize_on
 from service.clock import local_today, now_utc
 from service.district.contracts import current_contract
+from service.district.scope import district_asked, one_district
 from service.errors import NotFoundError, UnavailableError, field_error
 from service.jobs import records
 from service.jobs.queue import step, the_queue
@@ -46,6 +51,7 @@ KIND = "weekly_set"
 @dataclass
 class WeekStatus:
     week: str
+    district: District
     start: date
     end: date
     in_contract: bool
@@ -82,29 +88,40 @@ def _startable_week(label: str, *, outside_contract: bool = False,
     return week
 
 
-def request_set(label: str, *, actor: User | None, trigger: str = "request",
-                dedupe_key: str | None = None,
+def request_set(label: str, *, actor: User | None, district: str | None = None,
+                trigger: str = "request", dedupe_key: str | None = None,
                 outside_contract: bool = False) -> tuple[Job | None, bool]:
-    """Queue the making of a week's set. While one is queued or running, that one is the
-    answer (asking twice makes one set). Returns (job, whether it is new)."""
+    """Queue the making of a district's set of a week (`district` may be left out while one
+    district is held). While one is queued or running, that one is the answer (asking twice
+    makes one set). Returns (job, whether it is new)."""
     week = _startable_week(label, outside_contract=outside_contract)
-    job, new = _create_unless_active(week, actor, trigger, dedupe_key)
+    job, new = _create_unless_active(week, district, actor, trigger, dedupe_key)
     if new:
         _enqueue(job.id, "weekly_set.prepare")
     return job, new
 
 
 @writer
-def _create_unless_active(week: Week, actor: User | None, trigger: str,
+def _create_unless_active(week: Week, district: str | None, actor: User | None, trigger: str,
                           dedupe_key: str | None) -> tuple[Job | None, bool]:
-    serialize_on(db.session.connection(), f"{KIND}:{week.label}")
-    active = db.session.scalars(records.jobs_query(KIND, subject=week.label)
+    code = one_district(actor, district).code
+    # Per week and district: two districts' sets of a week are made side by side.
+    serialize_on(db.session.connection(), f"{KIND}:{week.label}:{code}")
+    active = db.session.scalars(_sets_query(week.label, code)
                                 .where(Job.status.in_(JobStatus.ACTIVE)).limit(1)).first()
     if active is not None:
         return active, False
     job = records.create_job(KIND, week.label, trigger=trigger, actor=actor,
-                             period_end=week.end, dedupe_key=dedupe_key)
+                             period_end=week.end, dedupe_key=dedupe_key, district_code=code)
     return job, job is not None  # None: the same schedule already fired
+
+
+def _sets_query(label: str | None, district_code: str | None, status: str | None = None):
+    """A district's sets (of a week), newest first; every district's when None."""
+    query = records.jobs_query(KIND, status, label)
+    if district_code is not None:
+        query = query.where(Job.district_code == district_code)
+    return query
 
 
 def _enqueue(job_id: int, name: str) -> None:
@@ -123,7 +140,7 @@ def _plan(job_id: int, root: Path) -> tuple[Job, Path, list[list]] | None:
     if job is None:
         return None
     snapshot_at = now_utc()
-    reports = read_week(job.subject)
+    reports = read_week(job.subject, job.district_code)
     parts = workbook_parts(reports)
     directory = run_directory(job, root)
     shutil.rmtree(directory, ignore_errors=True)  # what an earlier attempt left
@@ -134,8 +151,9 @@ def _plan(job_id: int, root: Path) -> tuple[Job, Path, list[list]] | None:
 
 
 @reader
-def read_week(label: str):
-    return gather_week(label)
+def read_week(label: str, district_code: str | None = None):
+    """A district's figures of the week (`district_code` may be left out while one is held)."""
+    return gather_week(label, one_district(None, district_code).code)
 
 
 @step("weekly_set.prepare")
@@ -180,7 +198,7 @@ def _assemble(job_id: int, directory: Path) -> Job:
     _remove_older_sets(done)
     if delivered:
         from service.reports.mail import queue_emails
-        queue_emails(done.subject)
+        queue_emails(done.subject, done.district_code)
     return done
 
 
@@ -202,7 +220,8 @@ def ordered_files(directory: Path) -> list[str]:
 
 
 def _remove_older_sets(latest: Job) -> None:
-    """Only the latest finished set of a week is served; the folders of earlier ones go."""
+    """Only the latest finished set of a week and district is served; the folders of the
+    district's earlier ones go (other districts' sets of the week stay)."""
     for job in _older_finished_sets(latest):
         if job.result.get("directory"):  # sets recorded without files have none
             shutil.rmtree(job.result["directory"], ignore_errors=True)
@@ -211,7 +230,8 @@ def _remove_older_sets(latest: Job) -> None:
 @reader
 def _older_finished_sets(latest: Job) -> list[Job]:
     return list(db.session.scalars(records.jobs_query(KIND, subject=latest.subject).where(
-        Job.id != latest.id, Job.status.in_((JobStatus.DONE, JobStatus.FAILED)))))
+        Job.district_code == latest.district_code, Job.id != latest.id,
+        Job.status.in_((JobStatus.DONE, JobStatus.FAILED)))))
 
 
 # -- the same steps in this process (the CLI) ------------------------------------------------
@@ -246,15 +266,24 @@ def _render_on_pool(job_id: int, work: list, processes: int,
     pool.terminate()  # every part is in: the processes are idle
 
 
-def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
-                  progress: Callable[[Iterable], Iterable] = iter,
+@reader
+def set_district(district: str | None) -> str:
+    """The district a set made without a requester is for: the one named (it must exist), or
+    the only one held."""
+    return one_district(None, district).code
+
+
+def make_set_here(label: str, *, district: str | None = None, processes: int = 2,
+                  root: Path | None = None, progress: Callable[[Iterable], Iterable] = iter,
                   outside_contract: bool = False) -> MadeHere:
-    """Make a week's set in this process and its children (the CLI), through the same plan,
-    parts and assembly as the consumers, recorded as a job like theirs."""
+    """Make a district's set of a week in this process and its children (the CLI), through
+    the same plan, parts and assembly as the consumers, recorded as a job like theirs."""
     began = clock.perf_counter()
     week = _startable_week(label, outside_contract=outside_contract)
+    code = set_district(district)
     root = root or reports_root()
-    job = records.create_job(KIND, week.label, trigger="cli", period_end=week.end)
+    job = records.create_job(KIND, week.label, trigger="cli", period_end=week.end,
+                             district_code=code)
     try:
         job, directory, parts = _plan(job.id, root)
         work = [(str(directory), part) for part in parts]
@@ -272,11 +301,13 @@ def make_set_here(label: str, *, processes: int = 2, root: Path | None = None,
 
 @writer
 def record_delivered_set(label: str, *, actor: User | None, finished_at: datetime,
-                         seconds: float, files: int) -> Job:
-    """A set made in the past whose files are not kept (the demo year's history)."""
+                         seconds: float, files: int, district: str | None = None) -> Job:
+    """A district's set made in the past whose files are not kept (the demo year's
+    history)."""
     week = parse_week(label)
     started = finished_at - timedelta(seconds=seconds)
     job = Job(kind=KIND, subject=week.label, period_end=week.end, trigger="schedule",
+              district_code=one_district(None, district).code,
               status=JobStatus.DONE, progress_done=files, progress_total=files, attempts=1,
               result={"files": files}, requested_by_id=actor.id if actor else None,
               requested_at=started, started_at=started, snapshot_at=started,
@@ -291,14 +322,17 @@ def record_delivered_set(label: str, *, actor: User | None, finished_at: datetim
 # -- what people see -------------------------------------------------------------------------
 
 @reader
-def list_sets(*, page: int = 1, per_page: int = 50) -> Page:
-    return paginate(records.jobs_query(KIND), page, per_page)
+def list_sets(*, actor: User | None = None, district: str | None = None, page: int = 1,
+              per_page: int = 50) -> Page:
+    """Every district's sets, or one district's (a district official's own)."""
+    code = district_asked(actor, district) if actor is not None else district
+    return paginate(_sets_query(None, code), page, per_page)
 
 
-def _latest_stored(label: str) -> Job | None:
-    """The latest finished set of the week whose files are on disk (sets recorded without
-    files, like the demo year's history, count for the target but serve nothing)."""
-    finished = db.session.scalars(records.jobs_query(KIND, JobStatus.DONE, label)
+def _latest_stored(label: str, district_code: str) -> Job | None:
+    """The district's latest finished set of the week whose files are on disk (sets recorded
+    without files, like the demo year's history, count for the target but serve nothing)."""
+    finished = db.session.scalars(_sets_query(label, district_code, JobStatus.DONE)
                                   .order_by(None).order_by(Job.finished_at.desc(), Job.id.desc()))
     return next((job for job in finished
                  if job.result.get("directory") and Path(job.result["directory"]).is_dir()), None)
@@ -316,14 +350,17 @@ def in_a_contract(label: str) -> bool:
 
 
 @reader
-def week_status(label: str) -> WeekStatus:
+def week_status(label: str, *, actor: User | None = None,
+                district: str | None = None) -> WeekStatus:
+    """A district's sets of the week (the only district's when one is held)."""
     week = parse_week(label)
-    latest = _latest_stored(week.label)
-    runs = list(db.session.scalars(records.jobs_query(KIND, subject=week.label).limit(20)))
+    held = one_district(actor, district)
+    latest = _latest_stored(week.label, held.code)
+    runs = list(db.session.scalars(_sets_query(week.label, held.code).limit(20)))
     active = next((job for job in runs if job.status in JobStatus.ACTIVE), None)
     stale = bool(latest and latest.snapshot_at and changed_since(week, latest.snapshot_at))
-    return WeekStatus(week.label, week.start, week.end, _in_a_contract(week), latest, active,
-                      stale, runs)
+    return WeekStatus(week.label, held, week.start, week.end, _in_a_contract(week), latest,
+                      active, stale, runs)
 
 
 @dataclass
@@ -369,14 +406,17 @@ def _contract_weeks(contract: Contract) -> list[Week]:
 
 
 @reader
-def contract_weeks(today: date | None = None) -> tuple[Contract, list[WeekSummary]]:
-    """Every ISO week of the contract in force, oldest first, with its sets' status: one
-    query for the sets of all weeks and one for which of them are stale."""
+def contract_weeks(today: date | None = None, *, actor: User | None = None,
+                   district: str | None = None
+                   ) -> tuple[Contract, District, list[WeekSummary]]:
+    """Every ISO week of the contract in force, oldest first, with a district's sets' status:
+    one query for the sets of all weeks and one for which of them are stale."""
+    held = one_district(actor, district)
     contract = current_contract()
     today = today or local_today()
     weeks = _contract_weeks(contract)
     by_week: dict[str, list[Job]] = {week.label: [] for week in weeks}
-    for job in db.session.scalars(records.jobs_query(KIND).where(
+    for job in db.session.scalars(_sets_query(None, held.code).where(
             Job.subject.in_(list(by_week)))):
         by_week[job.subject].append(job)
     summaries = []
@@ -394,14 +434,14 @@ def contract_weeks(today: date | None = None) -> tuple[Contract, list[WeekSummar
                          if s.latest is not None and s.latest.snapshot_at])
     for summary in summaries:
         summary.stale = summary.week in stale
-    return contract, summaries
+    return contract, held, summaries
 
 
 @reader
-def stored_set(label: str) -> Path:
-    """The folder of the week's latest finished set."""
+def stored_set(label: str, district_code: str) -> Path:
+    """The folder of the district's latest finished set of the week."""
     week = parse_week(label)
-    latest = _latest_stored(week.label)
+    latest = _latest_stored(week.label, district_code)
     if latest is None:
         raise NotFoundError(f"{week.label} 的周报尚未生成，请管理员在“周报”中生成后再下载")
     return Path(latest.result["directory"])

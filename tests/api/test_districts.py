@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from models import Community, District, Street, db
 from service.district import places
-from service.errors import ConflictError
 
 ROOT = Path(__file__).resolve().parents[2]
 XICHENG = "110102000000"
@@ -82,21 +81,24 @@ def test_a_city_loads_from_several_directories_and_reloads_unchanged(runner, app
     assert by_code["110101002000"] == "110101000000"
     assert by_code["110108001000"] == "110108000000"
     assert by_code["110102001000"] == XICHENG
-    with app.app_context():
-        with pytest.raises(ConflictError):
-            places.the_district()
+    # What is made per district must now say which one.
+    asked = client.post("/api/v1/reports/weekly/2022-W30/runs", headers=admin_headers)
+    assert asked.status_code == 422 and "district" in asked.get_json()["errors"]["json"]
 
 
-def test_a_renamed_district_is_renamed_by_a_reload(runner, app, tmp_path):
+def _districts(client, headers) -> list[tuple[str, str]]:
+    body = client.get("/api/v1/districts", headers=headers).get_json()
+    return [(d["code"], d["name"]) for d in body["items"]]
+
+
+def test_a_renamed_district_is_renamed_by_a_reload(runner, client, admin_headers, tmp_path):
     renamed = district_dir(tmp_path, "xc", XICHENG, "西城新区", {"110102001000": "西长安街街道"},
                            [])
     assert runner.invoke(args=["seed-district", str(renamed)]).exit_code == 0
-    with app.app_context():
-        assert places.the_district().name == "西城新区"
+    assert _districts(client, admin_headers) == [(XICHENG, "西城新区")]
     # the name back, and the street's point the shipped file gives
     assert "changed: 3" in runner.invoke(args=["seed-district"]).output
-    with app.app_context():
-        assert (places.the_district().code, places.the_district().name) == (XICHENG, "西城区")
+    assert _districts(client, admin_headers) == [(XICHENG, "西城区")]
 
 
 def test_any_signed_in_user_reads_the_districts(client, make_user, auth_headers):
@@ -184,7 +186,7 @@ def test_the_benchmarks_synthetic_city_loads_as_files(runner, client, admin_head
 def test_the_real_district_grown_to_a_city_is_one_district(runner, client, admin_headers,
                                                            tmp_path):
     """make_city with one district adds synthetic streets to the real district's own files
-    (for what still needs one district: the weekly set's benchmarks)."""
+    (one district at the city's size)."""
     spec = importlib.util.spec_from_file_location("make_city", ROOT / "bench" / "make_city.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -195,5 +197,3 @@ def test_the_real_district_grown_to_a_city_is_one_district(runner, client, admin
     body = client.get("/api/v1/districts", headers=admin_headers).get_json()
     assert [(d["code"], d["name"], d["street_count"], d["community_count"])
             for d in body["items"]] == [("110102000000", "西城区", 40, 600)]
-    with client.application.app_context():
-        assert places.the_district().name == "西城区"
