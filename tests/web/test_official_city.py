@@ -7,7 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.api.test_city_overview import EAST, XICHENG, city  # noqa: F401
+from tests.web import console_a
 from tests.web.conftest import log_in
+from tests.web.console_a import open_tab
+
+desk = console_a.desk  # the fixture: a desktop window
 
 pytestmark = pytest.mark.web
 
@@ -65,3 +69,36 @@ def test_a_district_official_sees_only_their_district(phone, city, make_user,  #
     refused = client.get(f"/api/v1/dashboard/users?district={XICHENG}",
                          headers=auth_headers(user))
     assert refused.status_code == 403
+
+
+def test_a_district_opened_shows_its_own_weekly_set(phone, city, make_user,  # noqa: F811
+                                                    auth_headers, client, admin_headers):
+    """The weekly section of an opened district asks for that district's set: nothing is
+    refused for want of a district, and its street picker holds the district's streets."""
+    user = make_user("official", "shi")
+    log_in(phone, user.username, user.password)
+    phone.locator(f'#districts tr[data-district="{EAST}"] a').click()
+    expect(phone.locator("#streets tr.street")).to_have_count(2)
+    expect(phone.locator("#week-status")).to_have_text("尚未生成")
+    assert phone.locator("#week-street option").evaluate_all(
+        "os => os.map((o) => o.textContent)") == ["东华门街道", "景山街道"]
+
+
+def test_the_console_makes_the_set_of_the_district_chosen(desk, city, admin,  # noqa: F811
+                                                          admin_headers, client):
+    open_tab(desk, admin, "周报")
+    picker = desk.get_by_label("区", exact=True)
+    expect(picker).to_have_value("110101000000")  # the first district by code
+    picker.select_option(label="海淀区")
+    expect(desk.get_by_label("区", exact=True)).to_have_value("110108000000")
+    # The weeks of the district chosen (the page drawn again), not the first one's.
+    expect(desk.locator('#weeks-card[data-district="110108000000"]')).to_be_visible()
+    week = desk.locator("#weeks tr[data-week]").last.get_attribute("data-week")
+    desk.locator(f'#weeks [data-make="{week}"]').click()
+    expect(desk.locator(f'#weeks tr[data-week="{week}"]')).not_to_have_attribute(
+        "data-status", "none")
+    sets = client.get("/api/v1/reports/weekly?district=110108000000",
+                      headers=admin_headers).get_json()["items"]
+    assert [(s["subject"], s["district_code"]) for s in sets] == [(week, "110108000000")]
+    assert client.get(f"/api/v1/reports/weekly?district={EAST}",
+                      headers=admin_headers).get_json()["items"] == []

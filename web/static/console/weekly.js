@@ -33,7 +33,7 @@ export const page = {
     view.innerHTML = `
       ${several ? `<section class="card"><label for="weekly-district">区</label><select id="weekly-district">
         ${districts.items.map((d) => `<option value="${esc(d.code)}"${d.code === district ? " selected" : ""}>${esc(d.name)}</option>`).join("")}</select></section>` : ""}
-      <section class="card" id="weeks-card"><h2>合同期各周周报（${esc(weeks.contract.start)} 至 ${esc(weeks.contract.end)}，共 ${weeks.items.length} 周）</h2>
+      <section class="card" id="weeks-card" data-district="${esc(district)}"><h2>合同期各周周报（${esc(weeks.contract.start)} 至 ${esc(weeks.contract.end)}，共 ${weeks.items.length} 周）</h2>
         <p class="muted" id="weeks-summary">${Object.entries(STATUS).filter(([k]) => counts[k]).map(([k, l]) => `${l} ${counts[k]} 周`).join(" · ")}</p>
         <div class="scroll weeks-scroll"><table id="weeks" class="records"><thead><tr><th>周次</th><th>日期</th><th>状态</th><th>生成时间</th><th>操作</th></tr></thead><tbody></tbody></table></div>
       </section>
