@@ -7,8 +7,9 @@ before, --database-url … --in-place), serves it with gunicorn and a job consum
 over the first --think seconds and then waiting --think seconds (±50 %) between requests:
   liaisons (half the users): log a visit at a real position in one of their communities
     (POST /api/v1/visits), then open their coverage;
-  officials (the others but two): the dashboard, the district's daily series for the contract
-    year, targets, the coverage of a street;
+  officials (the others but two), by turns the city's (the city's overview, the city's daily
+    series for the contract year, targets, the coverage of a street) and the largest district's
+    (its overview, its series, targets, its coverage);
   an admin importing the district's user-count file (POST /api/v1/user-counts/import) every
     10 s (±50 %) for a random day of the contract;
   an admin asking once for the last contract week's weekly set of every district, as the
@@ -46,7 +47,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_city_reads import build_city  # noqa: E402
+from bench_city_reads import DISTRICT_OFFICIAL, build_city  # noqa: E402
 from bench_user_counts import export_file, real_district_code  # noqa: E402
 from bench_visits import free_port, scratch_database  # noqa: E402
 
@@ -153,16 +154,24 @@ def liaison(base, session, rec, scenario, username, rng):
     yield rec.call(session, "GET coverage (liaison)", "GET", f"{base}/api/v1/visits/coverage")
 
 
-def official(base, session, rec, scenario, _username, rng):
+def official(base, session, rec, scenario, username, rng):
+    """The city's official opens the city's overview and the coverage of a street; a
+    district's official their district's overview and its coverage."""
+    city = username != DISTRICT_OFFICIAL
+    whose = "city" if city else "district"
     as_of = scenario.start + timedelta(days=rng.randrange((scenario.end - scenario.start).days))
-    yield rec.call(session, "GET dashboard", "GET",
+    yield rec.call(session, f"GET dashboard ({whose})", "GET",
                    f"{base}/api/v1/dashboard/users?as_of={as_of}")
-    yield rec.call(session, "GET series (year, daily)", "GET",
+    yield rec.call(session, f"GET series (year, daily, {whose})", "GET",
                    f"{base}/api/v1/dashboard/users/series?from={scenario.start}"
                    f"&to={scenario.end}")
     yield rec.call(session, "GET targets", "GET", f"{base}/api/v1/targets")
-    yield rec.call(session, "GET coverage of a street", "GET",
-                   f"{base}/api/v1/visits/coverage?street_code={scenario.busiest_street}")
+    if city:
+        yield rec.call(session, "GET coverage of a street", "GET",
+                       f"{base}/api/v1/visits/coverage?street_code={scenario.busiest_street}")
+    else:
+        yield rec.call(session, "GET coverage (district)", "GET",
+                       f"{base}/api/v1/visits/coverage")
 
 
 def importer(base, session, rec, scenario, _username, rng):
@@ -201,8 +210,9 @@ def cast(users: int, scenario: Scenario, with_weekly: bool = True) -> list[tuple
     names = list(scenario.liaisons)
     cast = [("admin", importer)] + ([("admin", weekly)] if with_weekly else [])
     for n in range(users - len(cast)):
+        officials = n // 2  # officials so far: the city's and a district's by turns
         cast.append((names[n // 2 % len(names)], liaison) if n % 2 == 0
-                    else ("official", official))
+                    else ("official" if officials % 2 == 0 else DISTRICT_OFFICIAL, official))
     return cast[:users]
 
 
