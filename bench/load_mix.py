@@ -53,7 +53,7 @@ from bench_visits import free_port, scratch_database  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.config import for_tests  # noqa: E402
-from models import Community, District, Job, JobStatus, Street, db  # noqa: E402
+from models import Assignment, Community, District, Job, JobStatus, Street, User, db  # noqa: E402
 from service.clock import SHANGHAI  # noqa: E402
 from service.demo import DEMO_PASSWORD, last_contract_week  # noqa: E402
 from service.district.contracts import current_contract  # noqa: E402
@@ -106,10 +106,13 @@ class Scenario:
             real = db.session.execute(
                 select(Community.code, Community.street_code, Community.latitude,
                        Community.longitude).where(Community.code.like("110102%"))).all()
-            streets = sorted({street for _c, street, _la, _lo in real})
-            # The demo's liaisons are numbered by street code: the district's come first.
-            self.liaisons = {f"liaison{n:02d}": street
-                             for n, street in enumerate(streets, start=1)}
+            # The liaisons of the real district's streets (the demo gives one to every street
+            # of the city, numbered by street code, so another district's come first).
+            self.liaisons = dict(db.session.execute(
+                select(User.username, Assignment.street_code)
+                .join(Assignment, Assignment.user_id == User.id)
+                .where(Assignment.street_code.like("110102%"))
+                .order_by(Assignment.street_code)).all())
             self.points = defaultdict(list)  # street -> (community, lat, lon) inside it
             for code, street, lat, lon in real:
                 for _ in range(5):
