@@ -116,7 +116,8 @@ class RankedCommunitySchema(PaceFields):
     growth_1w = fields.Integer()
 
 
-class StreetFiguresSchema(PaceFields):
+class PlaceFiguresSchema(PaceFields):
+    """A street's or a district's figures: its users, growth and share of the whole."""
     code = fields.String()
     name = fields.String()
     verified = fields.Integer()
@@ -124,19 +125,15 @@ class StreetFiguresSchema(PaceFields):
     growth_1w = fields.Integer()
     growth_4w = fields.Integer()
     share = fields.Float()
+
+
+class StreetFiguresSchema(PlaceFiguresSchema):
     communities = fields.List(fields.Nested(RankedCommunitySchema))
 
 
-class DistrictFiguresSchema(PaceFields):
-    code = fields.String()
-    name = fields.String()
+class DistrictFiguresSchema(PlaceFiguresSchema):
     communities = fields.Integer()
     streets = fields.Integer()
-    verified = fields.Integer()
-    registered = fields.Integer()
-    growth_1w = fields.Integer()
-    growth_4w = fields.Integer()
-    share = fields.Float()
 
 
 class DistrictNameSchema(ma.Schema):
