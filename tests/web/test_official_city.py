@@ -102,3 +102,19 @@ def test_the_console_makes_the_set_of_the_district_chosen(desk, city, admin,  # 
     assert [(s["subject"], s["district_code"]) for s in sets] == [(week, "110108000000")]
     assert client.get(f"/api/v1/reports/weekly?district={EAST}",
                       headers=admin_headers).get_json()["items"] == []
+
+
+def test_the_console_reads_every_place_of_a_large_city(desk, admin, runner, tmp_path):
+    """More places than one page of the API holds (500): the console's pickers hold them all."""
+    from tests.api.test_districts import district_dir
+    street = "110105001000"
+    big = district_dir(tmp_path, "big", "110105000000", "朝阳区", {street: "建外街道"},
+                       [(street, f"110105001{n:03d}", f"第{n}社区居委会")
+                        for n in range(1, 521)])
+    assert runner.invoke(args=["seed-district", str(big)]).exit_code == 0
+    open_tab(desk, admin, "周报")
+    desk.get_by_label("区", exact=True).select_option(label="朝阳区")
+    expect(desk.locator('#weeks-card[data-district="110105000000"]')).to_be_visible()
+    expect(desk.locator("#week-street option")).to_have_count(1)
+    expect(desk.locator("#week-community option")).to_have_count(520)
+    expect(desk.locator("#week-community option").last).to_have_text("第520社区居委会")

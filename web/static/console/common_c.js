@@ -3,12 +3,21 @@
 
 const ACTIONS = { create: "新建", update: "修改", delete: "删除", load: "加载" };
 
+// Every item of a list, page after page (a city holds thousands of communities).
+async function everyItem(api, path) {
+  const first = await api(`${path}?per_page=500`);
+  const pages = Math.ceil(first.total / 500);
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) },
+    (_, n) => api(`${path}?per_page=500&page=${n + 2}`)));
+  return { items: [first, ...rest].flatMap((page) => page.items) };
+}
+
 // Streets with their communities, read once per session of the console.
 let places = null;
 export async function districtPlaces(api) {
   if (!places) {
     const [streets, communities] = await Promise.all([
-      api("/api/v1/streets?per_page=500"), api("/api/v1/communities?per_page=500")]);
+      everyItem(api, "/api/v1/streets"), everyItem(api, "/api/v1/communities")]);
     const byStreet = new Map(streets.items.map((s) => [s.code, { code: s.code, name: s.name, district: s.district_code, communities: [] }]));
     for (const c of communities.items) byStreet.get(c.street_code)?.communities.push({ code: c.code, name: c.name });
     places = {
