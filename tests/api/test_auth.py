@@ -32,7 +32,8 @@ def test_login_returns_a_bearer_token_that_opens_me(client, make_user):
                             "role": "official", "active": True, "phone": None,
                             "last_login_at": body["user"]["last_login_at"],
                             "must_change_password": False, "places": [],
-                            "community_code": None, "community_name": None, "email": None}
+                            "community_code": None, "community_name": None, "email": None,
+                            "district_code": None}
     assert body["user"]["last_login_at"] is not None
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200 and me.get_json()["username"] == "guan"
