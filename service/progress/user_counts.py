@@ -517,17 +517,23 @@ def apportion(total: int, weights: dict[str, int]) -> dict[str, int]:
     return parts
 
 
-def street_targets(contract: Contract, community_counts: dict[str, int],
-                   total: int | None = None) -> dict[str, int]:
-    """Each street's share of the verified-users target (or of `total`, its district's
-    share): the contract's, else proportional to its number of communities."""
+def _target_shares(contract: Contract, rule: str, community_counts: dict[str, int],
+                   total: int | None) -> dict[str, int]:
+    """Each place's share of the verified-users target (or of `total`): the contract's own
+    split (`rules.<rule>`), else proportional to its number of communities."""
+    given = (contract.rules.get(rule) or {}).get(TARGET_KEY)
+    if given:
+        return {code: int(given.get(code, 0)) for code in community_counts}
     if total is None:
         target = contract.target(TARGET_KEY)
         total = int(target.target) if target else 0
-    given = (contract.rules.get("street_shares") or {}).get(TARGET_KEY)
-    if given:
-        return {code: int(given.get(code, 0)) for code in community_counts}
     return apportion(total, community_counts)
+
+
+def street_targets(contract: Contract, community_counts: dict[str, int],
+                   total: int | None = None) -> dict[str, int]:
+    """Each street's share of the verified-users target (or of `total`, its district's)."""
+    return _target_shares(contract, "street_shares", community_counts, total)
 
 
 # ---------------------------------------------------------------- dashboard
@@ -594,15 +600,9 @@ def _district_rows() -> list[tuple[str, str, int]]:
 
 
 def district_targets(contract: Contract, community_counts: dict[str, int]) -> dict[str, int]:
-    """Each district's share of the verified-users target: the contract's
-    (`district_shares`), else proportional to its number of communities (all of it when one
-    district is held)."""
-    target = contract.target(TARGET_KEY)
-    total = int(target.target) if target else 0
-    given = (contract.rules.get("district_shares") or {}).get(TARGET_KEY)
-    if given:
-        return {code: int(given.get(code, 0)) for code in community_counts}
-    return apportion(total, community_counts)
+    """Each district's share of the verified-users target (all of it when one district is
+    held)."""
+    return _target_shares(contract, "district_shares", community_counts, None)
 
 
 def district_share(contract: Contract, district_code: str) -> int:
@@ -651,7 +651,8 @@ def _street_sums(days: list[date]) -> dict[str, list[Counts]]:
             for row in db.session.execute(query)}
 
 
-def _city_dashboard(contract: Contract, as_of: date, target: int) -> dict:
+def _city_dashboard(contract: Contract, as_of: date, target: int,
+                    rows: list[tuple[str, str, int]], shares: dict[str, int]) -> dict:
     """The city's overview: every district rolled up from its streets' summaries, the way a
     district's overview rolls up its streets (no communities: a district is opened for
     those)."""
@@ -661,8 +662,6 @@ def _city_dashboard(contract: Contract, as_of: date, target: int) -> dict:
     by_district: dict[str, list[list[Counts]]] = {}
     for street, district in db.session.execute(select(Street.code, Street.district_code)):
         by_district.setdefault(district, []).append(sums.get(street, nothing))
-    rows = _district_rows()
-    shares = district_targets(contract, {code: n for code, _name, n in rows})
     pace = Pace({}, elapsed_fraction(contract, as_of))
 
     def total(district: str, when: int, attr: str) -> int:
@@ -751,7 +750,8 @@ def users_dashboard(as_of: date | None, *, today: date | None = None,
     shares = district_targets(contract, {code: n for code, _name, n in rows})
     if district_code is None and len(rows) > 1:
         target_row = contract.target(TARGET_KEY)
-        return _city_dashboard(contract, as_of, int(target_row.target) if target_row else 0)
+        return _city_dashboard(contract, as_of, int(target_row.target) if target_row else 0,
+                               rows, shares)
     district = db.session.get(District, district_code or rows[0][0])
     return _district_dashboard(contract, as_of, district, shares[district.code],
                                several=len(rows) > 1)
